@@ -1,0 +1,112 @@
+"""Run the checks over a report: one list of findings and a coverage summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.checks.base import CheckResult, Outcome, run_check, select_checks
+from auditor.findings import Finding, Severity
+from auditor.model import STANDARD_KINDS, TABLE_NAMES_ZH, Report
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class AuditResult:
+    report: Report
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        items = [f for r in self.results for f in r.findings]
+        return sorted(items, key=lambda f: (f.severity.rank, _first_page(f), f.code))
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(f.severity.value for f in self.findings)
+        return {s.value: counter.get(s.value, 0) for s in Severity}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def coverage(self) -> dict[str, Any]:
+        outcomes = Counter(r.outcome.value for r in self.results)
+        ran = sum(outcomes.get(o.value, 0) for o in (Outcome.PASS, Outcome.FAIL))
+        return {
+            "checks_total": len(self.results),
+            "checks_run": ran,
+            "outcomes": {o.value: outcomes.get(o.value, 0) for o in Outcome},
+            "comparisons": sum(r.comparisons for r in self.results),
+            "tables_found": sorted(self.report.recognition.found),
+            "tables_missing": {k: v for k, v in self.report.recognition.missed.items()},
+            "checks": [r.to_dict() for r in self.results],
+        }
+
+
+def _first_page(finding: Finding) -> int:
+    for loc in finding.locations:
+        if loc.page is not None:
+            return loc.page
+        if loc.line is not None:
+            return loc.line
+    return 0
+
+
+def audit_report(report: Report, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> AuditResult:
+    checks = select_checks(select, ignore)
+    return AuditResult(report=report, results=[run_check(c, report) for c in checks])
+
+
+def audit_file(path: Path | str, select: Iterable[str] = (), ignore: Iterable[str] = (), max_pages: int | None = None) -> AuditResult:
+    from auditor.ingest import load_report
+
+    return audit_report(load_report(path, max_pages=max_pages), select, ignore)
+
+
+def report_summary(report: Report) -> dict[str, Any]:
+    meta = report.meta
+    return {
+        "department": meta.department,
+        "year": meta.year,
+        "unit": meta.unit,
+        "source": meta.source,
+        "source_kind": meta.source_kind,
+        "page_count": meta.page_count,
+        "sha256": meta.sha256,
+        "tables": [
+            {
+                "kind": t.kind.value,
+                "name": TABLE_NAMES_ZH[t.kind],
+                "title": t.title,
+                "label": t.label,
+                "unit": t.unit,
+                "pages": t.pages,
+                "rows": len(t.rows),
+                "empty": t.is_empty,
+                "no_data_statement": t.no_data_statement,
+                "warnings": t.warnings,
+            }
+            for t in report.tables
+            if t.kind in STANDARD_KINDS
+        ],
+        "recognition": {
+            "found": report.recognition.found,
+            "missed": report.recognition.missed,
+            "unrecognised": report.recognition.unrecognised,
+        },
+    }
+
+
+def to_json_dict(result: AuditResult) -> dict[str, Any]:
+    """The pinned JSON contract (``schema_version`` 1.0)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "report": report_summary(result.report),
+        "coverage": result.coverage(),
+        "summary": result.counts(),
+        "findings": [f.to_dict() for f in result.findings],
+    }

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from auditor.checks.base import CheckContext, InsufficientData, register
+from auditor.checks.helpers import amount, class_rows, grand_total, value_keys
+from auditor.findings import cell_evidence
+from auditor.model import TABLE_NAMES_ZH, Report, TableKind
+
+TOTALLED_TABLES = (TableKind.T2, TableKind.T3, TableKind.T5, TableKind.T8, TableKind.T9)
+
+
+@register("SUM003", "arithmetic.total_equals_classes", "arithmetic", TOTALLED_TABLES)
+def total_equals_classes(report: Report, ctx: CheckContext) -> None:
+    """The 合计 row equals the sum of the 类 rows, in every amount column.
+
+    **What it checks**: in T2, T3, T5, T8 and T9 the 合计 line (printed first or last) equals
+    the sum of the 3-digit 类 rows, column by column, within rounding.
+
+    **Why it matters**: the 合计 line is what the narrative and the summary tables quote; if
+    the 类 rows do not add up to it, one of them is wrong or missing.
+
+    **Bad example**: T3 合计 基本支出 214.33 while the 类 rows give 208.09 + 0 = 208.09.
+
+    **Good example**: T3 合计 基本支出 214.33 = 208 (208.09) + 229 (6.24).
+
+    **Basis**: DESIGN §3 (合计 row = Σ 类 rows); rounding per DESIGN §4.
+    """
+    seen = False
+    for kind in TOTALLED_TABLES:
+        table = report.table(kind)
+        if table is None:
+            continue
+        total = grand_total(table)
+        classes = class_rows(table)
+        if total is None or not classes:
+            continue
+        seen = True
+        for key in value_keys(table):
+            evidence = [cell_evidence(table, total, key)] + [cell_evidence(table, r, key) for r in classes[:6]]
+            ctx.compare_sum(
+                amount(total, key),
+                [amount(r, key) for r in classes],
+                "合计与各类之和不符",
+                f"{kind.value}{TABLE_NAMES_ZH[kind]}“合计”行“{evidence[0].column}”应等于{len(classes)}个类级科目之和",
+                evidence,
+            )
+    if not seen:
+        raise InsufficientData("各表均未找到“合计”行或类级科目")

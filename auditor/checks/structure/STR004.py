@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from auditor.checks.base import CheckContext, NotApplicable, register
+from auditor.findings import Evidence, Severity
+from auditor.model import Report
+from auditor.outline import format_number, numbering_slips, sibling_groups
+
+
+@register("STR004", "structure.section_numbering", "structure")
+def section_numbering(report: Report, ctx: CheckContext) -> None:
+    """Section numbers run 一、二、三… and （一）（二）… without repeats or gaps.
+
+    **What it checks**: the 第X部分 parts, the 一、 headings within each part and the （一）
+    headings under each 一、 heading count up by one. A number used twice where the next one
+    belongs is reported once (as a repeat), not as a repeat plus a gap; a list that starts
+    again at 一 (an attachment with its own numbering) is allowed.
+
+    **Why it matters**: a repeated or skipped number breaks the correspondence between the
+    目录, the tables and the explanations, and signals a section lost or pasted twice.
+
+    **Bad example**: 四、财政拨款… 五、一般公共预算财政拨款支出… 五、…基本支出… 七、“三公”经费…
+
+    **Good example**: 四、… 五、… 六、…基本支出… 七、…
+
+    **Basis**: 党政机关公文格式 (GB/T 9704) numbering of levels; DESIGN §3 (numbering).
+    """
+    groups = sibling_groups(report.sections)
+    if not groups:
+        raise NotApplicable("正文中没有编号标题")
+    ctx.comparisons += sum(len(g) for g in groups)
+    for slip in numbering_slips(report.sections):
+        section = slip.section
+        if slip.kind == "gap" and section.level == 0 and _part_printed_without_number(report, slip.expected):
+            continue  # the part is there, its heading just lacks "第X部分" (STR005 says so)
+        found = section.number
+        expected = format_number(section.level, slip.expected).rstrip("、")
+        evidence = [Evidence(page=section.location.page, line=section.location.line, quote=section.heading,
+                             bbox=section.location.bbox)]
+        if slip.previous is not None:
+            prev = slip.previous
+            evidence.append(Evidence(page=prev.location.page, line=prev.location.line, quote=prev.heading,
+                                     bbox=prev.location.bbox))
+        if slip.kind == "duplicate":
+            ctx.add(
+                Severity.WARNING,
+                "标题编号重复",
+                f"标题“{section.heading}”的编号“{found}”与上一标题重复，按顺序应为“{expected}”。",
+                observed=found,
+                expected=expected,
+                locations=evidence,
+            )
+        elif slip.kind == "gap":
+            ctx.add(
+                Severity.WARNING,
+                "标题编号跳号",
+                f"标题“{section.heading}”编号为“{found}”，按顺序应为“{expected}”，中间缺少编号。",
+                observed=found,
+                expected=expected,
+                locations=evidence,
+            )
+        else:
+            ctx.add(
+                Severity.WARNING,
+                "标题编号顺序错乱",
+                f"标题“{section.heading}”编号为“{found}”，排在更大的编号之后，按顺序应为“{expected}”。",
+                observed=found,
+                expected=expected,
+                locations=evidence,
+            )
+
+
+def _part_printed_without_number(report: Report, number: int) -> bool:
+    """The 目录 lists part ``number`` and its title stands in the body as a plain line."""
+    from auditor.model import numeral_value
+    from auditor.outline import title_printed
+
+    for entry in report.toc:
+        if entry.level == 0 and numeral_value(entry.number) == number and entry.title:
+            return title_printed(report, entry)
+    return False

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from auditor.checks.base import CheckContext, NotApplicable, register
+from auditor.codes import compact
+from auditor.findings import Evidence, Severity
+from auditor.model import Report, TocEntry
+from auditor.outline import match_toc, numbering_slips, title_printed, toc_parts
+
+
+@register("STR005", "structure.toc_matches_headings", "structure")
+def toc_matches_headings(report: Report, ctx: CheckContext) -> None:
+    """The 目录 lists the headings of the body, with the same numbers and titles.
+
+    **What it checks**: each 目录 entry (parts, 一、 sections, and the table list) has a
+    heading (or table) in the body with the same number and title; each body heading of a
+    level the 目录 lists appears in it. A number that differs only because the body heading
+    repeats a number (reported by STR004) is not reported again here.
+
+    **Why it matters**: readers navigate by the 目录; an entry with no section, or a section
+    missing from the 目录, hides content or promises content that is not there.
+
+    **Bad example**: 目录 "十五、其他重要事项说明" while the body has no such section; or the body
+    heading "十一、其他重要事项的情况说明" under the 目录's "十一、其他重要事项说明" (wording).
+
+    **Good example**: 目录 and body both read "六、一般公共预算财政拨款基本支出决算情况说明".
+
+    **Basis**: DESIGN §3 (目录 = headings).
+    """
+    if not report.toc:
+        raise NotApplicable("报告没有目录")
+    slipped = {id(s.section) for s in numbering_slips(report.sections)}
+    matches = match_toc(report)
+    matched_sections = set()
+    for match in matches:
+        entry = match.entry
+        ctx.comparisons += 1
+        where = Evidence(page=entry.location.page, line=entry.location.line, quote=entry.text,
+                         bbox=entry.location.bbox)
+        if match.table_title is not None:
+            continue
+        section = match.section
+        if section is None and entry.level == 0 and _printed_as_line(report, entry):
+            ctx.add(
+                Severity.INFO,
+                "正文部分标题未印编号",
+                f"目录列有“{entry.text}”，正文中该部分的标题未印“{entry.number}”。",
+                observed="正文标题无部分编号",
+                expected=entry.text,
+                locations=[where],
+            )
+            continue
+        if section is None:
+            ctx.add(
+                Severity.WARNING,
+                "目录项在正文中找不到",
+                f"目录列有“{entry.text}”，正文中未找到对应标题。",
+                observed="正文无此标题",
+                expected=entry.text,
+                locations=[where],
+            )
+            continue
+        matched_sections.add(id(section))
+        body = Evidence(page=section.location.page, line=section.location.line, quote=section.heading,
+                        bbox=section.location.bbox)
+        if section.ordinal != _ordinal(entry.number) and id(section) not in slipped:
+            ctx.add(
+                Severity.WARNING,
+                "目录编号与正文不一致",
+                f"目录“{entry.text}”在正文中编号为“{section.number}”。",
+                observed=section.number,
+                expected=entry.number,
+                locations=[where, body],
+            )
+        elif compact(section.title) != compact(entry.title) and entry.level > 0:
+            ctx.add(
+                Severity.INFO,
+                "目录与正文标题文字不同",
+                f"目录“{entry.text}”与正文标题“{section.heading}”文字不完全一致。",
+                observed=section.heading,
+                expected=entry.text,
+                locations=[where, body],
+            )
+    levels_by_part: dict[str, set[int]] = {}
+    for entry, part in toc_parts(report.toc):
+        if entry.level >= 1:
+            levels_by_part.setdefault(part, set()).add(entry.level)
+    for section in report.sections:
+        if section.level < 1 or id(section) in matched_sections:
+            continue
+        if section.level not in levels_by_part.get(section.part, set()):
+            continue
+        ctx.comparisons += 1
+        ctx.add(
+            Severity.WARNING,
+            "正文标题未列入目录",
+            f"正文标题“{section.heading}”未列入目录。",
+            observed=section.heading,
+            expected="目录中有对应条目",
+            locations=[Evidence(page=section.location.page, line=section.location.line, quote=section.heading,
+                                bbox=section.location.bbox)],
+        )
+
+
+def _ordinal(number: str) -> int | None:
+    from auditor.model import numeral_value
+
+    return numeral_value(number)
+
+
+def _printed_as_line(report: Report, entry: TocEntry) -> bool:
+    return title_printed(report, entry)

@@ -1,0 +1,124 @@
+"""Findings: what a check reports, with the evidence a reviewer needs to see it on the page."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from auditor.model import BBox, Location, Row, Table
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def zh(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One place a finding points at: a table cell, a row, a sentence or a heading."""
+
+    page: int | None = None
+    line: int | None = None
+    table: str | None = None  # "T3" ...
+    row: str | None = None  # "208 社会保障和就业支出"
+    column: str | None = None  # "基本支出"
+    quote: str | None = None  # the printed text: a cell's raw value or a sentence
+    bbox: BBox | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "page": self.page,
+            "line": self.line,
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "quote": self.quote,
+            "bbox": list(self.bbox) if self.bbox else None,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    category: str
+    title: str  # short, Chinese
+    message: str  # full, Chinese
+    observed: str = ""
+    expected: str = ""
+    locations: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs: the code and where it points (not the wording)."""
+        parts = [self.code] + [
+            f"{e.table}|{e.row}|{e.column}|{e.page}|{e.line}|{(e.quote or '')[:40]}" for e in self.locations
+        ]
+        return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "category": self.category,
+            "title": self.title,
+            "message": self.message,
+            "observed": self.observed,
+            "expected": self.expected,
+            "locations": [e.to_dict() for e in self.locations],
+            "fingerprint": self.fingerprint,
+        }
+
+
+def row_name(row: Row) -> str:
+    return f"{row.code} {row.label}".strip() if row.code else row.label
+
+
+def column_name(table: Table, key: str, side: str = "") -> str:
+    for column in table.columns:
+        if column.key == key and (not side or column.side == side):
+            return "/".join(column.header) or key
+    return key
+
+
+def cell_evidence(table: Table, row: Row, key: str) -> Evidence:
+    """Evidence for one cell (falls back to the row's location when the cell is blank)."""
+    cell = row.cells.get(key)
+    location: Location = cell.location if cell is not None and cell.location.bbox else row.location
+    if cell is not None and cell.location.line is not None:
+        location = cell.location
+    return Evidence(
+        page=location.page,
+        line=location.line,
+        table=table.kind.value,
+        row=row_name(row),
+        column=column_name(table, key, row.side),
+        quote=(cell.raw if cell is not None and cell.raw else "（空）"),
+        bbox=location.bbox,
+    )
+
+
+def row_evidence(table: Table, row: Row) -> Evidence:
+    return Evidence(
+        page=row.location.page,
+        line=row.location.line,
+        table=table.kind.value,
+        row=row_name(row),
+        quote=row.label,
+        bbox=row.location.bbox,
+    )
+
+
+def location_evidence(location: Location, quote: str, table: str | None = None) -> Evidence:
+    return Evidence(page=location.page, line=location.line, table=table, quote=quote, bbox=location.bbox)

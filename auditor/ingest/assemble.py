@@ -1,0 +1,240 @@
+"""From a layout Document to a Report: metadata, 目录, sections, and the tables with their
+titles, labels, units, notes, "无数据" statements and continuations."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from auditor.codes import compact
+from auditor.ingest.document import Document, RawTable, TextLine
+from auditor.ingest.recognize import kind_from_label, kind_from_title
+from auditor.ingest.sections import build_sections, parse_heading, parse_toc
+from auditor.ingest.tables import build_table
+from auditor.model import (
+    STANDARD_KINDS,
+    TABLE_NAMES_ZH,
+    Recognition,
+    Report,
+    ReportMeta,
+    Sentence,
+    Table,
+    TableKind,
+)
+from auditor.numbers import find_unit
+
+_NO_DATA_RE = re.compile(r"无数据|无相关数据|本表为空|空表|故本表|本表无|没有.{0,30}(收入|支出|经费|安排)")
+_DEPT_RE = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
+_YEAR_RE = re.compile(r"(20\d{2})\s*年度")
+
+
+@dataclass
+class _PendingTable:
+    kind: TableKind
+    title: str
+    title_line: TextLine | None
+    context: list[TextLine] = field(default_factory=list)  # label / unit / department lines
+    parts: list[RawTable] = field(default_factory=list)
+    notes: list[TextLine] = field(default_factory=list)
+    how: str = ""
+
+
+def assemble(doc: Document) -> Report:
+    lines = [b for b in doc.blocks if isinstance(b, TextLine)]
+    toc, toc_end = parse_toc(lines)
+    toc_ids = {id(line) for line in lines[:toc_end]}
+
+    pending: list[_PendingTable] = []
+    narrative: list[TextLine] = []
+    between: list[TextLine] = []
+    last_block_was_table = False
+
+    for block in doc.blocks:
+        if isinstance(block, TextLine):
+            between.append(block)
+            continue
+        _place_lines(between, pending, narrative, toc_ids, last_block_was_table, block)
+        between = []
+        last_block_was_table = True
+    _place_lines(between, pending, narrative, toc_ids, last_block_was_table, None)
+
+    tables: list[Table] = []
+    recognition = Recognition()
+    default_unit = _report_unit(doc)
+    for item in pending:
+        context_text = "\n".join(line.text for line in item.context)
+        unit = find_unit(context_text) or default_unit
+        label_info = next((kind_from_label(line.text) for line in item.context if kind_from_label(line.text)), None)
+        if item.parts:
+            table = build_table(item.kind, item.title, unit, item.parts)
+            if item.kind is TableKind.OTHER:
+                table.warnings = []  # extra tables are kept for reading, not checked
+        else:
+            table = Table(kind=item.kind, title=item.title, unit=unit)
+            if item.title_line is not None:
+                table.location = item.title_line.location
+                if item.title_line.location.page:
+                    table.pages = [item.title_line.location.page]
+        table.label = label_info[0] if label_info else ""
+        if label_info and label_info[1] not in (None, item.kind) and item.kind is not TableKind.OTHER:
+            table.warnings.append(f"标签“{label_info[0]}”与标题“{item.title}”所指的表不一致")
+        if find_unit(context_text) is None:
+            table.warnings.append(f"未找到“单位：”行，按{unit}读取")
+        table.notes = [line.text for line in item.notes]
+        statement = next((line.text for line in item.notes + item.context if _NO_DATA_RE.search(line.text)), "")
+        table.no_data_statement = statement
+        tables.append(table)
+        where = f"第{table.pages[0]}页" if table.pages else (f"第{table.location.line}行" if table.location.line else "")
+        if item.kind is TableKind.OTHER:
+            recognition.unrecognised.append(item.title)
+            continue
+        if item.kind.value in recognition.found:
+            table.warnings.append("同一种表出现多次，只核对第一张")
+            continue
+        recognition.found[item.kind.value] = f"{item.how}“{item.title}”{('（' + table.label + '）') if table.label else ''}，{where}"
+    for kind in STANDARD_KINDS:
+        if kind.value not in recognition.found:
+            recognition.missed[kind.value] = _why_missed(kind, lines, toc_ids)
+
+    meta = ReportMeta(
+        department=_department(lines),
+        year=_year(lines),
+        unit=default_unit,
+        source=doc.source,
+        source_kind=doc.source_kind,
+        page_count=doc.page_count,
+        sha256=doc.sha256,
+    )
+    sections = build_sections([line for line in narrative if id(line) not in toc_ids])
+    return Report(
+        meta=meta,
+        sections=sections,
+        toc=toc,
+        tables=tables,
+        recognition=recognition,
+        lines=[Sentence(text=line.text, location=line.location) for line in lines],
+    )
+
+
+def _place_lines(
+    between: list[TextLine],
+    pending: list[_PendingTable],
+    narrative: list[TextLine],
+    toc_ids: set[int],
+    after_table: bool,
+    table: RawTable | None,
+) -> None:
+    """Distribute the lines between two tables (or before the first / after the last):
+    notes of the previous table, narrative, titles of empty tables, the next table's
+    title and context. Then attach ``table`` to its owner."""
+    title_positions = [
+        i
+        for i, line in enumerate(between)
+        if id(line) not in toc_ids and kind_from_title(line.text) is not None and not compact(line.text).endswith("说明")
+    ]
+    cursor = 0
+    # notes of the previous table: the lines right after it, up to a main heading or title
+    if pending and after_table:
+        while cursor < len(between) and cursor not in title_positions and not _is_main_heading(between[cursor]):
+            pending[-1].notes.append(between[cursor])
+            cursor += 1
+    for n, position in enumerate(title_positions):
+        if position < cursor:
+            continue
+        narrative.extend(between[cursor:position])
+        title_line = between[position]
+        kind = kind_from_title(title_line.text)
+        assert kind is not None
+        item = _PendingTable(kind=kind, title=compact(title_line.text), title_line=title_line, how="标题")
+        pending.append(item)
+        end = title_positions[n + 1] if n + 1 < len(title_positions) else len(between)
+        rest = between[position + 1 : end]
+        is_last = n + 1 == len(title_positions)
+        if is_last and table is not None:
+            item.context.extend(rest)
+            cursor = len(between)
+        else:
+            # a title with no grid under it (an empty table printed as text): the lines
+            # after it, up to a heading, are its context and notes
+            k = 0
+            while k < len(rest) and not _is_main_heading(rest[k]):
+                k += 1
+            item.context.extend(rest[:k])
+            item.notes.extend(rest[:k])
+            cursor = position + 1 + k
+    if table is None:
+        narrative.extend(between[cursor:])
+        return
+    if title_positions and pending and pending[-1].title_line is between[title_positions[-1]]:
+        pending[-1].parts.append(table)
+        return
+    remaining = between[cursor:]
+    label = next((kind_from_label(line.text) for line in remaining if kind_from_label(line.text)), None)
+    if label is not None and label[1] is not None:
+        item = _PendingTable(kind=label[1], title=label[0], title_line=None, context=list(remaining), how="标签")
+        item.parts.append(table)
+        pending.append(item)
+        return
+    if pending and after_table and pending[-1].parts:
+        # no title between two grids: the table continues (next page, or printed in pieces)
+        pending[-1].parts.append(table)
+        pending[-1].notes = [n for n in pending[-1].notes if n not in remaining]
+        return
+    narrative.extend(remaining)
+    item = _PendingTable(kind=TableKind.OTHER, title="未识别的表格", title_line=None, how="无标题")
+    item.parts.append(table)
+    pending.append(item)
+
+
+def _is_main_heading(line: TextLine) -> bool:
+    heading = parse_heading(line.text)
+    return heading is not None and heading.level <= 1 and not line.text.startswith("注")
+
+
+def _why_missed(kind: TableKind, lines: list[TextLine], toc_ids: set[int]) -> str:
+    name = TABLE_NAMES_ZH[kind]
+    in_toc = any(id(line) in toc_ids and kind_from_title(line.text) is kind for line in lines)
+    if in_toc:
+        return f"目录列有“{name}”，正文未找到该表的标题或表格"
+    return f"未找到标题可识别为“{name}”的表格"
+
+
+def _report_unit(doc: Document) -> str:
+    units = Counter(
+        unit for b in doc.blocks if isinstance(b, TextLine) for unit in [find_unit(b.text)] if unit is not None
+    )
+    return units.most_common(1)[0][0] if units else "万元"
+
+
+def _department(lines: list[TextLine]) -> str:
+    names = Counter()
+    for line in lines:
+        match = _DEPT_RE.match(compact(line.text))
+        if match:
+            name = match.group(1).strip()
+            name = re.split(r"(?:单位|金额单位)[:：]|公开\d", name)[0].strip()
+            if name and "万元" not in name:
+                names[name] += 1
+    if names:
+        return names.most_common(1)[0][0]
+    for line in lines:
+        match = re.match(r"^第一部分(.+?)(?:单位|部门)?(?:概况|基本情况)$", compact(line.text))
+        if match and len(match.group(1)) >= 2:
+            return match.group(1)
+    for index, line in enumerate(lines[:15]):
+        text = compact(line.text)
+        match = re.match(r"^(?:20\d{2}年度?)?(.+?)(?:20\d{2}年度?)?部门决算$", text)
+        if match and len(match.group(1)) >= 2:
+            return match.group(1)
+        if text == "部门决算" and index > 0:
+            return compact(lines[index - 1].text)
+    return ""
+
+
+def _year(lines: list[TextLine]) -> int | None:
+    years = Counter()
+    for line in lines[:60]:
+        for match in _YEAR_RE.finditer(compact(line.text)):
+            years[int(match.group(1))] += 1
+    return years.most_common(1)[0][0] if years else None

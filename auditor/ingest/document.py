@@ -1,0 +1,62 @@
+"""The layout-level document every reader produces: text lines and raw table grids in
+reading order, each with its location. Assembly (``assemble.py``) turns it into a Report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.model import BBox, Location
+
+
+@dataclass
+class RawCell:
+    text: str
+    location: Location = field(default_factory=Location)
+
+
+@dataclass
+class RawTable:
+    """A grid of cells as the reader saw it (merged cells give empty strings)."""
+
+    rows: list[list[RawCell]]
+    location: Location = field(default_factory=Location)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def texts(self) -> list[list[str]]:
+        width = self.width
+        return [[c.text for c in r] + [""] * (width - len(r)) for r in self.rows]
+
+
+@dataclass
+class TextLine:
+    text: str
+    location: Location = field(default_factory=Location)
+
+
+Block = TextLine | RawTable
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    source: str
+    source_kind: str  # "pdf" / "text"
+    page_count: int | None = None
+    sha256: str = ""
+    page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+
+def union_bbox(boxes: list[BBox | None]) -> BBox | None:
+    real = [b for b in boxes if b is not None]
+    if not real:
+        return None
+    return (
+        min(b[0] for b in real),
+        min(b[1] for b in real),
+        max(b[2] for b in real),
+        max(b[3] for b in real),
+    )

@@ -1,0 +1,203 @@
+"""Table recognition: which of the nine tables a title names, and what each column means.
+
+Titles vary by province and year ("一般公共预算财政拨款基本支出决算明细表", "一般公共预算
+财政拨款基本支出决算表", "财政拨款“三公”经费支出决算表", "国有资本经营预算财政拨款
+收入支出决算表"...). Rules are ordered from the most specific; each names the words it needs,
+so a title is recognised by meaning, not by exact text. The "公开0X表" label is the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.codes import compact
+from auditor.model import TableKind
+
+
+@dataclass(frozen=True)
+class TitleRule:
+    kind: TableKind
+    all_of: tuple[str, ...]
+    none_of: tuple[str, ...] = ()
+
+
+# Order matters: the first rule whose words all occur (and none of its exclusions) wins.
+TITLE_RULES: tuple[TitleRule, ...] = (
+    TitleRule(TableKind.T7, ("三公", "决算")),
+    TitleRule(TableKind.T8, ("政府性基金", "决算")),
+    TitleRule(TableKind.T9, ("国有资本经营", "决算")),
+    TitleRule(TableKind.T6, ("基本支出", "决算"), ("项目支出",)),
+    TitleRule(TableKind.T5, ("一般公共预算", "支出决算")),
+    TitleRule(TableKind.T4, ("财政拨款收入支出决算总表",)),
+    TitleRule(TableKind.T1, ("收入支出决算总表",)),
+    TitleRule(TableKind.T2, ("收入决算表",)),
+    TitleRule(TableKind.T3, ("支出决算表",)),
+)
+
+# Other tables some regions add: recognised as tables (so they are not read as text), kept
+# as OTHER.
+OTHER_TITLE_WORDS: tuple[str, ...] = (
+    "机关运行经费",
+    "政府采购",
+    "国有资产",
+    "项目支出决算表",
+    "绩效",
+    "会议费",
+)
+
+_LABEL_RE = re.compile(r"公开\s*0?(\d{1,2})\s*表")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+
+
+def normalise_title(text: str) -> str:
+    return compact(text).translate(_QUOTES)
+
+
+def kind_from_title(text: str) -> TableKind | None:
+    """The standard table a title line names, OTHER for a known extra, None if not a title."""
+    title = normalise_title(text)
+    if not title.endswith(("表", "表）", "表)")) and "决算表" not in title:
+        return None
+    if len(title) > 60:
+        return None
+    for rule in TITLE_RULES:
+        if all(w in title for w in rule.all_of) and not any(w in title for w in rule.none_of):
+            return rule.kind
+    if any(w in title for w in OTHER_TITLE_WORDS):
+        return TableKind.OTHER
+    return None
+
+
+def kind_from_label(text: str) -> tuple[str, TableKind | None] | None:
+    """'公开 05 表' -> ('公开05表', T5); labels beyond 09 are extras (OTHER)."""
+    match = _LABEL_RE.search(compact(text))
+    if not match:
+        return None
+    number = int(match.group(1))
+    label = f"公开{number:02d}表"
+    if 1 <= number <= 9:
+        return label, TableKind(f"T{number}")
+    return label, TableKind.OTHER
+
+
+# ---- columns -------------------------------------------------------------------------
+
+# (key, words any of which the header must contain), tried in order, per table kind.
+_VALUE_COLUMNS: dict[TableKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    TableKind.T1: (
+        ("budget", ("预算数", "年初预算", "全年预算")),
+        ("amount", ("决算数", "金额", "合计", "本年数")),
+    ),
+    TableKind.T2: (
+        ("total", ("本年收入合计", "收入合计", "合计")),
+        ("fiscal_grant", ("财政拨款",)),
+        ("superior_subsidy", ("上级补助",)),
+        ("business_income", ("事业收入",)),
+        ("operating_income", ("经营收入",)),
+        ("affiliated_income", ("附属单位",)),
+        ("other_income", ("其他收入",)),
+    ),
+    TableKind.T3: (
+        ("total", ("本年支出合计", "支出合计", "合计")),
+        ("basic", ("基本支出",)),
+        ("project", ("项目支出",)),
+        ("remit_superior", ("上缴上级",)),
+        ("operating", ("经营支出",)),
+        ("affiliated_subsidy", ("附属单位",)),
+    ),
+    TableKind.T4: (
+        ("general_budget", ("一般公共预算",)),
+        ("gov_fund", ("政府性基金",)),
+        ("state_capital", ("国有资本经营",)),
+        ("total", ("合计", "小计", "金额", "决算数")),
+    ),
+    TableKind.T5: (
+        ("basic", ("基本支出",)),
+        ("project", ("项目支出",)),
+        ("total", ("小计", "合计", "本年支出", "决算数")),
+    ),
+    TableKind.T6: (
+        ("personnel", ("人员经费",)),
+        ("public", ("公用经费",)),
+        ("amount", ("决算数", "金额", "合计")),
+    ),
+    TableKind.T8: (
+        ("opening", ("年初结转",)),
+        ("income", ("本年收入",)),
+        ("closing", ("年末结转",)),
+        ("basic", ("基本支出",)),
+        ("project", ("项目支出",)),
+        ("total", ("小计", "合计", "本年支出")),
+    ),
+    TableKind.T9: (
+        ("opening", ("年初结转",)),
+        ("income", ("本年收入",)),
+        ("closing", ("年末结转",)),
+        ("basic", ("基本支出",)),
+        ("project", ("项目支出",)),
+        ("total", ("小计", "合计", "本年支出")),
+    ),
+}
+
+
+def value_column_key(kind: TableKind, header: tuple[str, ...]) -> str | None:
+    """The meaning of a value column from its header path (top to bottom), or None."""
+    if kind is TableKind.T7:
+        return _three_public_key(header)
+    rules = _VALUE_COLUMNS.get(kind, ())
+    # The deepest header text decides first; a parent header (e.g. "本年支出") decides
+    # only when the deeper text names nothing.
+    for text in reversed([compact(h) for h in header if h]):
+        for key, words in rules:
+            if any(w in text for w in words):
+                return key
+    return None
+
+
+def _three_public_key(header: tuple[str, ...]) -> str | None:
+    """T7 columns: a stage (预算数 / 决算数) and an item (合计, 因公出国, 公务用车 小计 /
+    购置 / 运行维护, 公务接待), in any header order."""
+    texts = [normalise_title(h) for h in header if h]
+    stage = "final"
+    items: list[str] = []
+    for text in texts:
+        if text in {"预算数", "预算", "全年预算数", "年初预算数"} or (text.endswith("预算数") and len(text) <= 6):
+            stage = "budget"
+        elif text in {"决算数", "决算", "实际支出"} or (text.endswith("决算数") and len(text) <= 6):
+            stage = "final"
+        else:
+            items.append(text)
+    for leaf in reversed(items):
+        if "出国" in leaf:
+            item = "abroad"
+        elif "接待" in leaf:
+            item = "reception"
+        elif "小计" in leaf or ("购置" in leaf and "运行" in leaf):
+            item = "car_total"
+        elif "购置" in leaf:
+            item = "car_purchase"
+        elif "运行" in leaf or "维护" in leaf:
+            item = "car_operation"
+        elif "合计" in leaf:
+            item = "total"
+        else:
+            continue
+        return f"{stage}.{item}"
+    if texts and not items:
+        return f"{stage}.total"
+    return None
+
+
+def is_code_header(text: str) -> bool:
+    t = compact(text)
+    return "编码" in t or "代码" in t or t in {"类", "款", "项", "科目编码"}
+
+
+def is_label_header(text: str) -> bool:
+    t = compact(text)
+    return "科目名称" in t or t in {"项目", "项目名称", "名称", "科目"} or t.endswith("名称")
+
+
+def is_line_no_header(text: str) -> bool:
+    return "行次" in compact(text)

@@ -1,0 +1,155 @@
+"""Headings, the 目录 and the sections of the narrative."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.codes import compact
+from auditor.ingest.document import TextLine
+from auditor.model import Location, Section, Sentence, TocEntry
+
+_CN = "一二三四五六七八九十百零"
+_PART_RE = re.compile(rf"^第([{_CN}\d]+)部分\s*(.*)$")
+_L1_RE = re.compile(rf"^([{_CN}]+)\s*[、．.]\s*(.+)$")
+_L2_RE = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.+)$")
+_L3_RE = re.compile(r"^(\d{1,2})\s*[、．.]\s*(?!\d)(.+)$")
+_BULLET_RE = re.compile(r"^[-•·●◆■]\s+")
+_TOC_TAIL_RE = re.compile(r"[.．…·\-—_ ]{2,}\s*\d+\s*$|\s+\d+\s*$")
+_PAGE_NUMBER_RE = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    number: str
+    title: str
+
+
+def strip_bullet(text: str) -> str:
+    return _BULLET_RE.sub("", text.strip())
+
+
+def parse_heading(text: str) -> Heading | None:
+    """A numbered heading: 第X部分 (0), 一、 (1), （一） (2), 1、 (3); else None."""
+    line = strip_bullet(text)
+    if match := _PART_RE.match(compact(line)):
+        return Heading(0, f"第{match.group(1)}部分", match.group(2).strip())
+    if match := _L1_RE.match(line):
+        return Heading(1, match.group(1), match.group(2).strip())
+    if match := _L2_RE.match(line):
+        return Heading(2, f"（{match.group(1)}）", match.group(2).strip())
+    if match := _L3_RE.match(line):
+        return Heading(3, match.group(1), match.group(2).strip())
+    return None
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER_RE.match(text.strip()))
+
+
+def toc_text(text: str) -> str:
+    """A 目录 line without its dot leader and page number."""
+    return _TOC_TAIL_RE.sub("", text).strip()
+
+
+def is_toc_marker(text: str) -> bool:
+    return compact(text) in {"目录", "目 录"}
+
+
+def parse_toc(lines: list[TextLine]) -> tuple[list[TocEntry], int]:
+    """The 目录 entries and the index of the first line after the 目录 (0 when none).
+
+    The 目录 ends where its first entry appears again as a body heading, or at the first
+    line that is not a numbered entry after at least one entry.
+    """
+    start = next((i for i, line in enumerate(lines) if is_toc_marker(line.text)), None)
+    if start is None:
+        return [], 0
+    entries: list[TocEntry] = []
+    index = start + 1
+    first_key: str | None = None
+    while index < len(lines):
+        text = toc_text(lines[index].text)
+        if not text or is_page_number(text):
+            index += 1
+            continue
+        heading = parse_heading(text)
+        if heading is None:
+            break
+        key = compact(text)
+        if first_key is None:
+            first_key = key
+        elif key == first_key or (heading.level == 0 and _is_body_repeat(entries, heading)):
+            break
+        entries.append(
+            TocEntry(
+                text=text,
+                number=heading.number,
+                title=heading.title,
+                level=heading.level,
+                location=lines[index].location,
+            )
+        )
+        index += 1
+    return entries, index
+
+
+def _is_body_repeat(entries: list[TocEntry], heading: Heading) -> bool:
+    return any(e.level == 0 and e.number == heading.number for e in entries)
+
+
+def build_sections(lines: list[TextLine]) -> list[Section]:
+    """Sections from body lines: each numbered heading opens one; other lines are its
+    paragraphs. Lines before the first heading go to a level-0 preamble section."""
+    sections: list[Section] = []
+    part = ""
+    current: Section | None = None
+    for line in lines:
+        text = strip_bullet(line.text)
+        if not text or is_page_number(text):
+            continue
+        heading = parse_heading(text)
+        if (
+            heading is None
+            and current is not None
+            and current.level == 0
+            and current.title
+            and not current.paragraphs
+            and len(text) <= 8
+        ):
+            current.title += text  # a part heading wrapped onto a short second line
+            current.heading += text
+            continue
+        if heading is not None and _is_heading_like(heading, text):
+            if heading.level == 0:
+                part = heading.number
+            current = Section(
+                number=heading.number,
+                title=heading.title,
+                level=heading.level,
+                heading=text,
+                location=line.location,
+                part=part,
+            )
+            sections.append(current)
+            if heading.level >= 2 and len(heading.title) > 30:
+                # a numbered paragraph: the text is its own content too
+                current.paragraphs.append(Sentence(text=text, location=line.location))
+            continue
+        if current is not None and current.level == 0 and current.number and not current.title and not current.paragraphs:
+            current.title = text  # "第一部分" on one line, its title on the next
+            current.heading = f"{current.heading} {text}"
+            continue
+        if current is None:
+            current = Section(number="", title="", level=0, heading="", location=line.location)
+            sections.append(current)
+        current.paragraphs.append(Sentence(text=text, location=line.location))
+    return sections
+
+
+def _is_heading_like(heading: Heading, text: str) -> bool:
+    if heading.level == 3:
+        # "1、..." is a heading only when short; long ones are numbered paragraphs
+        return len(text) <= 60
+    return True

@@ -1,0 +1,261 @@
+"""The typed report model: the contract between ingest, checks, index and UI.
+
+Everything a check or an answer can cite lives here with its location: the physical
+page (1-based, as a PDF viewer counts it; ``None`` for text input, which gives ``line``)
+and the bounding box in PDF points ``(x0, top, x1, bottom)``.
+
+Amounts are ``Decimal`` in 万元 (ten-thousand yuan) whatever the printed unit; the raw text
+and the printed precision are kept so that checks can apply the right rounding tolerance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands in the source document."""
+
+    page: int | None = None
+    line: int | None = None
+    bbox: BBox | None = None
+
+
+class TableKind(str, Enum):
+    """The nine standard tables of a 部门决算 report (plus extras some regions add)."""
+
+    T1 = "T1"  # 收入支出决算总表
+    T2 = "T2"  # 收入决算表
+    T3 = "T3"  # 支出决算表
+    T4 = "T4"  # 财政拨款收入支出决算总表
+    T5 = "T5"  # 一般公共预算财政拨款支出决算表
+    T6 = "T6"  # 一般公共预算财政拨款基本支出决算表
+    T7 = "T7"  # 财政拨款"三公"经费支出决算表
+    T8 = "T8"  # 政府性基金预算财政拨款收入支出决算表
+    T9 = "T9"  # 国有资本经营预算财政拨款支出决算表
+    OTHER = "OTHER"  # 机关运行经费表, 政府采购情况表, ... (kept, not checked yet)
+
+
+STANDARD_KINDS: tuple[TableKind, ...] = tuple(k for k in TableKind if k is not TableKind.OTHER)
+
+TABLE_NAMES_ZH: dict[TableKind, str] = {
+    TableKind.T1: "收入支出决算总表",
+    TableKind.T2: "收入决算表",
+    TableKind.T3: "支出决算表",
+    TableKind.T4: "财政拨款收入支出决算总表",
+    TableKind.T5: "一般公共预算财政拨款支出决算表",
+    TableKind.T6: "一般公共预算财政拨款基本支出决算表",
+    TableKind.T7: "一般公共预算财政拨款“三公”经费支出决算表",
+    TableKind.T8: "政府性基金预算财政拨款收入支出决算表",
+    TableKind.T9: "国有资本经营预算财政拨款支出决算表",
+    TableKind.OTHER: "其他表",
+}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A printed number: its value in 万元 (or % for percentages) and how it was printed."""
+
+    value: Decimal
+    raw: str
+    decimals: int  # printed decimal places, after unit conversion to 万元
+    is_percent: bool = False
+
+    @property
+    def half_unit(self) -> Decimal:
+        """Half a unit of the last printed digit: the rounding radius of this figure."""
+        return Decimal(5).scaleb(-(self.decimals + 1))
+
+
+@dataclass
+class Cell:
+    """One table cell. ``amount`` is None when the cell is blank, '-' or not a number."""
+
+    column: str  # the column key, see Column.key
+    raw: str
+    amount: Amount | None
+    location: Location = field(default_factory=Location)
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.amount.value if self.amount is not None else None
+
+
+@dataclass
+class Column:
+    """A column read by meaning.
+
+    ``key`` is the meaning (``total``, ``basic``, ``project``, ``fiscal_grant``...,
+    or ``budget.reception`` for a two-level header); ``header`` is the printed header path.
+    """
+
+    key: str
+    header: tuple[str, ...]
+    side: str = ""  # for two-sided tables (T1, T4): "income" or "expense"
+
+
+@dataclass
+class Row:
+    """A table row: a classification code (joined from 类/款/项 columns when split),
+    its label, its level (1 = 类, 2 = 款, 3 = 项; 0 = a total line), and its cells by key."""
+
+    label: str
+    code: str = ""
+    level: int = 0
+    side: str = ""  # "income" / "expense" for two-sided tables, else ""
+    line_no: str = ""  # 行次 when printed
+    cells: dict[str, Cell] = field(default_factory=dict)
+    location: Location = field(default_factory=Location)
+
+    def value(self, key: str) -> Decimal | None:
+        cell = self.cells.get(key)
+        return cell.value if cell is not None else None
+
+    @property
+    def is_total(self) -> bool:
+        return not self.code and is_total_label(self.label)
+
+
+def is_total_label(label: str) -> bool:
+    """True for a 合计 / 总计 line (not for 小计 inside a group)."""
+    compact = label.replace(" ", "")
+    return compact in {"合计", "总计", "本年合计"} or compact.endswith("合计") and len(compact) <= 8
+
+
+@dataclass
+class Table:
+    kind: TableKind
+    title: str
+    unit: str  # the printed unit: "万元" or "元"
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    label: str = ""  # "公开01表" when printed
+    pages: list[int] = field(default_factory=list)
+    location: Location = field(default_factory=Location)
+    notes: list[str] = field(default_factory=list)  # 注 / 说明 lines under the table
+    no_data_statement: str = ""  # "本表无数据" statement when present
+    warnings: list[str] = field(default_factory=list)  # what could not be read, in Chinese
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    @property
+    def is_empty(self) -> bool:
+        """No non-zero amount in the table."""
+        return not any(
+            cell.value for row in self.rows for cell in row.cells.values() if cell.value is not None
+        )
+
+    def rows_by_code(self) -> dict[str, Row]:
+        return {row.code: row for row in self.rows if row.code}
+
+    def total_row(self, side: str = "") -> Row | None:
+        for row in self.rows:
+            if row.is_total and row.side == side and row.label.replace(" ", "") in {"合计", "本年合计"}:
+                return row
+        return None
+
+    def find_row(self, *needles: str, side: str | None = None) -> Row | None:
+        """The first row whose compact label contains every needle."""
+        for row in self.rows:
+            if side is not None and row.side != side:
+                continue
+            compact = row.label.replace(" ", "")
+            if all(n in compact for n in needles):
+                return row
+        return None
+
+
+@dataclass
+class Sentence:
+    text: str
+    location: Location = field(default_factory=Location)
+
+
+@dataclass
+class Section:
+    """A numbered heading and the paragraphs under it."""
+
+    number: str  # "一", "（一）", "1", "第三部分"
+    title: str
+    level: int  # 0 = 第X部分, 1 = 一、, 2 = （一）, 3 = 1、
+    heading: str  # the heading as printed
+    location: Location = field(default_factory=Location)
+    paragraphs: list[Sentence] = field(default_factory=list)
+    part: str = ""  # the 第X部分 the section sits in
+
+    @property
+    def ordinal(self) -> int | None:
+        return numeral_value(self.number)
+
+
+@dataclass
+class TocEntry:
+    text: str
+    number: str
+    title: str
+    level: int
+    location: Location = field(default_factory=Location)
+
+
+@dataclass
+class Recognition:
+    """What table recognition found, missed, and why (in Chinese, for the user)."""
+
+    found: dict[str, str] = field(default_factory=dict)  # kind -> how it was recognised
+    missed: dict[str, str] = field(default_factory=dict)  # kind -> why not
+    unrecognised: list[str] = field(default_factory=list)  # titles of tables not mapped
+
+
+@dataclass
+class ReportMeta:
+    department: str = ""
+    year: int | None = None
+    unit: str = "万元"
+    source: str = ""
+    source_kind: str = ""  # "pdf" or "text"
+    page_count: int | None = None
+    sha256: str = ""
+
+
+@dataclass
+class Report:
+    meta: ReportMeta
+    sections: list[Section] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    recognition: Recognition = field(default_factory=Recognition)
+    lines: list[Sentence] = field(default_factory=list)  # every text line outside tables
+
+    def table(self, kind: TableKind) -> Table | None:
+        return next((t for t in self.tables if t.kind is kind), None)
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def numeral_value(number: str) -> int | None:
+    """The value of a section number: '十五' -> 15, '（三）' -> 3, '12' -> 12."""
+    core = number.strip("（）()、.． 第部分")
+    if not core:
+        return None
+    if core.isdigit():
+        return int(core)
+    if all(ch in _CN_DIGITS or ch in "十百" for ch in core):
+        total, current = 0, 0
+        for ch in core:
+            if ch == "十":
+                total += (current or 1) * 10
+                current = 0
+            elif ch == "百":
+                total += (current or 1) * 100
+                current = 0
+            else:
+                current = _CN_DIGITS[ch]
+        return total + current
+    return None

@@ -1,0 +1,1 @@
+"""LLM prompt templates (Chinese, versioned); added with the "Ask the report" issue."""

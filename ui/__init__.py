@@ -1,0 +1,1 @@
+"""The Gradio reviewer's workbench; added with the UI issue."""
