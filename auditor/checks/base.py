@@ -131,9 +131,9 @@ class CheckContext:
         locations: Iterable[Evidence],
     ) -> bool:
         """The same figure in two places: equal, or an overlap of their rounding intervals."""
-        if left is None and right is None:
-            return True
         self.comparisons += 1
+        if left is None and right is None:
+            return True  # both blank: the same (empty) figure
         a = left.value if left else ZERO
         b = right.value if right else ZERO
         gap = a - b

@@ -34,6 +34,8 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
         from auditor.ingest.pdf import read_pdf
 
         doc = read_pdf(path, max_pages=max_pages)
+    elif path.suffix.lower() == ".pdf":
+        raise InputError("扩展名为 .pdf，但文件不是有效的 PDF（缺少 PDF 文件头）", kind="not_pdf")
     elif path.suffix.lower() in TEXT_SUFFIXES or _looks_like_text(head):
         from auditor.ingest.text import read_text
 
@@ -44,7 +46,10 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
 
 
 def load_report(path: Path | str, max_pages: int | None = None) -> Report:
-    return assemble(load_document(path, max_pages=max_pages))
+    report = assemble(load_document(path, max_pages=max_pages))
+    if not report.recognition.found and not any("决算" in line.text for line in report.lines):
+        raise InputError("文件中没有部门决算的内容（既无可识别的决算表，也无“决算”字样）", kind="not_report")
+    return report
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -1,0 +1,77 @@
+"""A self-contained HTML audit report: no external files, opens from disk."""
+
+from __future__ import annotations
+
+from html import escape
+
+from auditor.audit import AuditResult
+from auditor.checks.base import REGISTRY
+from auditor.render.common import where
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222;max-width:1200px}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
+.summary span{display:inline-block;margin-right:1.5em;padding:.2em .6em;border-radius:4px}
+.error{background:#fde2e1;color:#a4000f}.warning{background:#fff3cd;color:#7a5a00}.info{background:#eef2f7;color:#445}
+table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
+th{background:#f6f6f6}.finding{border:1px solid #ddd;border-left:6px solid #ccc;padding:.6em 1em;margin:.8em 0;border-radius:4px}
+.finding.sev-error{border-left-color:#d93025}.finding.sev-warning{border-left-color:#f4b400}.finding.sev-info{border-left-color:#9aa7b8}
+.code{font-family:monospace;font-weight:bold}.quote{background:#fafafa;border-left:3px solid #ccc;padding:.1em .5em;margin:.2em 0;font-family:monospace}
+.muted{color:#777;font-size:.9em}
+"""
+
+
+def render_html(result: AuditResult) -> str:
+    meta = result.report.meta
+    counts = result.counts()
+    coverage = result.coverage()
+    title = f"{meta.department or '（未识别部门）'} {meta.year or ''}年度部门决算审核报告"
+    parts = [
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p class='muted'>来源：{escape(meta.source)}（{escape(meta.source_kind)}，{meta.page_count or '-'} 页）"
+        f" · SHA-256 {escape(meta.sha256[:16])}</p>",
+        "<p class='summary'>"
+        f"<span class='error'>错误 {counts['error']}</span>"
+        f"<span class='warning'>警告 {counts['warning']}</span>"
+        f"<span class='info'>提示 {counts['info']}</span></p>",
+        f"<p>识别到的表：{escape('、'.join(coverage['tables_found']) or '无')}"
+        + (
+            "；未找到：" + escape("；".join(f"{k}（{v}）" for k, v in coverage["tables_missing"].items()))
+            if coverage["tables_missing"]
+            else ""
+        )
+        + "</p>",
+        "<h2>问题清单</h2>",
+    ]
+    if not result.findings:
+        parts.append("<p>未发现问题。请同时查看下方“检查覆盖”，未运行的检查不等于通过。</p>")
+    for f in result.findings:
+        check = REGISTRY.get(f.code)
+        parts.append(f"<div class='finding sev-{f.severity.value}'>")
+        parts.append(
+            f"<div><span class='{f.severity.value}'>{f.severity.zh}</span> <span class='code'>{escape(f.code)}</span> "
+            f"<b>{escape(f.title)}</b></div>"
+        )
+        parts.append(f"<p>{escape(f.message)}</p>")
+        if f.observed or f.expected:
+            parts.append(f"<p class='muted'>实际：{escape(f.observed)} · 应为：{escape(f.expected)}</p>")
+        for e in f.locations[:8]:
+            quote = f"<div class='quote'>{escape(e.quote)}</div>" if e.quote else ""
+            parts.append(f"<div class='muted'>{escape(where(e))}</div>{quote}")
+        if len(f.locations) > 8:
+            parts.append(f"<div class='muted'>……另有 {len(f.locations) - 8} 处</div>")
+        if check is not None:
+            parts.append(f"<details><summary class='muted'>检查说明</summary><p class='muted'>{escape(check.doc)}</p></details>")
+        parts.append("</div>")
+    parts += [
+        "<h2>检查覆盖</h2><table><tr><th>代码</th><th>名称</th><th>结果</th><th>核对处数</th><th>说明</th></tr>",
+    ]
+    for r in result.results:
+        parts.append(
+            f"<tr><td class='code'>{escape(r.code)}</td><td>{escape(r.name)}</td><td>{escape(r.outcome.zh)}</td>"
+            f"<td>{r.comparisons}</td><td>{escape(r.reason)}</td></tr>"
+        )
+    parts.append("</table></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from auditor.audit import AuditResult
+from auditor.render.common import location_lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: AuditResult) -> str:
+    meta = result.report.meta
+    counts = result.counts()
+    coverage = result.coverage()
+    out = [
+        f"# {meta.department or '（未识别部门）'} {meta.year or ''}年度部门决算审核报告",
+        "",
+        f"- 来源：`{meta.source}`（{meta.source_kind}，{meta.page_count or '-'} 页）",
+        f"- 识别到的表：{'、'.join(coverage['tables_found']) or '无'}",
+        f"- 问题：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}",
+        "",
+        "## 问题清单",
+        "",
+        "| 级别 | 代码 | 问题 | 说明 | 位置 |",
+        "|---|---|---|---|---|",
+    ]
+    for f in result.findings:
+        out.append(
+            f"| {f.severity.zh} | {f.code} | {_cell(f.title)} | {_cell(f.message)} | "
+            f"{_cell('<br>'.join(location_lines(f, 4)))} |"
+        )
+    out += ["", "## 检查覆盖", "", "| 代码 | 名称 | 结果 | 核对处数 | 说明 |", "|---|---|---|---|---|"]
+    for r in result.results:
+        out.append(f"| {r.code} | {r.name} | {r.outcome.zh} | {r.comparisons} | {_cell(r.reason)} |")
+    return "\n".join(out) + "\n"

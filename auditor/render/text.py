@@ -1,0 +1,55 @@
+"""Terminal output with rich."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from auditor.audit import AuditResult
+from auditor.render.common import location_lines
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def render_text(result: AuditResult, color: bool = False, show_info: bool = True) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, width=120, soft_wrap=not color, color_system="auto" if color else None
+    )
+    meta = result.report.meta
+    counts = result.counts()
+    coverage = result.coverage()
+    console.print(f"[bold]{meta.department or '（未识别部门）'} {meta.year or ''}年度部门决算[/bold]  来源：{meta.source}")
+    console.print(
+        f"识别到的表：{'、'.join(coverage['tables_found']) or '无'}"
+        + (f"；未找到：{'、'.join(coverage['tables_missing'])}" if coverage["tables_missing"] else "")
+    )
+    outcomes = coverage["outcomes"]
+    console.print(
+        f"检查 {coverage['checks_total']} 项：通过 {outcomes['pass']}，未通过 {outcomes['fail']}，"
+        f"不适用 {outcomes['not_applicable']}，数据不足 {outcomes['insufficient_data']}，解析错误 {outcomes['parse_error']}；"
+        f"核对 {coverage['comparisons']} 处"
+    )
+    console.print(f"问题：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")
+    console.print()
+    for finding in result.findings:
+        if finding.severity.value == "info" and not show_info:
+            continue
+        style = _STYLE[finding.severity.value]
+        console.print(f"[{style}][{finding.severity.zh}] {finding.code} {finding.title}[/{style}]")
+        console.print(f"  {finding.message}", highlight=False)
+        for line in location_lines(finding):
+            console.print(f"    · {line}", highlight=False)
+    not_run = [r for r in result.results if r.outcome.value not in ("pass", "fail")]
+    if not_run:
+        console.print()
+        table = RichTable(title="未完成的检查（不等于通过）", show_lines=False)
+        table.add_column("代码")
+        table.add_column("结果")
+        table.add_column("原因")
+        for r in not_run:
+            table.add_row(r.code, r.outcome.zh, r.reason)
+        console.print(table)
+    return buffer.getvalue()
