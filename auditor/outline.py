@@ -78,6 +78,8 @@ def numbering_slips(sections: list[Section]) -> list[NumberingSlip]:
             following = group[index + 1].ordinal if index + 1 < len(group) else None
             if value == expected:
                 pass
+            elif index == 0 and section.level == 0:
+                pass  # parts before the first recognised one may be a cover or preamble
             elif value == 1 and previous_value > 1:
                 pass  # a new list starts (an attachment with its own numbering)
             elif value == previous_value and (following is None or following == expected + 1):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from auditor.checks.base import CheckContext, InsufficientData, register
-from auditor.checks.crosstable.links import FUND_LINES, first_key, income_lines, lines_matching
+from auditor.checks.cross_table.links import FUND_LINES, first_key, income_lines, lines_matching
 from auditor.checks.helpers import amount, require
 from auditor.findings import cell_evidence
 from auditor.model import Report, TableKind

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from auditor.checks.base import CheckContext, InsufficientData, register
-from auditor.checks.crosstable.links import income_lines, lines_matching, year_total
+from auditor.checks.cross_table.links import income_lines, lines_matching, year_total
 from auditor.checks.helpers import amount, grand_total, require
 from auditor.findings import cell_evidence
 from auditor.model import Report, TableKind

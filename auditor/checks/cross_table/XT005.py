@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from auditor.checks.base import CheckContext, InsufficientData, register
-from auditor.checks.crosstable.links import expense_class_lines, year_total
+from auditor.checks.cross_table.links import expense_class_lines, year_total
 from auditor.checks.helpers import amount, class_rows, grand_total, require
 from auditor.findings import cell_evidence
 from auditor.model import Report, TableKind
