@@ -208,7 +208,7 @@ def _report_unit(doc: Document) -> str:
 
 
 def _department(lines: list[TextLine]) -> str:
-    names = Counter()
+    names: Counter[str] = Counter()
     for line in lines:
         match = _DEPT_RE.match(compact(line.text))
         if match:
@@ -233,7 +233,7 @@ def _department(lines: list[TextLine]) -> str:
 
 
 def _year(lines: list[TextLine]) -> int | None:
-    years = Counter()
+    years: Counter[int] = Counter()
     for line in lines[:60]:
         for match in _YEAR_RE.finditer(compact(line.text)):
             years[int(match.group(1))] += 1

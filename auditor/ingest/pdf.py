@@ -106,7 +106,7 @@ def _read_page(page: Any, number: int) -> list[Block]:
         raw = _raw_table(table, number)
         if raw.rows:
             items.append((float(table.bbox[1]), raw))
-    for index, (_, block) in enumerate(items):
+    for _, block in items:
         if isinstance(block, TextLine):
             block.location = Location(page=number, bbox=block.location.bbox)
     items.sort(key=lambda item: item[0])
@@ -121,11 +121,15 @@ def _raw_table(table: Any, number: int) -> RawTable:
         row_texts = texts[r_index] if r_index < len(texts) else []
         for c_index, box in enumerate(row.cells):
             text = row_texts[c_index] if c_index < len(row_texts) else None
-            bbox: BBox | None = tuple(float(v) for v in box) if box is not None else None  # type: ignore[assignment]
+            bbox: BBox | None = _bbox(box) if box is not None else None
             cells.append(RawCell(text=text or "", location=Location(page=number, bbox=bbox)))
         rows.append(cells)
-    bbox = tuple(float(v) for v in table.bbox)
-    return RawTable(rows=rows, location=Location(page=number, bbox=bbox))  # type: ignore[arg-type]
+    return RawTable(rows=rows, location=Location(page=number, bbox=_bbox(table.bbox)))
+
+
+def _bbox(box: Any) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in box)
+    return (x0, top, x1, bottom)
 
 
 def _paragraphs(lines: list[dict[str, Any]], page_width: float) -> list[TextLine]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from auditor.codes import compact
 from auditor.ingest.document import TextLine
-from auditor.model import Location, Section, Sentence, TocEntry
+from auditor.model import Section, Sentence, TocEntry
 
 _CN = "一二三四五六七八九十百零"
 _PART_RE = re.compile(rf"^第([{_CN}\d]+)部分\s*(.*)$")

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-
-
 from auditor.checks.base import CheckContext, InsufficientData, register
 from auditor.checks.helpers import amount
 from auditor.findings import cell_evidence, row_name

@@ -44,7 +44,7 @@ def t5_within_t3(report: Report, ctx: CheckContext) -> None:
             whole = amount(t3_row, key) if t3_row is not None else None
             whole_value = whole.value if whole is not None else Decimal(0)
             bound = half_unit(part) + half_unit(whole)
-            if part.value - whole_value <= max(bound, 0):
+            if part.value - whole_value <= bound:
                 continue
             locations = [cell_evidence(t5, t5_row, key)]
             if t3_row is not None:

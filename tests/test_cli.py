@@ -1,0 +1,87 @@
+"""The CLI contract: exit codes, the pinned JSON shape, extract and checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from auditor.cli import main
+from tests.conftest import SEED, need
+
+TOP_KEYS = {"schema_version", "report", "coverage", "summary", "findings"}
+FINDING_KEYS = {"code", "severity", "category", "title", "message", "observed", "expected", "locations", "fingerprint"}
+LOCATION_KEYS = {"page", "line", "table", "row", "column", "quote", "bbox"}
+
+
+def test_audit_json_contract() -> None:
+    result = CliRunner().invoke(main, ["audit", str(need(SEED)), "--format", "json"])
+    assert result.exit_code == 1, result.output  # the sample has error findings
+    data = json.loads(result.stdout)
+    assert set(data) == TOP_KEYS
+    assert data["schema_version"] == "1.0"
+    assert {"department", "year", "unit", "source", "page_count", "tables", "recognition"} <= set(data["report"])
+    assert {"checks_total", "checks_run", "outcomes", "comparisons", "checks"} <= set(data["coverage"])
+    assert data["findings"], "expected findings on the sample"
+    for finding in data["findings"]:
+        assert set(finding) == FINDING_KEYS
+        assert finding["severity"] in {"error", "warning", "info"}
+        for loc in finding["locations"]:
+            assert set(loc) == LOCATION_KEYS
+            assert loc["page"] is None  # text input gives lines, not pages
+    fingerprints = [f["fingerprint"] for f in data["findings"]]
+    assert len(fingerprints) == len(set(fingerprints))
+
+
+def test_select_and_ignore_by_prefix() -> None:
+    runner = CliRunner()
+    only_structure = runner.invoke(main, ["audit", str(need(SEED)), "--format", "json", "--select", "STR"])
+    codes = {c["code"] for c in json.loads(only_structure.stdout)["coverage"]["checks"]}
+    assert codes and all(c.startswith("STR") for c in codes)
+    ignored = runner.invoke(main, ["audit", str(SEED), "--format", "json", "--ignore", "SUM,XT"])
+    codes = {c["code"] for c in json.loads(ignored.stdout)["coverage"]["checks"]}
+    assert codes and not any(c.startswith(("SUM", "XT")) for c in codes)
+
+
+def test_unusable_input_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    result = runner.invoke(main, ["audit", str(empty)])
+    assert result.exit_code == 2
+    assert "文件为空" in result.stderr
+    fake = tmp_path / "photo.pdf"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    result = runner.invoke(main, ["audit", str(fake)])
+    assert result.exit_code == 2 and "不是有效的 PDF" in result.stderr
+    missing = runner.invoke(main, ["audit", str(tmp_path / "nope.pdf")])
+    assert missing.exit_code == 2 and "不存在" in missing.stderr
+
+
+def test_formats_render(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for fmt in ("md", "html", "text"):
+        out = tmp_path / f"r.{fmt}"
+        result = runner.invoke(main, ["audit", str(need(SEED)), "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 1
+        text = out.read_text(encoding="utf-8")
+        assert "SUM002" in text and "工资福利支出" in text
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http" not in html.split("<body>")[0]
+
+
+def test_extract_csv_and_json() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["extract", str(need(SEED)), "--format", "csv"])
+    assert result.exit_code == 0
+    assert "T6,,,30101,基本工资,amount,40.35,40.35" in result.stdout
+    data = json.loads(runner.invoke(main, ["extract", str(SEED)]).stdout)
+    assert [t["kind"] for t in data["tables"]][:9] == [f"T{i}" for i in range(1, 10)]
+
+
+def test_checks_catalogue() -> None:
+    result = CliRunner().invoke(main, ["checks", "--format", "json"])
+    catalogue = json.loads(result.stdout)
+    assert {c["code"] for c in catalogue} >= {"STR001", "SUM001", "XT001"}
+    assert all(c["What it checks"] and c["Basis"] for c in catalogue)
