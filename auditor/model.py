@@ -212,6 +212,63 @@ class Recognition:
     unrecognised: list[str] = field(default_factory=list)  # titles of tables not mapped
 
 
+@dataclass(frozen=True)
+class CellRef:
+    """A table cell a narrative claim talks about."""
+
+    table: TableKind
+    row_code: str
+    row_label: str
+    column: str
+    amount: Amount | None
+    location: Location = field(default_factory=Location)
+
+
+@dataclass
+class NarrativeSentence:
+    """One sentence of the narrative, with the section it sits in and the subject of the
+    numbered item it belongs to ("1、社会保障和就业（类）…（项）。" gives its sentences a topic)."""
+
+    text: str
+    location: Location
+    section_title: str  # the nearest 一、 / （一） heading's title
+    part: str
+    item: str = ""  # the numbered item's subject, when inside one
+    index: int = 0
+
+
+@dataclass
+class Claim:
+    """A statement in the narrative that a check can verify.
+
+    kind: amount | budget | outturn | share | growth | completion | compare | count | year |
+    date | list | no_data. ``value`` is in the printed unit (万元 amounts are not converted so
+    that a 元-for-万元 slip stays visible); ``amount_wan`` gives the value in 万元.
+    """
+
+    kind: str
+    subject: str
+    value: Decimal | None
+    unit: str
+    raw: str
+    sentence: NarrativeSentence
+    span: tuple[int, int] = (0, 0)
+    decimals: int = 0
+    whole: str = ""  # share: the named whole ("本年支出合计")
+    direction: str = ""  # growth: up/down; compare: gt/lt/eq
+    basis: str = ""  # completion / budget: 年初预算 / 全年预算 / 预算; growth: 上年
+    items: tuple[str, ...] = ()  # list claims
+    target: CellRef | None = None
+    unresolved: str = ""  # why no table cell was tied (coverage)
+
+    @property
+    def amount_wan(self) -> Decimal | None:
+        if self.value is None:
+            return None
+        factor = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1")}
+        return self.value * factor[self.unit] if self.unit in factor else None
+
+
 @dataclass
 class ReportMeta:
     department: str = ""
@@ -231,6 +288,8 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     recognition: Recognition = field(default_factory=Recognition)
     lines: list[Sentence] = field(default_factory=list)  # every text line outside tables
+    sentences: list[NarrativeSentence] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
     def table(self, kind: TableKind) -> Table | None:
         return next((t for t in self.tables if t.kind is kind), None)

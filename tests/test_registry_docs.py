@@ -9,7 +9,7 @@ import re
 import auditor.checks as checks_package
 from auditor.checks.base import DOC_SECTIONS, REGISTRY, load_all
 
-CODE_RE = re.compile(r"^(STR|SUM|XT|NAR|UNIT|YEAR|PERF)\d{3}$")
+CODE_RE = re.compile(r"^(STR|SUM|XT|NAR|UNIT|YEAR|TPL|PERF)\d{3}$")
 
 
 def _check_modules() -> list[str]:

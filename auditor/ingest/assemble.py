@@ -107,7 +107,7 @@ def assemble(doc: Document) -> Report:
         sha256=doc.sha256,
     )
     sections = build_sections([line for line in narrative if id(line) not in toc_ids])
-    return Report(
+    report = Report(
         meta=meta,
         sections=sections,
         toc=toc,
@@ -115,6 +115,10 @@ def assemble(doc: Document) -> Report:
         recognition=recognition,
         lines=[Sentence(text=line.text, location=line.location) for line in lines],
     )
+    from auditor.narrative import analyse_narrative
+
+    analyse_narrative(report)
+    return report
 
 
 def _place_lines(

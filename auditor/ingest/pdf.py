@@ -133,15 +133,14 @@ def _bbox(box: Any) -> BBox:
 
 
 def _paragraphs(lines: list[dict[str, Any]], page_width: float) -> list[TextLine]:
-    """Join wrapped lines: a line that starts at the left margin continues the line above
-    when that line ran to the right margin and no larger gap separates them."""
+    """Join wrapped lines: a line that starts at the left margin (paragraphs indent their
+    first line) continues the line above when that line ran most of the way to the right
+    margin, no larger gap separates them, and it does not start a numbered heading."""
     lines = [line for line in lines if line.get("text", "").strip()]
     if not lines:
         return []
     lines.sort(key=lambda line: (round(line["top"]), line["x0"]))
-    margin = Counter(round(line["x0"]) for line in lines).most_common(1)[0][0]
-    left = min(round(line["x0"]) for line in lines)
-    margin = min(margin, left + 40) if margin - left > 40 else margin
+    margin = _left_margin(lines)
     right = max(line["x1"] for line in lines)
     heights = sorted(line["bottom"] - line["top"] for line in lines)
     char = heights[len(heights) // 2] or 10.0
@@ -154,7 +153,7 @@ def _paragraphs(lines: list[dict[str, Any]], page_width: float) -> list[TextLine
             previous is not None
             and not _STARTS_HEADING.match(line["text"].strip())
             and abs(line["x0"] - margin) <= char * 0.6
-            and previous["x1"] >= right - char * 1.6
+            and previous["x1"] >= right - char * 8
             and line["top"] - previous["bottom"] <= char * 1.2
         )
         if joins and result:
@@ -166,3 +165,11 @@ def _paragraphs(lines: list[dict[str, Any]], page_width: float) -> list[TextLine
             boxes.append([box])
         previous = line
     return result
+
+
+def _left_margin(lines: list[dict[str, Any]]) -> float:
+    """The body's left edge: the smallest x0 shared by at least two lines (a lone line
+    further left is an outlier), else the smallest x0."""
+    counts = Counter(round(line["x0"] / 2) * 2 for line in lines)
+    shared = [x for x, n in counts.items() if n >= 2]
+    return float(min(shared) if shared else min(counts))

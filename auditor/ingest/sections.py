@@ -133,7 +133,7 @@ def build_sections(lines: list[TextLine]) -> list[Section]:
                 part=part,
             )
             sections.append(current)
-            if heading.level >= 2 and len(heading.title) > 30:
+            if heading.level >= 3 or len(heading.title) > 30:
                 # a numbered paragraph: the text is its own content too
                 current.paragraphs.append(Sentence(text=text, location=line.location))
             continue
@@ -144,6 +144,11 @@ def build_sections(lines: list[TextLine]) -> list[Section]:
         if current is None:
             current = Section(number="", title="", level=0, heading="", location=line.location)
             sections.append(current)
+        if current.paragraphs and _is_broken(current.paragraphs[-1].text) and heading is None:
+            # a paragraph cut by a page break: "…支出决" + "算数为244.97万元…"
+            previous = current.paragraphs[-1]
+            current.paragraphs[-1] = Sentence(text=previous.text + text, location=previous.location)
+            continue
         current.paragraphs.append(Sentence(text=text, location=line.location))
     return sections
 
@@ -153,3 +158,12 @@ def _is_heading_like(heading: Heading, text: str) -> bool:
         # "1、..." is a heading only when short; long ones are numbered paragraphs
         return len(text) <= 60
     return True
+
+
+_SENTENCE_END = tuple("。；！？：…”；.;!?:")
+
+
+def _is_broken(text: str) -> bool:
+    """A paragraph that stops mid-sentence (no closing punctuation) and is long enough to
+    be prose rather than a title line."""
+    return len(text) >= 20 and not text.rstrip().endswith(_SENTENCE_END)
