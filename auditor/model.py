@@ -222,6 +222,7 @@ class CellRef:
     column: str
     amount: Amount | None
     location: Location = field(default_factory=Location)
+    column_name: str = ""  # the printed header of the column
 
 
 @dataclass

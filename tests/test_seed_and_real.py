@@ -55,11 +55,33 @@ def test_real_reports_recognise_nine_tables(name: str) -> None:
         assert all(report.table(k).is_empty for k in STANDARD_KINDS)  # type: ignore[union-attr]
 
 
+# Every error the auditor reports on the real reports, each checked by hand against the
+# PDF (see the closing note of the narrative issue): the text quoting all-funds basic
+# spending (T3, 5377.64) where the section is about general-budget basic spending (T5/T6,
+# 5364.75 / 人员经费 4884.09); growth rates of 100% from a zero base (a department founded in
+# 2024); a completion rate against a 年初预算 of 0.
+EXPECTED_ERRORS = {
+    "shanghai_putuo_guihua_ziyuan_2024.pdf": [("NAR001", "5377.64"), ("NAR001", "4896.98")],
+    "shanghai_putuo_shehui_gongzuobu_2024.pdf": [
+        ("NAR003", "收入支出总计"),
+        ("NAR003", "财政拨款收入支出总计"),
+        ("NAR003", "一般公共预算财政拨款支出"),
+        ("NAR003", "机关运行经费"),
+        ("NAR004", "年初预算为0"),
+    ],
+}
+
+
 @pytest.mark.parametrize("name", REAL_REPORTS)
-def test_real_reports_no_false_errors(name: str) -> None:
+def test_real_reports_errors_are_the_known_real_ones(name: str) -> None:
     result = audit_report(load_report(need(REAL / name)))
     errors = [f for f in result.findings if f.severity.value == "error"]
-    assert errors == [], [f.message for f in errors]
+    expected = EXPECTED_ERRORS[name]
+    assert len(errors) == len(expected), [f.message for f in errors]
+    for code, needle in expected:
+        assert any(f.code == code and needle in f.message for f in errors), (code, needle, [f.message for f in errors])
+    # no table-arithmetic error: the 0.01 differences between tables are rounding notes
+    assert not any(f.code.startswith(("SUM", "XT")) for f in errors)
     # the 0.01 differences between tables are reported as rounding, not hidden
     assert any(f.category == "rounding" for f in result.findings)
     outcomes = {r.code: r.outcome.value for r in result.results}

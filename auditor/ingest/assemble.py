@@ -192,8 +192,12 @@ def _place_lines(
 
 
 def _is_main_heading(line: TextLine) -> bool:
+    """A heading that ends a table's notes: 第X部分, 一、, （一）, or an item "1、"
+    (table notes number their lines "1." and start with 注 / 说明)."""
     heading = parse_heading(line.text)
-    return heading is not None and heading.level <= 1 and not line.text.startswith("注")
+    if heading is None or line.text.startswith(("注", "说明")):
+        return False
+    return heading.level <= 2 or bool(re.match(r"^\s*\d{1,2}、", line.text))
 
 
 def _why_missed(kind: TableKind, lines: list[TextLine], toc_ids: set[int]) -> str:

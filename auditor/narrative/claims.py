@@ -125,7 +125,10 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
         kind, extra = _classify(prefix, unit)
         if kind == "skip":
             continue
-        claim = Claim(kind, "", value, unit, raw, sentence, (match.start(), end), decimals=decimals, **extra)
+        claim = Claim(
+            kind, "", value, unit, raw, sentence, (match.start(), end), decimals=decimals,
+            whole=extra.get("whole", ""), direction=extra.get("direction", ""), basis=extra.get("basis", ""),
+        )
         subject_text = prefix
         for pattern in (_GROWTH, _SHARE, _COMPLETION, _BUDGET, _OUTTURN):
             found = pattern.search(subject_text)
@@ -149,6 +152,10 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
     if growth:
         word = growth.group(1)
         direction = "up" if word in ("增加", "增长", "上升", "增支", "多支") else "down"
+        if not unit:
+            if word in ("增长", "下降", "上升", "降低"):
+                return "growth", {"direction": direction, "basis": "no_percent"}
+            return "skip", {}
         return "growth", {"direction": direction}
     if unit == "%":
         share = _SHARE.search(p)
@@ -167,8 +174,9 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
         return "amount", {}
     if not unit:
         # a bare number right after 占 / 增长 / 完成…的: a percentage printed without "%"
-        if _SHARE.search(p):
-            return "share", {"whole": clean_subject(_SHARE.search(p).group("whole")), "basis": "no_percent"}  # type: ignore[union-attr]
+        share_match = _SHARE.search(p)
+        if share_match:
+            return "share", {"whole": clean_subject(share_match.group("whole")), "basis": "no_percent"}
         growth_word = re.search(r"(增长|下降|上升|降低)\s*$", p)
         if growth_word:
             direction = "up" if growth_word.group(1) in ("增长", "上升") else "down"
@@ -221,7 +229,8 @@ def _compare_claims(sentence: NarrativeSentence) -> list[Claim]:
                   direction=relation, basis=match.group("basis"))
         )
     for match in _SAME_AS_LAST_YEAR.finditer(sentence.text):
-        result.append(Claim("compare", sentence.item, None, "", match.group(0), sentence, match.span(),
+        subject = clean_subject(_clause_prefix(sentence.text, match.start())) or sentence.item
+        result.append(Claim("compare", subject, None, "", match.group(0), sentence, match.span(),
                             direction="eq", basis="上年"))
     return result
 

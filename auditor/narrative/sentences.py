@@ -6,14 +6,15 @@ import re
 
 from auditor.model import NarrativeSentence, Report, Section
 
-_SPLIT = re.compile(r"(?<=[。！？；!?;])")
+_SPLIT = re.compile(r"(?<=[。！？!?])")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[、.．]|[（(]\d{1,2}[）)])\s*(?!\d)")
 _CLASS_NAMING = re.compile(r"（类）|\(类\)")
 _ITEM_TAIL = re.compile(r"(?:支出)?(?:决算|预算)?数?(?:为|是)?$")
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; a sentence ends at 。！？； (kept with it)."""
+    """(offset, sentence) pairs; a sentence ends at 。！？ (kept with it); a 其中 list joined
+    by ；stays in one sentence."""
     result = []
     offset = 0
     for piece in _SPLIT.split(text):

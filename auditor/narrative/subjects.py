@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from auditor.checks.helpers import grand_total, summary_structure
 from auditor.codes import FUNCTION_CLASS_NAMES, compact, function_class_for_label
+from auditor.findings import column_name
 from auditor.model import CellRef, Claim, Report, Row, Table, TableKind
 
 RESOLVABLE = ("amount", "outturn", "budget", "share", "growth", "completion")
@@ -70,6 +71,16 @@ def table_context(section_title: str) -> TableKind | None:
     return None
 
 
+_PART_NUMBERS = {"第四部分", "第五部分", "第六部分", "第七部分"}
+
+
+def outside_table_explanations(claim: Claim) -> bool:
+    """Attachments (绩效自评, 整体支出绩效评价报告), 名词解释 and performance sections use other
+    scopes (按单位预算口径, project budgets): their figures are not the tables' figures."""
+    title = compact(claim.sentence.section_title)
+    return claim.sentence.part in _PART_NUMBERS or any(w in title for w in ("绩效", "附件", "名词解释"))
+
+
 def similarity(a: str, b: str) -> float:
     a, b = compact(a), compact(b)
     if not a or not b:
@@ -92,6 +103,7 @@ def _ref(table: Table, row: Row | None, column: str) -> CellRef | None:
         column=column,
         amount=cell.amount if cell is not None else None,
         location=cell.location if cell is not None and (cell.location.bbox or cell.location.line) else row.location,
+        column_name=column_name(table, column, row.side),
     )
 
 
@@ -144,6 +156,8 @@ def _resolve(claim: Claim, report: Report) -> tuple[CellRef | None, str]:
     subject = compact(claim.subject).translate(str.maketrans("", "", "“”\""))
     if not subject:
         return None, "未识别出主语"
+    if outside_table_explanations(claim):
+        return None, "附件、绩效或名词解释中的数字（口径可能不同），不与决算表对照"
     context = table_context(claim.sentence.section_title)
     column_stage = "budget" if claim.kind == "budget" else "final"
 
@@ -189,10 +203,10 @@ def _resolve(claim: Claim, report: Report) -> tuple[CellRef | None, str]:
         return _ref(t, row, "amount"), ""
 
     if "总计" in subject:
-        kind = TableKind.T4 if "财政拨款" in subject else TableKind.T1
-        t = table(kind)
+        summary_kind: TableKind = TableKind.T4 if "财政拨款" in subject else TableKind.T1
+        t = table(summary_kind)
         if t is None:
-            return None, f"未识别到{kind.value}"
+            return None, f"未识别到{summary_kind.value}"
         income = [r for r in t.rows if r.side == "income"]
         grand = summary_structure(income)[3]
         key = next((c.key for c in t.columns if c.side == "income"), "amount")
@@ -220,10 +234,10 @@ def _resolve(claim: Claim, report: Report) -> tuple[CellRef | None, str]:
             return _ref(t, grand_total(t), key), ""
 
     if "政府性基金" in subject or "国有资本经营" in subject:
-        kind = TableKind.T8 if "政府性基金" in subject else TableKind.T9
-        t = table(kind)
+        fund_kind: TableKind = TableKind.T8 if "政府性基金" in subject else TableKind.T9
+        t = table(fund_kind)
         if t is None:
-            return None, f"未识别到{kind.value}"
+            return None, f"未识别到{fund_kind.value}"
         return _ref(t, grand_total(t), "income" if "收入" in subject else "total"), ""
 
     spending_table = TableKind.T3 if context is TableKind.T3 else TableKind.T5

@@ -12,6 +12,7 @@ from auditor.synth.pdf import LAYOUTS, Layout, get_layout, pdf_bytes, render_pdf
 from auditor.synth.spec import (
     SPAN_LEFT,
     SPAN_UP,
+    Figure,
     Heading,
     PageBreak,
     Paragraph,
@@ -29,6 +30,7 @@ __all__ = [
     "LAYOUTS",
     "SPAN_LEFT",
     "SPAN_UP",
+    "Figure",
     "Heading",
     "Layout",
     "PageBreak",

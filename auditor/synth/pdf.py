@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -47,7 +49,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as RLParagraph
 
-from auditor.synth.spec import SPAN_MARKERS, Heading, PageBreak as SpecPageBreak, Paragraph, ReportSpec, TableSpec
+from auditor.synth.spec import SPAN_MARKERS, Heading, Paragraph, ReportSpec, TableSpec
+from auditor.synth.spec import PageBreak as SpecPageBreak
 
 CJK_FONT = "STSong-Light"
 
@@ -81,7 +84,6 @@ class Layout:
     part_starts_page: bool = True
     table_starts_page: bool = True
     page_numbers: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 HUNAN = Layout(name="hunan")
@@ -122,9 +124,38 @@ def pdf_bytes(spec: ReportSpec, layout: str | Layout = "hunan") -> bytes:
     chosen = get_layout(layout)
     register_fonts()
     buffer = io.BytesIO()
-    doc = _document(buffer, spec, chosen)
-    doc.build(_Builder(spec, chosen, doc).flowables())
+    builder = _Builder(spec, chosen)
+    flowables = builder.flowables()
+    doc = _document(buffer, spec, chosen, first_template=builder.first_template)
+    with _cjk_line_breaking():
+        doc.build(flowables)
     return buffer.getvalue()
+
+
+# Full-width punctuation that must not start a line; reportlab's list lacks these.
+_EXTRA_CANNOT_START = "，：；！？”’》〉"
+
+
+@contextmanager
+def _cjk_line_breaking() -> Iterator[None]:
+    """Keep full-width commas, colons... off the start of a line while building.
+
+    reportlab's CJK wrapping (``textsplit.wordSplit`` for plain paragraphs,
+    ``paragraph.cjkFragSplit`` for marked-up ones) reads the list as a module global; both
+    are extended for the build and restored afterwards.
+    """
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    modules = (textsplit, rl_paragraph)
+    saved = [module.ALL_CANNOT_START for module in modules]
+    try:
+        for module, value in zip(modules, saved):
+            module.ALL_CANNOT_START = value + "".join(ch for ch in _EXTRA_CANNOT_START if ch not in value)
+        yield
+    finally:
+        for module, value in zip(modules, saved):
+            module.ALL_CANNOT_START = value
 
 
 # ---- document and page templates -----------------------------------------------------
@@ -145,7 +176,8 @@ def _frame(page: tuple[float, float], margins: tuple[float, float, float, float]
     )
 
 
-def _document(buffer: IO[bytes], spec: ReportSpec, layout: Layout) -> BaseDocTemplate:
+def _document(buffer: IO[bytes], spec: ReportSpec, layout: Layout, first_template: str) -> BaseDocTemplate:
+    """The document with its page templates; ``first_template`` is used for page 1."""
     portrait_size = layout.page_size
     landscape_size = landscape(layout.page_size)
 
@@ -174,6 +206,7 @@ def _document(buffer: IO[bytes], spec: ReportSpec, layout: Layout) -> BaseDocTem
             onPage=page_number,
         ),
     ]
+    templates.sort(key=lambda t: t.id != first_template)  # page 1 uses the first template
     top, right, bottom, left = layout.margins
     return BaseDocTemplate(
         buffer,
@@ -229,12 +262,29 @@ def _styles(layout: Layout) -> _Styles:
     }
     headings = [
         _style(layout, "h0", layout.heading_sizes[0], alignment=TA_CENTER, spaceBefore=12, spaceAfter=24),
-        _style(layout, "h1", layout.heading_sizes[1], layout.body_leading, firstLineIndent=indent, spaceBefore=8, spaceAfter=6),
-        _style(layout, "h2", layout.heading_sizes[2], layout.body_leading, firstLineIndent=indent, spaceBefore=4, spaceAfter=6),
+        _style(
+            layout,
+            "h1",
+            layout.heading_sizes[1],
+            layout.body_leading,
+            firstLineIndent=indent,
+            spaceBefore=8,
+            spaceAfter=6,
+        ),
+        _style(
+            layout,
+            "h2",
+            layout.heading_sizes[2],
+            layout.body_leading,
+            firstLineIndent=indent,
+            spaceBefore=4,
+            spaceAfter=6,
+        ),
         _style(layout, "h3", layout.heading_sizes[3], layout.body_leading, firstLineIndent=indent, spaceAfter=6),
     ]
     cover = [
-        _style(layout, f"cover{i}", s, alignment=TA_CENTER, spaceAfter=s * 1.2) for i, s in enumerate(layout.cover_sizes)
+        _style(layout, f"cover{i}", s, alignment=TA_CENTER, spaceAfter=s * 1.2)
+        for i, s in enumerate(layout.cover_sizes)
     ]
     return _Styles(
         body=body,
@@ -243,8 +293,8 @@ def _styles(layout: Layout) -> _Styles:
         cover=cover,
         toc_title=_style(layout, "toc_title", layout.heading_sizes[0], alignment=TA_CENTER, spaceAfter=24),
         toc=[
-            _style(layout, "toc0", layout.toc_size, layout.toc_size * 2, alignment=TA_LEFT),
-            _style(layout, "toc1", layout.toc_size, layout.toc_size * 2, leftIndent=2 * layout.toc_size),
+            _style(layout, "toc0", layout.toc_size, layout.toc_size * 1.6, alignment=TA_LEFT),
+            _style(layout, "toc1", layout.toc_size, layout.toc_size * 1.6, leftIndent=2 * layout.toc_size),
         ],
         table_title=_style(layout, "table_title", layout.table_title_size, alignment=TA_CENTER, spaceAfter=6),
         note=_style(layout, "note", layout.note_size, alignment=TA_LEFT, spaceBefore=4),
@@ -291,30 +341,32 @@ _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 
 
 class _Builder:
-    """Turns the spec's blocks into platypus flowables, one page template at a time."""
+    """Turns the spec's blocks into platypus flowables, one page template at a time.
 
-    def __init__(self, spec: ReportSpec, layout: Layout, doc: BaseDocTemplate) -> None:
+    A page break is deferred until content follows (so breaks never leave blank pages),
+    and the template of the next page (portrait / landscape) is chosen when breaking.
+    """
+
+    def __init__(self, spec: ReportSpec, layout: Layout) -> None:
         self.spec = spec
         self.layout = layout
-        self.doc = doc
         self.styles = _styles(layout)
         self.items: list[Flowable] = []
-        self.template = "cover"  # the template of the page being filled
+        self.template = ""  # the template of the page being filled ("" before page 1)
+        self.first_template = "portrait"
         self.pending_break: str | None = None  # break before the next content, to this template
 
-    # page handling: a break is deferred until content follows, so that breaks never
-    # produce blank pages and the template of the next page is known when breaking
-    def page_break(self, template: str | None = None) -> None:
-        self.pending_break = template or self.pending_break or self._base_template()
-
-    def _base_template(self) -> str:
-        return "portrait"
+    def page_break(self, template: str = "portrait") -> None:
+        self.pending_break = template
 
     def add(self, flowable: Flowable, template: str | None = None) -> None:
-        if template is not None and template != self.template and self.pending_break is None:
-            self.pending_break = template
-        if self.pending_break is not None:
-            target = template or self.pending_break
+        """Append a flowable; break first when a break is pending or ``template`` differs
+        from the current page's."""
+        target = template or self.pending_break or self.template or "portrait"
+        if not self.items:  # page 1: no break, the document starts with this template
+            self.first_template = self.template = target
+            self.pending_break = None
+        elif self.pending_break is not None or target != self.template:
             self.items.append(NextPageTemplate(target))
             self.items.append(PageBreak())
             self.template = target
@@ -326,22 +378,19 @@ class _Builder:
         self._toc()
         for block in self.spec.blocks:
             if isinstance(block, SpecPageBreak):
-                self.page_break()
+                self.page_break(self.pending_break or "portrait")
             elif isinstance(block, Heading):
                 self._heading(block)
             elif isinstance(block, Paragraph):
-                self.add(RLParagraph(_markup(block.text), self.styles.aligned[block.align]), self._flow_template())
+                self.add(RLParagraph(_markup(block.text), self.styles.aligned[block.align]))
             elif isinstance(block, TableSpec):
                 self._table(block)
         return self.items
 
-    def _flow_template(self) -> str:
-        """Narrative after a landscape table goes back to portrait on a new page."""
-        return "portrait" if self.template == "landscape" else self.template if self.template != "cover" else "portrait"
-
     def _cover(self) -> None:
         if not self.spec.cover:
             return
+        self.first_template = self.template = "cover"
         self.items.append(Spacer(1, self.layout.page_size[1] * 0.18))
         for index, line in enumerate(self.spec.cover):
             style = self.styles.cover[min(index, len(self.styles.cover) - 1)]
@@ -364,7 +413,7 @@ class _Builder:
             self.page_break("portrait")
         paragraph = RLParagraph(_markup(heading.text), self.styles.headings[level])
         paragraph.keepWithNext = 1
-        self.add(paragraph, self._flow_template())
+        self.add(paragraph)
 
     def _table(self, spec: TableSpec) -> None:
         orientation = _orientation(spec, self.layout)
@@ -443,8 +492,8 @@ def table_flowable(spec: TableSpec, layout: Layout, frame_width: float) -> Table
     pad = layout.table_padding
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad * 0.75),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad * 0.75),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.9),
     ]

@@ -149,14 +149,46 @@ class TableSpec:
     def role(self, col: int) -> str:
         return self.roles[col] if self.roles else ""
 
-    def figures(self) -> Iterator[tuple[int, int, str]]:
-        """(data row index, column, text) of every non-blank cell in an ``amount`` column."""
+    def figures(self) -> Iterator[Figure]:
+        """Every non-blank cell of an ``amount`` column in the data rows, with the code and
+        label of its row in its column group (side-by-side groups, as in T1 / T4 / T6, each
+        have their own code and label columns). Needs ``roles``."""
         if not self.roles:
             return
+        starts = [
+            c
+            for c in range(self.width)
+            if self.roles[c] in ("code", "label") and (c == 0 or self.roles[c - 1] not in ("code", "label"))
+        ]
         for r, row in enumerate(self.rows):
+            g = len(self.header) + r
             for c, text in enumerate(row):
-                if self.roles[c] == "amount" and text.strip() and text not in SPAN_MARKERS:
-                    yield r, c, text
+                if self.roles[c] != "amount" or not text.strip() or text in SPAN_MARKERS:
+                    continue
+                start = max((s for s in starts if s <= c), default=0)
+                code = "".join(self._anchor_text(g, k) for k in range(start, c) if self.roles[k] == "code")
+                labels = [self._anchor_text(g, k) for k in range(start, c) if self.roles[k] == "label"]
+                label = next((t for t in labels if t), "")
+                if not code.isdigit():
+                    label = label or code
+                    code = ""
+                yield Figure(row=r, col=c, text=text, code=code, label=label)
+
+    def _anchor_text(self, row: int, col: int) -> str:
+        ar, ac = self.anchor_of(row, col)
+        return self.grid[ar][ac]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure printed in a table: data row index, column, printed text, and the row's
+    classification code (may be '') and label within its column group."""
+
+    row: int
+    col: int
+    text: str
+    code: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -296,7 +328,9 @@ def _block(item: Any, index: int) -> Block:
     if item == "page_break":
         return PageBreak()
     if not isinstance(item, dict) or len(item) != 1:
-        raise SpecError(f"{where}：每个块应为只有一个键的映射（h0-h3 / p / left / center / right / page_break / table）")
+        raise SpecError(
+            f"{where}：每个块应为只有一个键的映射（h0-h3 / p / left / center / right / page_break / table）"
+        )
     key, value = next(iter(item.items()))
     if key in _HEADING_KEYS:
         return Heading(text=_str(value, where), level=_HEADING_KEYS[key])
@@ -310,8 +344,21 @@ def _block(item: Any, index: int) -> Block:
 
 
 def _table(data: dict[str, Any], where: str) -> TableSpec:
-    known = {"kind", "title", "unit", "label", "department", "pre_title", "header", "rows", "roles", "widths",
-             "notes", "orientation", "font_size"}
+    known = {
+        "kind",
+        "title",
+        "unit",
+        "label",
+        "department",
+        "pre_title",
+        "header",
+        "rows",
+        "roles",
+        "widths",
+        "notes",
+        "orientation",
+        "font_size",
+    }
     unknown = set(data) - known
     if unknown:
         raise SpecError(f"{where}：表的未知字段 {sorted(unknown)}")
@@ -377,6 +424,7 @@ __all__ = [
     "SPAN_MARKERS",
     "COLUMN_ROLES",
     "Block",
+    "Figure",
     "Heading",
     "Paragraph",
     "PageBreak",

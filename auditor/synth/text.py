@@ -15,10 +15,7 @@ from auditor.synth.spec import Heading, PageBreak, Paragraph, ReportSpec, TableS
 
 def table_lines(spec: TableSpec) -> list[str]:
     """The grid as tab-separated lines (header rows first)."""
-    return [
-        "\t".join(spec.text_at(r, c) for c in range(spec.width))
-        for r in range(len(spec.grid))
-    ]
+    return ["\t".join(spec.text_at(r, c) for c in range(spec.width)) for r in range(len(spec.grid))]
 
 
 def _table_block(spec: TableSpec) -> list[str]:

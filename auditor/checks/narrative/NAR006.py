@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.checks.base import CheckContext, NotApplicable, register
+from auditor.checks.narrative.common import sentence_evidence, text_half_wan
+from auditor.findings import Severity
+from auditor.model import Claim, Report
+from auditor.numbers import fmt
+
+MONEY = ("amount", "outturn")
+
+
+def parts_lists(report: Report) -> list[tuple[Claim, list[Claim]]]:
+    """(whole, parts) for each "X 总额 A，其中：B、C…" in the narrative. A sentence that opens
+    with 其中 lists parts of the previous sentence's last figure."""
+    result = []
+    previous_last: Claim | None = None
+    for sentence in report.sentences:
+        money = [c for c in report.claims if c.sentence is sentence and c.kind in MONEY and c.amount_wan is not None]
+        position = sentence.text.find("其中")
+        if position >= 0 and money:
+            before = [c for c in money if c.span[0] < position]
+            after = [c for c in money if c.span[0] > position]
+            whole = before[-1] if before else (previous_last if position <= 1 else None)
+            if whole is not None and after:
+                result.append((whole, after))
+        if money:
+            previous_last = money[-1]
+    return result
+
+
+@register("NAR006", "narrative.parts_within_whole", "narrative")
+def parts_within_whole(report: Report, ctx: CheckContext) -> None:
+    """The parts listed after "其中" never add up to more than their whole.
+
+    **What it checks**: in "政府采购支出总额 A 万元，其中：货物 B 万元、工程 C 万元、服务 D 万元"
+    (and any "X 合计 A，其中：…" of money figures), B + C + D ≤ A within rounding.
+
+    **Why it matters**: a part larger than its whole (a total of 0 with 0.27 of goods) means
+    the total was not updated or a part belongs elsewhere.
+
+    **Bad example**: "政府采购支出总额 0 万元，其中：政府采购货物支出 0.27 万元。"
+
+    **Good example**: "政府采购金额为 21.07 万元，其中：货物采购金额 21.07 万元、工程采购金额
+    0 万元、服务采购金额 0 万元。"
+
+    **Basis**: DESIGN §3 (parts never exceed their whole).
+    """
+    lists = parts_lists(report)
+    if not lists:
+        raise NotApplicable("正文中没有“其中”分项")
+    for whole, parts in lists:
+        ctx.comparisons += 1
+        assert whole.amount_wan is not None
+        total = sum((p.amount_wan for p in parts if p.amount_wan is not None), Decimal(0))
+        bound = text_half_wan(whole) + sum((text_half_wan(p) for p in parts), Decimal(0))
+        if total - whole.amount_wan <= bound:
+            continue
+        ctx.add(
+            Severity.ERROR,
+            "分项之和大于总额",
+            f"“{whole.subject}”为{whole.raw}，其中所列"
+            + "、".join(f"“{p.subject}”{p.raw}" for p in parts)
+            + f"合计{fmt(total)}万元，超过总额。",
+            observed=f"分项合计 {fmt(total)}万元",
+            expected=f"≤ {whole.raw}",
+            locations=[sentence_evidence(whole)] + ([sentence_evidence(parts[0])] if parts[0].sentence is not whole.sentence else []),
+        )
