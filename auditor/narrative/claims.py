@@ -96,7 +96,7 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     for match in _TOKEN.finditer(text):
         unit_match = _UNIT_RE.match(text, match.end())
         unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else ""
-        end = unit_match.end() if unit else match.end()
+        end = unit_match.end() if unit and unit_match is not None else match.end()
         value, decimals = _value(match)
         raw = text[match.start() : end]
         prefix = _clause_prefix(text, match.start(), previous_end)
