@@ -127,6 +127,14 @@ def is_total_label(label: str) -> bool:
     return compact in {"合计", "总计", "本年合计"} or compact.endswith("合计") and len(compact) <= 8
 
 
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of the table as printed (before any reading by meaning)."""
+
+    text: str
+    location: Location = field(default_factory=Location)
+
+
 @dataclass
 class Table:
     kind: TableKind
@@ -140,6 +148,7 @@ class Table:
     notes: list[str] = field(default_factory=list)  # 注 / 说明 lines under the table
     no_data_statement: str = ""  # "本表无数据" statement when present
     warnings: list[str] = field(default_factory=list)  # what could not be read, in Chinese
+    grid: list[list[GridCell]] = field(default_factory=list)  # the printed grid, all parts
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from auditor.codes import compact
 from auditor.ingest.document import Document, RawTable, TextLine
 from auditor.ingest.recognize import kind_from_label, kind_from_title
-from auditor.ingest.sections import build_sections, parse_heading, parse_toc
+from auditor.ingest.sections import build_sections, is_page_number, parse_heading, parse_toc
 from auditor.ingest.tables import build_table
 from auditor.model import (
     STANDARD_KINDS,
@@ -25,6 +25,7 @@ from auditor.model import (
 from auditor.numbers import find_unit
 
 _NO_DATA_RE = re.compile(r"无数据|无相关数据|本表为空|空表|故本表|本表无|没有.{0,30}(收入|支出|经费|安排)")
+_ATTACHMENT_LABEL = re.compile(r"^附件[\d\-－—.]*$")
 _DEPT_RE = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年度")
 
@@ -52,7 +53,8 @@ def assemble(doc: Document) -> Report:
 
     for block in doc.blocks:
         if isinstance(block, TextLine):
-            between.append(block)
+            if not is_page_number(block.text):  # "- 5 -" footers are not text of the report
+                between.append(block)
             continue
         _place_lines(between, pending, narrative, toc_ids, last_block_was_table, block)
         between = []
@@ -141,6 +143,8 @@ def _place_lines(
     # notes of the previous table: the lines right after it, up to a main heading or title
     if pending and after_table:
         while cursor < len(between) and cursor not in title_positions and not _is_main_heading(between[cursor]):
+            if cursor + 1 in title_positions and _ATTACHMENT_LABEL.match(compact(between[cursor].text)):
+                break  # "附件2-1" printed above the next table's title belongs to it
             pending[-1].notes.append(between[cursor])
             cursor += 1
     for n, position in enumerate(title_positions):

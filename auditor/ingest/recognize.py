@@ -59,6 +59,8 @@ def kind_from_title(text: str) -> TableKind | None:
     title = normalise_title(text)
     if not title.endswith(("表", "表）", "表)")) and "决算表" not in title:
         return None
+    if re.search(r"[；;。]|^附件[:：]|^\d+[.．、]", title):
+        return None  # a list of attachments or a sentence, not a table's title
     if len(title) > 60:
         return None
     for rule in TITLE_RULES:

@@ -19,7 +19,7 @@ from auditor.ingest.recognize import (
     normalise_title,
     value_column_key,
 )
-from auditor.model import Cell, Column, Location, Row, Table, TableKind, is_total_label
+from auditor.model import Cell, Column, GridCell, Location, Row, Table, TableKind, is_total_label
 from auditor.numbers import is_empty_mark, looks_numeric, try_parse_amount
 
 _ORDINAL_LABEL = re.compile(r"^[一二三四五六七八九十]+[、．.]")
@@ -362,6 +362,7 @@ def build_table(
                 columns.append(column)
     if not header:
         warnings.append("未找到表头，列含义无法识别")
+    grid = [[GridCell(text=cell_text(c.text), location=c.location) for c in row] for part in parts for row in part.rows]
     return Table(
         kind=kind,
         title=title,
@@ -371,6 +372,7 @@ def build_table(
         pages=pages,
         location=first.location,
         warnings=warnings,
+        grid=grid,
     )
 
 

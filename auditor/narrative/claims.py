@@ -47,6 +47,8 @@ _SUBJECT_NOISE = re.compile(
 _SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共)$")
 _BARE_REFERENCE = re.compile(r"^(?:上年|上一年度?|上年度)?(?:决算|预算)?数?$")
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)")
+# "本部门", "本中心", "我局", "部门（单位）": the department speaking of itself
+_SELF_REFERENCE = re.compile(r"^(?:本|我)(?:部门|单位|中心|局|委|办|院|所|厅|部|会|站|队|处|馆)|部门（单位）|（单位）")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 
@@ -61,11 +63,10 @@ def clean_subject(text: str, department: str = "") -> str:
     subject = compact(text).translate(_QUOTES)
     if department:
         subject = subject.replace(compact(department), "")
-    for noise in ("本部门", "本单位", "我单位", "我部门", "部门（单位）", "（单位）"):
-        subject = subject.replace(noise, "")
     previous = None
     while previous != subject:
         previous = subject
+        subject = _SELF_REFERENCE.sub("", subject)
         subject = _YEAR_PREFIX.sub("", subject)
         subject = _SUBJECT_NOISE.sub("", subject)
         subject = _SUBJECT_TAIL.sub("", subject)

@@ -1,0 +1,176 @@
+"""绩效自评表 (performance self-evaluation tables) read from their printed grid.
+
+The tables are free-form (merged cells, tiers written as "产出指标(50分)", the grade as
+"等级：优" or split over two cells), so they are read by the words in their cells rather than
+by a fixed layout: the funds block (年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分),
+the indicator block (一级指标 … 分值 / 得分) and the 总分 row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from auditor.codes import compact
+from auditor.model import GridCell, Location, Report, Table, TableKind
+from auditor.numbers import try_parse_amount
+
+_TIER = re.compile(r"(产出|效益|满意度|成本|效果|影响)[^（(]*[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
+_GRADE = re.compile(r"等\s*级\s*[:：]?\s*(优秀|优|良好|良|中等|中|合格|差|不合格)")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?%?$")
+
+GRADE_NAMES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "合格": "中", "差": "差", "不合格": "差"}
+
+
+def grade_for(score: Decimal) -> str:
+    """The common national scale: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60."""
+    if score >= 90:
+        return "优"
+    if score >= 80:
+        return "良"
+    if score >= 60:
+        return "中"
+    return "差"
+
+
+@dataclass
+class Figure:
+    value: Decimal
+    raw: str
+    location: Location
+
+
+@dataclass
+class Indicator:
+    tier: str
+    tier_points: Decimal | None
+    name: str
+    points: Figure | None
+    score: Figure | None
+
+
+@dataclass
+class PerformanceTable:
+    title: str
+    project: str  # 项目名称 for a project table, "" for the whole department
+    location: Location
+    budget_initial: Figure | None = None
+    budget_full: Figure | None = None
+    executed: Figure | None = None
+    funds_points: Figure | None = None
+    funds_rate: Figure | None = None
+    funds_score: Figure | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    total_points: Figure | None = None
+    total_score: Figure | None = None
+    grade: str = ""
+    grade_location: Location = field(default_factory=Location)
+
+
+def _num(cell: GridCell) -> Figure | None:
+    text = compact(cell.text)
+    if not _NUMBER.match(text):
+        return None
+    amount = try_parse_amount(text)
+    if amount is None:
+        return None
+    return Figure(amount.value, cell.text, cell.location)
+
+
+def _find(row: list[GridCell], *words: str) -> int | None:
+    for index, cell in enumerate(row):
+        text = compact(cell.text)
+        if all(w in text for w in words):
+            return index
+    return None
+
+
+def read_performance_table(table: Table) -> PerformanceTable | None:
+    grid = table.grid
+    if not grid or not any(_find(r, "得分") is not None for r in grid):
+        return None
+    perf = PerformanceTable(title=table.title, project="", location=table.location)
+    funds_cols: dict[str, int] = {}
+    indicator_cols: dict[str, int] = {}
+    tier, tier_points = "", None
+    in_indicators = False
+    for row in grid:
+        texts = [compact(c.text) for c in row]
+        joined = "".join(texts)
+        if not perf.project:
+            name_at = next((i for i, t in enumerate(texts) if t in ("专项名称", "项目名称")), None)
+            if name_at is not None:
+                perf.project = next((t for t in texts[name_at + 1 :] if t), "")
+        if "全年执行数" in joined and "分值" in joined:
+            funds_cols = {
+                key: i
+                for key, word in (("initial", "年初预算"), ("full", "全年预算"), ("executed", "全年执行"), ("points", "分值"),
+                                  ("rate", "执行率"), ("score", "得分"))
+                if (i := _find(row, word)) is not None
+            }
+            # a header cut short ("执行" for 执行率) still marks its column
+            if "rate" not in funds_cols and (i := _find(row, "执行")) is not None and i != funds_cols.get("executed"):
+                funds_cols["rate"] = i
+            continue
+        if funds_cols and "合计" in texts and perf.executed is None:
+            def cell(key: str) -> Figure | None:
+                i = funds_cols.get(key)
+                return _num(row[i]) if i is not None and i < len(row) else None
+
+            perf.budget_initial, perf.budget_full, perf.executed = cell("initial"), cell("full"), cell("executed")
+            perf.funds_points, perf.funds_rate, perf.funds_score = cell("points"), cell("rate"), cell("score")
+            continue
+        if "一级指标" in joined and "分值" in joined:
+            indicator_cols = {"points": _find(row, "分值") or -1, "score": _find(row, "得分") or -1}
+            in_indicators = True
+            continue
+        if "总分" in texts:
+            numbers = [f for c in row if (f := _num(c)) is not None]
+            if numbers:
+                perf.total_points = numbers[0]
+            if len(numbers) > 1:
+                perf.total_score = numbers[1]
+            grade_cell = next((c for c in row if _GRADE.search(compact(c.text))), None)
+            if grade_cell is not None:
+                match = _GRADE.search(compact(grade_cell.text))
+                assert match is not None
+                perf.grade = GRADE_NAMES[match.group(1)]
+                perf.grade_location = grade_cell.location
+            in_indicators = False
+            continue
+        if not in_indicators:
+            continue
+        tier_match = _TIER.search(joined)
+        if tier_match:
+            tier, tier_points = tier_match.group(1), Decimal(tier_match.group(2))
+        points = _cell_number(row, indicator_cols.get("points", -1))
+        score = _cell_number(row, indicator_cols.get("score", -1))
+        if score is None:
+            # a row printed one cell short (merged cells lost): the last two figures are
+            # the points and the score
+            filled = [c for c in row if compact(c.text)]
+            tail = [_num(c) for c in filled[-2:]]
+            if len(tail) == 2 and tail[0] is not None and tail[1] is not None and "%" not in filled[-1].text:
+                points, score = tail[0], tail[1]
+        if points is None and score is None:
+            continue
+        name = next((t for t in reversed(texts[: max(indicator_cols.get("points", 0) - 2, 1)]) if t and not _NUMBER.match(t)), "")
+        perf.indicators.append(Indicator(tier, tier_points, name, points, score))
+    return perf if perf.indicators or perf.total_score is not None or perf.executed is not None else None
+
+
+def _cell_number(row: list[GridCell], index: int) -> Figure | None:
+    if index < 0 or index >= len(row):
+        return None
+    return _num(row[index])
+
+
+def performance_tables(report: Report) -> list[PerformanceTable]:
+    result = []
+    for table in report.tables:
+        if table.kind is TableKind.OTHER and "绩效" in table.title and "自评" in table.title:
+            perf = read_performance_table(table)
+            if perf is not None:
+                result.append(perf)
+    return result
