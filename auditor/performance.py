@@ -114,12 +114,10 @@ def read_performance_table(table: Table) -> PerformanceTable | None:
                 funds_cols["rate"] = i
             continue
         if funds_cols and "合计" in texts and perf.executed is None:
-            def cell(key: str) -> Figure | None:
-                i = funds_cols.get(key)
-                return _num(row[i]) if i is not None and i < len(row) else None
-
-            perf.budget_initial, perf.budget_full, perf.executed = cell("initial"), cell("full"), cell("executed")
-            perf.funds_points, perf.funds_rate, perf.funds_score = cell("points"), cell("rate"), cell("score")
+            values = {key: _cell_number(row, i) for key, i in funds_cols.items()}
+            perf.budget_initial, perf.budget_full = values.get("initial"), values.get("full")
+            perf.executed, perf.funds_points = values.get("executed"), values.get("points")
+            perf.funds_rate, perf.funds_score = values.get("rate"), values.get("score")
             continue
         if "一级指标" in joined and "分值" in joined:
             indicator_cols = {"points": _find(row, "分值") or -1, "score": _find(row, "得分") or -1}
