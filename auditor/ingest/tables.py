@@ -362,7 +362,7 @@ def build_table(
                 columns.append(column)
     if not header:
         warnings.append("未找到表头，列含义无法识别")
-    grid = [[GridCell(text=cell_text(c.text), location=c.location) for c in row] for part in parts for row in part.rows]
+    printed = [[GridCell(text=cell_text(c.text), location=c.location) for c in row] for part in parts for row in part.rows]
     return Table(
         kind=kind,
         title=title,
@@ -372,7 +372,7 @@ def build_table(
         pages=pages,
         location=first.location,
         warnings=warnings,
-        grid=grid,
+        grid=printed,
     )
 
 
