@@ -43,8 +43,38 @@ class AuditResult:
             "comparisons": sum(r.comparisons for r in self.results),
             "tables_found": sorted(self.report.recognition.found),
             "tables_missing": {k: v for k, v in self.report.recognition.missed.items()},
+            "claims": claims_coverage(self.report),
             "checks": [r.to_dict() for r in self.results],
         }
+
+
+TIEABLE = ("amount", "outturn", "budget", "share", "growth", "completion")
+
+
+def claims_coverage(report: Report) -> dict[str, Any]:
+    """How many narrative claims were read, how many were tied to a table cell, and why the
+    others were not (a claim that cannot be tied is reported, not silently skipped)."""
+    kinds = Counter(c.kind for c in report.claims)
+    tieable = [c for c in report.claims if c.kind in TIEABLE]
+    not_tied = [c for c in tieable if c.target is None]
+    return {
+        "sentences": len(report.sentences),
+        "claims": len(report.claims),
+        "by_kind": dict(sorted(kinds.items())),
+        "tieable": len(tieable),
+        "tied": len(tieable) - len(not_tied),
+        "not_tied": [
+            {
+                "page": c.sentence.location.page,
+                "line": c.sentence.location.line,
+                "kind": c.kind,
+                "subject": c.subject,
+                "raw": c.raw,
+                "reason": c.unresolved,
+            }
+            for c in not_tied
+        ],
+    }
 
 
 def _first_page(finding: Finding) -> int:

@@ -73,5 +73,19 @@ def render_html(result: AuditResult) -> str:
             f"<tr><td class='code'>{escape(r.code)}</td><td>{escape(r.name)}</td><td>{escape(r.outcome.zh)}</td>"
             f"<td>{r.comparisons}</td><td>{escape(r.reason)}</td></tr>"
         )
-    parts.append("</table></body></html>")
+    parts.append("</table>")
+    claims = coverage["claims"]
+    parts.append(
+        f"<h2>正文陈述的对照情况</h2><p>共 {claims['claims']} 条陈述（{claims['sentences']} 句）；可与表格对照 "
+        f"{claims['tieable']} 条，已对应 {claims['tied']} 条。</p>"
+    )
+    if claims["not_tied"]:
+        parts.append("<details><summary>未对应的陈述及原因</summary><table><tr><th>位置</th><th>主语</th><th>原文</th><th>原因</th></tr>")
+        for c in claims["not_tied"]:
+            place = f"第{c['page']}页" if c["page"] else f"第{c['line']}行"
+            parts.append(
+                f"<tr><td>{place}</td><td>{escape(c['subject'])}</td><td>{escape(c['raw'])}</td><td>{escape(c['reason'])}</td></tr>"
+            )
+        parts.append("</table></details>")
+    parts.append("</body></html>")
     return "\n".join(parts)

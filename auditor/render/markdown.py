@@ -32,4 +32,17 @@ def render_markdown(result: AuditResult) -> str:
     out += ["", "## 检查覆盖", "", "| 代码 | 名称 | 结果 | 核对处数 | 说明 |", "|---|---|---|---|---|"]
     for r in result.results:
         out.append(f"| {r.code} | {r.name} | {r.outcome.zh} | {r.comparisons} | {_cell(r.reason)} |")
+    claims = coverage["claims"]
+    out += [
+        "",
+        "## 正文陈述的对照情况",
+        "",
+        f"共 {claims['claims']} 条陈述；可与表格对照 {claims['tieable']} 条，已对应 {claims['tied']} 条。未对应的：",
+        "",
+        "| 位置 | 类型 | 主语 | 原文 | 原因 |",
+        "|---|---|---|---|---|",
+    ]
+    for c in claims["not_tied"]:
+        where = f"第{c['page']}页" if c["page"] else f"第{c['line']}行"
+        out.append(f"| {where} | {c['kind']} | {_cell(c['subject'])} | {_cell(c['raw'])} | {_cell(c['reason'])} |")
     return "\n".join(out) + "\n"

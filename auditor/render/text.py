@@ -32,6 +32,11 @@ def render_text(result: AuditResult, color: bool = False, show_info: bool = True
         f"不适用 {outcomes['not_applicable']}，数据不足 {outcomes['insufficient_data']}，解析错误 {outcomes['parse_error']}；"
         f"核对 {coverage['comparisons']} 处"
     )
+    claims = coverage["claims"]
+    console.print(
+        f"正文陈述 {claims['claims']} 条（{claims['sentences']} 句）；可与表格对照的 {claims['tieable']} 条中"
+        f"已对应 {claims['tied']} 条，未对应 {claims['tieable'] - claims['tied']} 条（原因见 JSON/HTML 报告）"
+    )
     console.print(f"问题：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")
     console.print()
     for finding in result.findings:
