@@ -311,10 +311,10 @@ def test_example_spec_is_valid_yaml_of_strings() -> None:
 # ---- layouts --------------------------------------------------------------------------------
 
 
-def test_only_the_hunan_layout_is_implemented() -> None:
+def test_layouts_are_known_by_name() -> None:
     assert get_layout("hunan").name == "hunan"
-    with pytest.raises(NotImplementedError):
-        get_layout("shanghai")
+    assert get_layout("shanghai").name == "shanghai"
+    assert get_layout("plain").rules == "horizontal"
     with pytest.raises(ValueError):
         get_layout("nowhere")
 

@@ -88,7 +88,9 @@ def _open_error(exc: Exception) -> InputError:
 
 def _read_page(page: Any, number: int) -> list[Block]:
     tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
+    raws = [_raw_table(t, number) for t in tables]
+    raws += _rules_only_tables(page, [t.bbox for t in tables], number)
+    boxes = [r.location.bbox for r in raws if r.location.bbox is not None]
 
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -102,10 +104,9 @@ def _read_page(page: Any, number: int) -> list[Block]:
     items: list[tuple[float, Block]] = []
     for paragraph in _paragraphs(lines, float(page.width)):
         items.append((paragraph.location.bbox[1] if paragraph.location.bbox else 0.0, paragraph))
-    for table in tables:
-        raw = _raw_table(table, number)
-        if raw.rows:
-            items.append((float(table.bbox[1]), raw))
+    for raw in raws:
+        if raw.rows and raw.location.bbox is not None:
+            items.append((raw.location.bbox[1], raw))
     for _, block in items:
         if isinstance(block, TextLine):
             block.location = Location(page=number, bbox=block.location.bbox)
@@ -173,3 +174,171 @@ def _left_margin(lines: list[dict[str, Any]]) -> float:
     counts = Counter(round(line["x0"] / 2) * 2 for line in lines)
     shared = [x for x, n in counts.items() if n >= 2]
     return float(min(shared) if shared else min(counts))
+
+
+# ---- tables drawn with horizontal rules only -----------------------------------------
+
+
+def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]], number: int) -> list[RawTable]:
+    """Tables printed without vertical rules: runs of long horizontal rules outside the
+    ruled tables. Columns are the gaps that no word of the rows with figures crosses; a
+    column's cells are cut by the rules that cross it (a shorter rule under a group header
+    splits only the columns it spans, as a merged cell does); each word goes to the cell
+    that holds its centre, so a header wider than its column is not cut in two."""
+    width = float(page.width)
+    all_rules = _merged_rules(page)
+    rules = [r for r in all_rules if r["x1"] - r["x0"] >= width * 0.3]
+    rules = [r for r in rules if not any(b[1] - 1 <= r["top"] <= b[3] + 1 for b in known)]
+    result = []
+    for group in _rule_groups(rules):
+        if len(group) < 3:
+            continue
+        x0 = min(r["x0"] for r in group)
+        x1 = max(r["x1"] for r in group)
+        top, bottom = group[0]["top"], group[-1]["top"]
+        inner = [r for r in all_rules if top < r["top"] < bottom and r["x0"] >= x0 - 2 and r["x1"] <= x1 + 2]
+        tops = sorted({r["top"] for r in group} | {r["top"] for r in inner})
+        words = page.crop((x0, top, x1, bottom)).extract_words(keep_blank_chars=False)
+        full_tops = [r["top"] for r in group]
+        separators = _column_gaps(words, full_tops, x0, x1)
+        if not separators:
+            continue
+        edges = [x0, *separators, x1]
+        grid = [["" for _ in range(len(edges) - 1)] for _ in range(len(tops) - 1)]
+        for c, (left, right) in enumerate(zip(edges, edges[1:])):
+            centre = (left + right) / 2
+            own = sorted(
+                {r["top"] for r in group}
+                | {r["top"] for r in inner if r["x0"] - 1 <= centre <= r["x1"] + 1}
+            )
+            for upper, lower in zip(own, own[1:]):
+                inside = sorted(
+                    (w for w in words
+                     if upper <= (w["top"] + w["bottom"]) / 2 <= lower and left <= (w["x0"] + w["x1"]) / 2 < right),
+                    key=lambda w: (round(w["top"]), w["x0"]),
+                )
+                grid[tops.index(upper)][c] = "\n".join(w["text"] for w in inside)
+        for r, row in enumerate(grid):
+            if not any(_NUMERIC_WORD.match(t.replace("\n", "")) for t in row if t):
+                _shift_centred_headers(grid, r, edges, words, tops[r], tops[r + 1])
+        rows = [
+            [
+                RawCell(text=grid[r][c], location=Location(page=number, bbox=(edges[c], tops[r], edges[c + 1], tops[r + 1])))
+                for c in range(len(edges) - 1)
+            ]
+            for r in range(len(tops) - 1)
+        ]
+        result.append(RawTable(rows=rows, location=Location(page=number, bbox=(x0, top, x1, bottom))))
+    return result
+
+
+def _shift_centred_headers(
+    grid: list[list[str]], r: int, edges: list[float], words: list[dict[str, Any]], upper: float, lower: float
+) -> None:
+    """A group header centred over several columns ("预算数" over six) lands in a middle
+    column. Find the run of empty cells around it that it is centred on (the widest such
+    run whose columns all carry sub-headers below), and move the text to the run's first
+    column, where a merged cell keeps its text."""
+    row = grid[r]
+
+    header_below = []
+    for k in range(r + 1, len(grid)):
+        if any(_NUMERIC_WORD.match(t.replace("\n", "")) for t in grid[k] if t):
+            break
+        header_below.append(grid[k])
+
+    def has_below(col: int) -> bool:
+        """A sub-header under this column (in the header rows, not the figures)."""
+        return any(row_below[col] for row_below in header_below)
+
+    for c, text in enumerate(list(row)):
+        if not text:
+            continue
+        band = [w for w in words if upper <= (w["top"] + w["bottom"]) / 2 <= lower and edges[c] <= (w["x0"] + w["x1"]) / 2 < edges[c + 1]]
+        if not band:
+            continue
+        centre = (min(w["x0"] for w in band) + max(w["x1"] for w in band)) / 2
+        left = c
+        while left > 0 and not row[left - 1]:
+            left -= 1
+        right = c
+        while right + 1 < len(row) and not row[right + 1]:
+            right += 1
+        candidates = []
+        for a in range(left, c + 1):
+            for b in range(c, right + 1):
+                if a != b and not all(has_below(k) for k in range(a, b + 1)):
+                    continue
+                candidates.append((abs((edges[a] + edges[b + 1]) / 2 - centre), -(b - a), a))
+        if not candidates:
+            continue
+        best = min(candidates)
+        # among spans centred equally well, the widest
+        start = min((x for x in candidates if x[0] <= best[0] + 1.0), key=lambda x: (x[1], x[0]))[2]
+        if start != c:
+            row[start], row[c] = text, ""
+
+
+def _merged_rules(page: Any) -> list[dict[str, float]]:
+    """Horizontal rules with collinear segments joined (a rule under merged cells is often
+    drawn cell by cell)."""
+    by_top: dict[float, list[tuple[float, float]]] = {}
+    for edge in page.edges:
+        if edge["orientation"] == "h":
+            by_top.setdefault(round(edge["top"] * 2) / 2, []).append((edge["x0"], edge["x1"]))
+    merged: list[dict[str, float]] = []
+    for top, segments in by_top.items():
+        segments.sort()
+        start, end = segments[0]
+        for x0, x1 in segments[1:]:
+            if x0 <= end + 2:
+                end = max(end, x1)
+            else:
+                merged.append({"top": top, "x0": start, "x1": end})
+                start, end = x0, x1
+        merged.append({"top": top, "x0": start, "x1": end})
+    return sorted(merged, key=lambda r: r["top"])
+
+
+def _rule_groups(rules: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Consecutive rules of one table: same horizontal extent, no large vertical gap."""
+    groups: list[list[dict[str, Any]]] = []
+    for rule in rules:
+        if groups:
+            last = groups[-1][-1]
+            same_extent = abs(rule["x0"] - last["x0"]) < 3 and abs(rule["x1"] - last["x1"]) < 3
+            if same_extent and rule["top"] - last["top"] < 120:
+                if rule["top"] - last["top"] > 0.5:
+                    groups[-1].append(rule)
+                continue
+            if not same_extent and rule["x0"] >= last["x0"] - 3 and rule["x1"] <= last["x1"] + 3:
+                continue  # a shorter rule inside a table: read with the table's columns
+        groups.append([rule])
+    return groups
+
+
+def _column_gaps(words: list[dict[str, Any]], tops: list[float], x0: float, x1: float) -> list[float]:
+    """x positions between columns: gaps of at least 4pt that no word crosses in the bands
+    (rows) that hold a figure."""
+    covered = [False] * (int(x1 - x0) + 2)
+    for upper, lower in zip(tops, tops[1:]):
+        band = [w for w in words if upper <= (w["top"] + w["bottom"]) / 2 <= lower]
+        if not any(_NUMERIC_WORD.match(w["text"]) for w in band):
+            continue  # header bands: their centred words span several columns
+        for w in band:
+            for x in range(int(w["x0"] - x0), int(w["x1"] - x0) + 1):
+                if 0 <= x < len(covered):
+                    covered[x] = True
+    gaps: list[float] = []
+    run_start: int | None = None
+    for x, hit in enumerate(covered):
+        if not hit and run_start is None:
+            run_start = x
+        elif hit and run_start is not None:
+            if x - run_start >= 4 and run_start > 0:
+                gaps.append(x0 + (run_start + x) / 2)
+            run_start = None
+    return gaps
+
+
+_NUMERIC_WORD = re.compile(r"^-?[\d,，]+(?:\.\d+)?%?$|^[-—]$")

@@ -87,9 +87,14 @@ class Layout:
 
 
 HUNAN = Layout(name="hunan")
+# Shanghai-style reports: smaller table print, no page numbers.
+SHANGHAI = Layout(name="shanghai", table_font_size=9.5, table_padding=3.5, page_numbers=False, body_size=12.5)
+# A layout that stresses extraction: tables with horizontal rules only, large print so
+# that long tables run over several pages.
+PLAIN = Layout(name="plain", rules="horizontal", table_font_size=9.0, table_padding=7.0, landscape_min_columns=8)
 
-LAYOUTS: dict[str, Layout] = {"hunan": HUNAN}
-PLANNED_LAYOUTS = ("shanghai", "no_vertical_rules")
+LAYOUTS: dict[str, Layout] = {"hunan": HUNAN, "shanghai": SHANGHAI, "plain": PLAIN}
+PLANNED_LAYOUTS: tuple[str, ...] = ()
 
 
 def get_layout(layout: str | Layout) -> Layout:
@@ -461,6 +466,10 @@ def column_widths(spec: TableSpec, total: float) -> list[float]:
         weights = list(spec.widths)
     else:
         weights = [_ROLE_WEIGHTS.get(spec.role(c), 1.0) for c in range(spec.width)]
+        for c in range(spec.width):
+            if spec.role(c) == "amount":  # room for the longest figure: numbers never wrap
+                longest = max((len(row[c]) for row in spec.rows if c < len(row)), default=0)
+                weights[c] = max(weights[c], longest * 0.12)
     scale = total / sum(weights)
     return [w * scale for w in weights]
 
@@ -499,8 +508,12 @@ def table_flowable(spec: TableSpec, layout: Layout, frame_width: float) -> Table
     ]
     if layout.rules == "grid":
         commands.append(("GRID", (0, 0), (-1, -1), layout.line_width, "black"))
-    else:  # pragma: no cover - other rules arrive with issue #4
-        raise NotImplementedError(f"表格线型“{layout.rules}”尚未实现")
+    elif layout.rules == "horizontal":
+        # no vertical rules: a line above the table, under the header and under every row
+        commands.append(("LINEABOVE", (0, 0), (-1, 0), layout.line_width * 1.5, "black"))
+        commands.append(("LINEBELOW", (0, 0), (-1, -1), layout.line_width, "black"))
+    else:
+        raise ValueError(f"未知的表格线型“{layout.rules}”")
     for span in spans:
         commands.append(("SPAN", (span.col, span.row), (span.last_col, span.last_row)))
     table = Table(
@@ -513,4 +526,4 @@ def table_flowable(spec: TableSpec, layout: Layout, frame_width: float) -> Table
     return table
 
 
-__all__ = ["HUNAN", "LAYOUTS", "Layout", "get_layout", "pdf_bytes", "render_pdf", "table_flowable"]
+__all__ = ["HUNAN", "LAYOUTS", "PLAIN", "SHANGHAI", "Layout", "get_layout", "pdf_bytes", "render_pdf", "table_flowable"]
