@@ -99,6 +99,10 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
         unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else ""
         end = unit_match.end() if unit and unit_match is not None else match.end()
         value, decimals = _value(match)
+        frac = match.group("frac") or ""
+        if unit in ("年", "年度") and len(frac) == 4 and frac[:2] in ("19", "20") and re.search(r"\s", match.group(0)):
+            # "附件：1. 2022 年度…": a list number, then a year — not the decimal 1.2022
+            value, decimals = Decimal(frac), 0
         raw = text[match.start() : end]
         prefix = _clause_prefix(text, match.start(), previous_end)
         previous_end = end
@@ -137,6 +141,10 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
                 subject_text = subject_text[: found.start()]
                 break
         claim.subject = clean_subject(subject_text, department)
+        if kind == "count" and (not claim.subject or re.search(r"(?:中|等|了|有|共|计|完成)$", claim.subject)):
+            following = _FOLLOWING_NOUN.match(text, end)
+            if following:  # "清理 801 个老身份证号码": the counted thing follows the number
+                claim.subject = following.group(1)
         claims.append(claim)
     _inherit_subjects(claims, sentence)
     claims.extend(_compare_claims(sentence))
@@ -190,13 +198,22 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
 _NAMED_CHANGE = re.compile(r"(?P<subject>[^，,。；;：:\d]{2,30}?(?:支出|收入|经费|总计|合计))(?:增加|减少|增长|下降|上升|降低)")
 
 
+_FOLLOWING_NOUN = re.compile(r"\s*([\u4e00-\u9fff“”（）]{2,14}?)(?=[，。；、,.;：:]|升位|进行|参加|$)")
+
+
 def _inherit_subjects(claims: list[Claim], sentence: NarrativeSentence) -> None:
     """Fill empty subjects: a change, share, budget or outturn without its own subject speaks
     of the claim before it in the sentence ("项目支出增加，较上年增加 X 万元" names it in the
     clause before), else of the numbered item."""
     last = ""
+    last_count = ""
     for claim in claims:
-        if claim.kind in ("year", "date", "count"):
+        if claim.kind == "count":
+            if not claim.subject:
+                claim.subject = last_count  # "团组 0 个、累计 0 人次"
+            last_count = claim.subject
+            continue
+        if claim.kind in ("year", "date"):
             continue
         if claim.subject:
             if claim.kind in ("amount", "outturn", "budget"):
