@@ -26,8 +26,10 @@ lint: setup
 	$(BIN)/ruff check auditor index prompts ui tests bench examples
 	$(BIN)/mypy
 
+# 基准：真实报告的审核耗时与 pdfplumber 基线对比；生成植入错误的语料并测提取、检出与速度
 bench: setup
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_corpus.py
 
 # 由 examples/example_2022.yaml 重新生成示例 PDF 与文本
 example: setup

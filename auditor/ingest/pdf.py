@@ -191,15 +191,27 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
     rules = [r for r in rules if not any(b[1] - 1 <= r["top"] <= b[3] + 1 for b in known)]
     result = []
     for group in _rule_groups(rules):
-        if len(group) < 3:
-            continue
         x0 = min(r["x0"] for r in group)
         x1 = max(r["x1"] for r in group)
         top, bottom = group[0]["top"], group[-1]["top"]
         inner = [r for r in all_rules if top < r["top"] < bottom and r["x0"] >= x0 - 2 and r["x1"] <= x1 + 2]
         tops = sorted({r["top"] for r in group} | {r["top"] for r in inner})
+        # a continued table starts its page with a row above its first rule
+        heights = sorted(b - a for a, b in zip(tops, tops[1:]))
+        row_height = heights[len(heights) // 2] if heights else 20.0
+        if len(tops) < 2:
+            row_height = 24.0
+        above = page.crop((x0, max(0.0, top - row_height * 1.3), x1, top)).extract_words()
+        if above and sum(1 for w in above if _NUMERIC_WORD.match(w["text"])) >= 2:
+            top = min(w["top"] for w in above) - 2
+            tops = [top, *tops]
+        if len(tops) < 2:
+            continue
         words = page.crop((x0, top, x1, bottom)).extract_words(keep_blank_chars=False)
-        full_tops = [r["top"] for r in group]
+        if len(group) < 3 and sum(1 for w in words if _NUMERIC_WORD.match(w["text"])) < 2:
+            continue  # a rule or two around text: not a table
+        tops = _split_multi_line_bands(tops, words)
+        full_tops = [t for t in tops if t in {r["top"] for r in group} or t == top]
         separators = _column_gaps(words, full_tops, x0, x1)
         if not separators:
             continue
@@ -229,6 +241,26 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
             for r in range(len(tops) - 1)
         ]
         result.append(RawTable(rows=rows, location=Location(page=number, bbox=(x0, top, x1, bottom))))
+    return result
+
+
+def _split_multi_line_bands(tops: list[float], words: list[dict[str, Any]]) -> list[float]:
+    """A band holding several lines that each carry a figure is several rows printed
+    without rules between them (a 三线表): cut it between those lines."""
+    result = [tops[0]]
+    for upper, lower in zip(tops, tops[1:]):
+        band = [w for w in words if upper <= (w["top"] + w["bottom"]) / 2 <= lower]
+        lines: list[list[dict[str, Any]]] = []
+        for w in sorted(band, key=lambda w: w["top"]):
+            if lines and abs(w["top"] - lines[-1][0]["top"]) < 3:
+                lines[-1].append(w)
+            else:
+                lines.append([w])
+        numeric = [line for line in lines if any(_NUMERIC_WORD.match(w["text"]) for w in line)]
+        if len(numeric) >= 2 and len(numeric) == len(lines):
+            for previous, line in zip(lines, lines[1:]):
+                result.append((max(w["bottom"] for w in previous) + min(w["top"] for w in line)) / 2)
+        result.append(lower)
     return result
 
 
@@ -303,17 +335,21 @@ def _merged_rules(page: Any) -> list[dict[str, float]]:
 def _rule_groups(rules: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Consecutive rules of one table: same horizontal extent, no large vertical gap."""
     groups: list[list[dict[str, Any]]] = []
+    last_top = 0.0  # the last rule of the current group, shorter ones included
     for rule in rules:
         if groups:
             last = groups[-1][-1]
             same_extent = abs(rule["x0"] - last["x0"]) < 3 and abs(rule["x1"] - last["x1"]) < 3
-            if same_extent and rule["top"] - last["top"] < 120:
+            if same_extent and rule["top"] - last_top < 120:
                 if rule["top"] - last["top"] > 0.5:
                     groups[-1].append(rule)
+                last_top = rule["top"]
                 continue
-            if not same_extent and rule["x0"] >= last["x0"] - 3 and rule["x1"] <= last["x1"] + 3:
-                continue  # a shorter rule inside a table: read with the table's columns
+            if not same_extent and rule["x0"] >= last["x0"] - 3 and rule["x1"] <= last["x1"] + 3 and rule["top"] - last_top < 120:
+                last_top = rule["top"]  # a shorter rule inside a table: read with the table's columns
+                continue
         groups.append([rule])
+        last_top = rule["top"]
     return groups
 
 

@@ -141,6 +141,10 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
                 subject_text = subject_text[: found.start()]
                 break
         claim.subject = clean_subject(subject_text, department)
+        if kind == "count" and len(claim.subject) <= 2:
+            # "编报绩效目标的 2024 年度项目 39 个": the year splits the subject in two
+            whole = re.sub(r"(?:19|20)\d{2}\s*年度?", "", _clause_prefix(text, match.start()))
+            claim.subject = clean_subject(whole, department) or claim.subject
         if kind == "count" and (not claim.subject or re.search(r"(?:中|等|了|有|共|计|完成)$", claim.subject)):
             following = _FOLLOWING_NOUN.match(text, end)
             if following:  # "清理 801 个老身份证号码": the counted thing follows the number

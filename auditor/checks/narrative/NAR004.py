@@ -50,10 +50,14 @@ def budget_for(report: Report, claim: Claim, basis: str) -> tuple[Decimal, Decim
     return None
 
 
-def outturn_for(report: Report, claim: Claim) -> tuple[Decimal, Decimal, Claim] | None:
+def outturn_for(report: Report, claim: Claim, printed: bool = False) -> tuple[Decimal, Decimal, Claim] | None:
+    """The outturn a rate or a comparison speaks of: its table cell (the precise figure), or
+    with ``printed`` the figure as the text prints it (what the author compared)."""
     for o in _by_subject(claim, same_item(report, claim, ("outturn", "amount"))):
         if o.kind == "amount" and not same_subject(o.subject, claim.subject):
             continue
+        if printed and o.unit == "万元" and o.amount_wan is not None:
+            return o.amount_wan, text_half_wan(o), o
         if o.target is not None and o.target.amount is not None:
             return table_value(o.target), table_half(o.target), o  # type: ignore[return-value]
         if o.unit == "万元" and o.amount_wan is not None:
@@ -96,10 +100,16 @@ def completion_recomputed(report: Report, ctx: CheckContext) -> None:
         if outturn[2].target is not None:
             evidence.append(cell_ref_evidence(outturn[2].target))
         if budget[0] == 0:
+            other = [b for b in same_item(report, claim, ("budget",)) if b.amount_wan and b.basis != budget[2]]
+            hint = ""
+            if other and other[0].amount_wan:
+                computed = outturn[0] / other[0].amount_wan * 100
+                if abs(computed - claim.value) <= Decimal("0.01"):  # type: ignore[operator]
+                    hint = f"该比率实为按{other[0].basis}{other[0].raw}计算的（{fmt_pct(computed)}），应表述为“完成{other[0].basis}的{claim.raw}”"
             ctx.add(
                 Severity.ERROR if outturn[0] != 0 else Severity.WARNING,
                 "预算为零却计算完成率",
-                f"{budget[2]}为0，完成率无从计算，正文却称“完成{claim.basis or '预算'}的{claim.raw}”。",
+                f"{budget[2]}为0，完成率无从计算，正文却称“完成{claim.basis or '预算'}的{claim.raw}”。" + (hint + "。" if hint else ""),
                 observed=claim.raw,
                 expected="预算为0时不计算完成率",
                 locations=evidence,

@@ -45,7 +45,7 @@ def comparison_words(report: Report, ctx: CheckContext) -> None:
                 )
             continue
         budget = budget_for(report, claim, claim.basis)
-        outturn = outturn_for(report, claim)
+        outturn = outturn_for(report, claim, printed=True)
         if budget is None or outturn is None:
             continue
         ctx.comparisons += 1

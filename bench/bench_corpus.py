@@ -1,0 +1,194 @@
+"""Measure the auditor on the planted-error corpus: extraction (round trip of every table
+figure, per layout), detection (recall and precision per planted kind, false errors on
+clean reports and on within-rounding changes) and speed (median / p95 seconds per report,
+pages per second, peak memory). Prints a Markdown report and writes bench/results.md.
+
+    python bench/bench_corpus.py [--corpus bench/out/corpus] [--rebuild] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from auditor.audit import audit_report  # noqa: E402
+from auditor.codes import compact  # noqa: E402
+from auditor.ingest import load_report  # noqa: E402
+from auditor.model import Report, TableKind  # noqa: E402
+from auditor.numbers import try_parse_amount  # noqa: E402
+from auditor.synth.compose import compose  # noqa: E402
+from auditor.synth.figures import generate  # noqa: E402
+from bench.corpus import build, variant  # noqa: E402
+
+
+def round_trip(report: Report, seed: int) -> tuple[int, int, list[str]]:
+    """(figures found, figures printed, misses) for the nine tables of a clean report."""
+    layout, mode = variant(seed)
+    spec, _ = compose(generate(seed, mode), layout)
+    found = total = 0
+    misses: list[str] = []
+    for table_spec in spec.tables():
+        if table_spec.kind == "OTHER":
+            continue
+        table = report.table(TableKind(table_spec.kind))
+        for figure in table_spec.figures():
+            amount = try_parse_amount(figure.text, table_spec.unit)
+            if amount is None:
+                continue
+            total += 1
+            if table is None:
+                misses.append(f"{table_spec.kind} 缺失")
+                continue
+            key = figure.code or compact(figure.label)
+            rows = [r for r in table.rows if (r.code == figure.code if figure.code else compact(r.label) == key)]
+            if not key:  # a table without a label column (三公): its one data line
+                rows = table.rows
+            values = [c.value for r in rows for c in r.cells.values() if c.value is not None]
+            if any(v == amount.value for v in values):
+                found += 1
+            else:
+                misses.append(f"{table_spec.kind} {key} {figure.text}")
+    return found, total, misses
+
+
+def audit_one(task: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    path, entry = task
+    started = time.perf_counter()
+    report = load_report(path)
+    result = audit_report(report)
+    seconds = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "file": entry["file"],
+        "seconds": seconds,
+        "pages": report.meta.page_count or 0,
+        "findings": [(f.code, f.severity.value, f.fingerprint) for f in result.findings],
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if entry["clean"]:
+        out["round_trip"] = round_trip(report, int(entry["seed"]))
+    return out
+
+
+def pct(a: int, b: int) -> str:
+    return f"{a / b * 100:.1f}%" if b else "—"
+
+
+def evaluate(corpus: Path, jobs: int) -> str:
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["file"]: e for e in manifest["reports"]}
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = {r["file"]: r for r in pool.map(audit_one, [(str(corpus / f), e) for f, e in entries.items()], chunksize=2)}
+    wall = time.perf_counter() - started
+    lines = [f"# 语料基准（{len(entries)} 份报告，{jobs} 个进程，总用时 {wall:.0f} 秒）", ""]
+    lines += [f"语料生成用时 {manifest['seconds']} 秒；构成：{manifest['counts']}", ""]
+
+    # extraction, per layout
+    per_layout: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: dict[str, list[str]] = defaultdict(list)
+    for name, entry in entries.items():
+        if entry["clean"]:
+            found, total, miss = results[name]["round_trip"]
+            per_layout[entry["layout"]][0] += found
+            per_layout[entry["layout"]][1] += total
+            misses[entry["layout"]] += miss
+    lines += ["## 提取：表格数字往返（干净报告）", "", "| 版式 | 正确 | 总数 | 准确率 |", "|---|---|---|---|"]
+    for layout, (found, total) in sorted(per_layout.items()):
+        lines.append(f"| {layout} | {found} | {total} | {pct(found, total)} |")
+    for layout, miss in sorted(misses.items()):
+        if miss:
+            lines.append(f"\n{layout} 未还原的例子：{'；'.join(miss[:5])}")
+
+    # detection
+    clean_errors = Counter()
+    for name, entry in entries.items():
+        if entry["clean"]:
+            for code, severity, _ in results[name]["findings"]:
+                if severity == "error":
+                    clean_errors[code] += 1
+    by_kind: dict[str, dict[str, int]] = defaultdict(lambda: Counter())
+    wrong_codes: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, entry in entries.items():
+        if entry["clean"]:
+            continue
+        planted = entry["plant"]
+        base = {fp for _, _, fp in results[entry["base"]]["findings"]}
+        new = [(c, s) for c, s, fp in results[name]["findings"] if fp not in base and s in ("error", "warning")]
+        stats = by_kind[planted["kind"]]
+        stats["planted"] += 1
+        if planted["must_not_error"]:
+            errors = [c for c, s, fp in results[name]["findings"] if s == "error" and fp not in base]
+            stats["detected"] += 0 if errors else 1  # "detected" = correctly not an error
+            stats["false"] += len(errors)
+            continue
+        relevant = [c for c, _ in new if c in planted["codes"]]
+        stats["detected"] += 1 if relevant else 0
+        stats["relevant"] += len(relevant)
+        stats["new"] += len(new)
+        for code, _ in new:
+            if code not in planted["codes"]:
+                wrong_codes[planted["kind"]][code] += 1
+    lines += ["", "## 检出：按植入类型", "", "| 类型 | 植入 | 检出 | 召回率 | 新增问题中相关的比例（精确率） | 其他新增代码 |",
+              "|---|---|---|---|---|---|"]
+    for kind, stats in sorted(by_kind.items()):
+        if kind == "within_rounding":
+            continue
+        others = "、".join(f"{c}×{n}" for c, n in wrong_codes[kind].most_common(4)) or "—"
+        lines.append(f"| {kind} | {stats['planted']} | {stats['detected']} | {pct(stats['detected'], stats['planted'])} | "
+                     f"{pct(stats['relevant'], stats['new'])} | {others} |")
+    rounding = by_kind.get("within_rounding", Counter())
+    clean_count = sum(1 for e in entries.values() if e["clean"])
+    lines += [
+        "",
+        f"- 干净报告 {clean_count} 份上的“错误”级问题：{sum(clean_errors.values())}"
+        + (f"（{dict(clean_errors)}）" if clean_errors else ""),
+        f"- 四舍五入范围内的改动 {rounding.get('planted', 0)} 份上新增的“错误”级问题：{rounding.get('false', 0)}",
+    ]
+
+    # speed
+    seconds = sorted(r["seconds"] for r in results.values())
+    pages = sum(r["pages"] for r in results.values())
+    p95 = seconds[min(len(seconds) - 1, int(len(seconds) * 0.95))]
+    lines += [
+        "",
+        "## 速度与内存",
+        "",
+        f"- 每份报告：中位数 {statistics.median(seconds):.2f} 秒，p95 {p95:.2f} 秒（单进程内计时）",
+        f"- 每秒页数：{pages / sum(seconds):.1f}（单进程），整体吞吐 {len(entries) / wall * 60:.0f} 份/分钟（{jobs} 进程）",
+        f"- 峰值内存（单个工作进程）：{max(r['peak_mb'] for r in results.values()):.0f} MB",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="在植入错误的语料上测提取、检出与速度")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "out" / "corpus")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--clean", type=int, default=105)
+    parser.add_argument("--per-kind", type=int, default=12)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    if args.rebuild or not (args.corpus / "manifest.json").exists():
+        manifest = build(args.corpus, args.clean, args.per_kind, args.jobs)
+        print(f"语料：{len(manifest['reports'])} 份，用时 {manifest['seconds']} 秒")  # type: ignore[arg-type]
+    text = evaluate(args.corpus, args.jobs)
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"已写入 {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

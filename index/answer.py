@@ -1,0 +1,549 @@
+"""The deterministic answerer: question → intent and subject → facts → a computed answer
+in Chinese with its formula and citations, or an honest "报告中未找到…" with the nearest
+facts. No LLM; every number stated is a fact's value or a computation recorded here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from difflib import SequenceMatcher
+
+from auditor.codes import compact
+from auditor.model import TableKind
+from index.facts import Citation, Fact, FactBase, cell_id, row_key
+from index.store import ReportIndex
+
+INTENT_WORDS: tuple[tuple[str, str], ...] = (
+    ("findings", r"问题|错误|有误|不一致|一致吗|一样吗|相同吗|相符吗|对吗|算得对|准确吗|矛盾|疑点|异常|差错|是否正确"),
+    ("why", r"为什么|原因|为何|怎么会|缘由|什么导致"),
+    ("by_class", r"按类|各类|按功能分类|按.*类分别|结构"),
+    ("rank", r"最多|最大|最高|最少|最小|最低|排名|前[一二三四五六七八九十\d]+"),
+    ("share", r"占(?!用|有)|比例|比重|占比"),
+    ("count", r"几个|几辆|多少辆|多少人|多少个|几人|人数|多少批次|多少人次|几家|多少家|几项|多少项|多少名"),
+    ("budget", r"预算|完成率|完成了多少|执行率|执行数|实际花了"),
+    ("growth", r"比上年|上年|增长|增加了多少|减少了多少|变化|同比|增幅|降幅"),
+)
+
+QUESTION_NOISE = re.compile(
+    r"[？?。！!，,、：:\s“”\"]|这份报告|该报告|本报告|报告中|本部门|该部门|本单位|该单位|的?数字|分别|各是|各自|"
+    r"是多少钱|花了多少钱|花了多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
+    r"的支出决算|的决算|支出决算是|决算是|是什么|呢$|^那么?|^它|请问|一下|吗|了|^全年|正文里的?|与表格|和表格"
+)
+COUNT_UNITS_RE = re.compile(r"^(?:辆|个|人次|批次|名|家|项|人)|(?:辆|个|人次|批次|名|家|项)$")
+REASON_TAIL = re.compile(r"(?:的)?(?:决算数?)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?|没有?用完预算|超过年初预算|"
+                         r"比年初预算少那么多|比上年增加|比上年减少|增加|减少|下降|增长$")
+FINDING_TAIL = re.compile(r"的(?:增长率|比例|数字|数据|文字说明|说明)$|这个说法|的?说法")
+ALIASES = (("收、支", "收支"), ("收入、支出", "收支"), ("收入支出", "收支"), ("“", ""), ("”", ""), ("\"", ""))
+
+
+def normalise(text: str) -> str:
+    text = compact(text)
+    for old, new in ALIASES:
+        text = text.replace(old, new)
+    return text
+
+OTHER_ORG = re.compile(r"([\u4e00-\u9fff]{2,12}(?:区|市|县|省)[\u4e00-\u9fff]{2,16}?(?:局|工作部|委员会|中心|办公室|厅))")
+
+
+def _same_body(org: str, department: str) -> bool:
+    """'普陀区规划和自然资源局' names '上海市普陀区规划和自然资源局'; other bodies do not."""
+    core = re.sub(r"^.*?(?:区|市|县|省)", "", org)
+    return bool(core) and core in department and org.split(core)[0][-2:] in department
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def fmt_amount(value: Decimal) -> str:
+    return f"{q2(value):.2f}"
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    intent: str
+    subject: str = ""
+    found: bool = True
+    mode: str = "deterministic"
+    verified: bool = True
+    facts: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    computation: str = ""
+    numbers: list[str] = field(default_factory=list)  # the figures stated, as printed
+    verification: dict[str, object] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "mode": self.mode,
+            "verified": self.verified,
+            "citations": [
+                {"page": c.page, "line": c.line, "table": c.table, "row": c.row, "column": c.column, "quote": c.quote}
+                for c in self.citations
+            ],
+            "computation": self.computation,
+            "intent": self.intent,
+            "found": self.found,
+            "facts": self.facts,
+            "verification": self.verification,
+        }
+
+
+def detect_intent(question: str) -> str:
+    if "预算金额" in question and not re.search(r"完成|执行|决算", question):
+        return "count" if re.search(INTENT_WORDS[5][1], question) else "amount"
+    for intent, pattern in INTENT_WORDS:
+        if re.search(pattern, question):
+            if intent == "share" and re.search(r"占用|占有", question):
+                continue
+            return intent
+    return "amount"
+
+
+def subject_of(question: str, intent: str) -> str:
+    text = question
+    if intent == "share":
+        text = re.split(r"占", text, maxsplit=1)[0]
+    if intent == "growth":
+        text = re.split(r"比上年|和上年|与上年|上年|比去年|增长|增加|减少|有什么变化|变化", text, maxsplit=1)[0]
+    if intent == "why":
+        text = re.split(r"为什么|为何|的原因|原因|怎么会", text, maxsplit=1)[0] or re.sub(r"为什么|的原因是什么", "", text)
+        text = REASON_TAIL.sub("", compact(text))
+    if intent == "budget":
+        text = re.split(r"的?年初预算|的?全年预算|的?预算|完成|执行", text, maxsplit=1)[0]
+    if intent == "findings":
+        quoted = re.search(r"[“\"](.+?)[”\"]这个", text)
+        text = quoted.group(1) if quoted else re.split(r"的?(?:数字|文字说明|说明|数据)?(?:有|是否|前后|在各表)|对吗|算得|一致|一样|相同|相符", text, maxsplit=1)[0]
+        text = FINDING_TAIL.sub("", compact(text))
+    if intent == "count":
+        text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
+    text = QUESTION_NOISE.sub("", text)
+    text = re.sub(r"^其中", "", text)
+    return re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
+
+
+def similarity(a: str, b: str) -> float:
+    a, b = normalise(a), normalise(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 3 and shorter in longer and len(shorter) / len(longer) >= (0.25 if len(shorter) >= 4 else 0.4):
+        return 0.85 + 0.1 * len(shorter) / len(longer)
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _strip_class_marks(text: str) -> str:
+    return re.sub(r"[（(](类|款|项)[）)]", "", text)
+
+
+# standard totals: words in the subject → (table, row finder, column)
+TOTALS: tuple[tuple[tuple[str, ...], str, tuple[str, ...], str, str], ...] = (
+    # (subject words, table, row label needles, side, column)
+    (("财政拨款收入支出总计", "财政拨款收支总计"), "T4", ("总计",), "income", "total"),
+    (("收入支出总计", "收支总计", "收、支总计"), "T1", ("总计",), "income", "amount"),
+    (("本年收入合计", "收入合计", "收入总额"), "T1", ("本年收入合计",), "income", "amount"),
+    (("本年支出合计", "支出合计", "支出总额"), "T1", ("本年支出合计",), "expense", "amount"),
+    (("年初结转和结余", "年初结转"), "T1", ("年初结转和结余",), "income", "amount"),
+    (("年末结转和结余", "年末结转", "年末"), "T1", ("年末结转和结余",), "expense", "amount"),
+    (("财政拨款收入",), "T1", ("一般公共预算财政拨款收入",), "income", "amount"),
+    (("其他收入",), "T1", ("其他收入",), "income", "amount"),
+    (("事业收入",), "T1", ("事业收入",), "income", "amount"),
+    (("上级补助收入",), "T1", ("上级补助收入",), "income", "amount"),
+    (("人员经费",), "T6", ("人员经费",), "", "amount"),
+    (("公用经费",), "T6", ("公用经费",), "", "amount"),
+    (("基本支出",), "T3", ("合计",), "", "basic"),
+    (("项目支出",), "T3", ("合计",), "", "project"),
+)
+
+T7_ITEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("公务用车购置及运行维护费", "公务用车购置及运行费"), "car_total"),
+    (("公务用车购置",), "car_purchase"),
+    (("公务用车运行",), "car_operation"),
+    (("因公出国",), "abroad"),
+    (("公务接待",), "reception"),
+    (("三公",), "total"),
+)
+
+
+class Answerer:
+    def __init__(self, base: FactBase, index: ReportIndex | None = None) -> None:
+        self.base = base
+        self.index = index
+        self.report = base.report
+        self.history: list[Answer] = []
+
+    # ---- public --------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        answer = self._answer(question)
+        self.history.append(answer)
+        return answer
+
+    def _answer(self, question: str) -> Answer:
+        parts = [p for p in re.split(r"(?<=[？?])", question.strip()) if p.strip("？? ")]
+        if len(parts) > 1:
+            answers = []
+            for part in parts:
+                answers.append(self._single(part))
+                self.history.append(answers[-1])
+            self.history = self.history[: -len(answers)]
+            found = [a for a in answers if a.found]
+            if not found:
+                return answers[0]
+            merged = Answer(question, "".join(a.text for a in found), found[0].intent, found[0].subject, True)
+            for a in found:
+                merged.facts += [f for f in a.facts if f not in merged.facts]
+                merged.citations += [c for c in a.citations if c not in merged.citations]
+                merged.computation = "；".join(x for x in (merged.computation, a.computation) if x)
+                merged.numbers += a.numbers
+            return merged
+        return self._single(question)
+
+    def _single(self, question: str) -> Answer:
+        q = question.strip()
+        previous = self.history[-1] if self.history else None
+        intent = detect_intent(q)
+        subject = subject_of(q, intent)
+        if previous is not None and (self._is_follow_up(q) or not subject):
+            if intent == "amount" and previous.intent not in ("rank", "by_class", "why", "findings"):
+                intent = previous.intent
+            if not subject or re.match(r"^(它|其|该项|这一项|这一类)", q):
+                subject = previous.subject
+        outside = self._outside_scope(q, subject)
+        if outside:
+            return self._not_found(q, intent, subject, outside)
+        handler = getattr(self, f"_{intent}")
+        return handler(q, subject)
+
+    # ---- helpers -------------------------------------------------------------------
+    @staticmethod
+    def _is_follow_up(q: str) -> bool:
+        return bool(re.match(r"^(那|那么|它|该项|这一项|这一类|年末的|还有)", q)) or (q.rstrip("？?").endswith("呢") and len(q) <= 14)
+
+    def _outside_scope(self, q: str, subject: str) -> str:
+        year = self.report.meta.year
+        for match in re.finditer(r"((?:19|20)\d{2})\s*年", q):
+            if year is not None and int(match.group(1)) != year:
+                return f"本报告为{year}年度决算，未包含{match.group(1)}年的数据"
+        department = compact(self.report.meta.department)
+        for match in OTHER_ORG.finditer(compact(q)):
+            org = match.group(1)
+            if department and org not in department and not _same_body(org, department):
+                return f"本报告为{self.report.meta.department}的决算，未涉及“{org}”"
+        return ""
+
+    def _cell(self, table: str, needles: tuple[str, ...], side: str, column: str) -> Fact | None:
+        t = self.report.table(TableKind(table))
+        if t is None:
+            return None
+        for row in t.rows:
+            if side and row.side != side:
+                continue
+            label = compact(row.label)
+            if any(label.endswith(n) or label == n or (n in label and len(n) >= 4) for n in needles) and not row.code:
+                fact = self.base.get(cell_id(t, row, column))
+                if fact is not None:
+                    return fact
+        return None
+
+    def _row_matches(self, subject: str, tables: tuple[str, ...] = ("T5", "T3", "T2", "T6"), min_score: float = 0.8,
+                     level: int | None = None) -> list[tuple[float, Fact]]:
+        """Row facts whose label matches the subject, best first; earlier tables preferred."""
+        name = compact(_strip_class_marks(subject))
+        found = []
+        for order, table in enumerate(tables):
+            t = self.report.table(TableKind(table))
+            if t is None:
+                continue
+            for row in t.rows:
+                if not row.code or (level is not None and len(row.code) != level):
+                    continue
+                score = similarity(name, row.label)
+                if score >= min_score:
+                    fact = self.base.get(f"{table}.{row_key(row)}")
+                    if fact is not None:
+                        found.append((score - order * 0.001, fact))
+        return sorted(found, key=lambda x: -x[0])
+
+    def _claims(self, subject: str, kinds: tuple[str, ...], min_score: float = 0.8) -> list[Fact]:
+        """Claims about the subject, the closest names first (document order among equals)."""
+        name = compact(_strip_class_marks(subject))
+        scored = []
+        for order, fact in enumerate(self.base.of_kind("claim")):
+            if fact.extra.get("kind") not in kinds:
+                continue
+            target = compact(_strip_class_marks(fact.subject))
+            if not target:
+                continue
+            score = similarity(name, target)
+            if score >= min_score:
+                scored.append((-round(score, 2), order, fact))
+        return [f for _, _, f in sorted(scored, key=lambda x: (x[0], x[1]))]
+
+    def _value_text(self, fact: Fact) -> str:
+        if fact.value is None:
+            return ""
+        if fact.unit == "%":
+            return f"{fact.value}%"
+        if fact.kind == "claim":
+            return fact.extra.get("raw", f"{fact.value}{fact.unit}").replace(" ", "")
+        return f"{fmt_amount(fact.value)}万元"
+
+    def _answer_from(self, q: str, intent: str, subject: str, text: str, facts: list[Fact], computation: str = "") -> Answer:
+        numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", text)
+        return Answer(q, text, intent, subject, True, facts=[f.id for f in facts],
+                      citations=[f.citation for f in facts], computation=computation, numbers=numbers)
+
+    def _not_found(self, q: str, intent: str, subject: str, why: str = "") -> Answer:
+        nearest: list[Fact] = []
+        if self.index is not None and subject:
+            nearest = [f for f, _ in self.index.search(subject, k=3)]
+        text = f"报告中未找到{('“' + subject + '”的') if subject else ''}相关数据。" + (why + "。" if why else "")
+        if nearest:
+            text += "最接近的内容：" + "；".join(f"{f.text[:60]}（{f.citation.where()}）" for f in nearest)
+        answer = Answer(q, text, intent, subject, False, facts=[f.id for f in nearest],
+                        citations=[f.citation for f in nearest])
+        return answer
+
+    # ---- intents -------------------------------------------------------------------
+    def _amount(self, q: str, subject: str) -> Answer:
+        facts = self._amount_facts(subject)
+        if not facts:
+            return self._not_found(q, "amount", subject)
+        zero = [f for f in facts if f.value == 0 and f.kind == "cell" and f.id != "T7.empty"]
+        if zero and len(zero) == len(facts):
+            return self._not_found(q, "amount", subject, f"表中“{zero[0].subject}”一行为空或为0，即本年无此项支出")
+        parts = [f"{f.subject or subject}为{self._value_text(f)}（{f.citation.where()}）" for f in facts]
+        return self._answer_from(q, "amount", subject, "；".join(parts) + "。", facts)
+
+    def _amount_facts(self, subject: str) -> list[Fact]:
+        name = compact(subject)
+        if not name:
+            return []
+        # several subjects in one question: "人员经费和公用经费", "政府采购金额…其中工程采购"
+        pieces = [p for p in re.split(r"和|与|及|以及|其中", name) if p]
+        if len(pieces) > 1:
+            out: list[Fact] = []
+            for piece in pieces:
+                out.extend(self._amount_facts(piece)[:1])
+            return out
+        bare = re.sub(r"^(?:本年度?|全年|部门|单位|年度|\d{4}年度?)", "", name)
+        for words, table, needles, side, column in TOTALS:
+            if any(bare == w or bare == "一般公共预算" + w or bare == "财政拨款" + w for w in words):
+                if column in ("basic", "project") and ("财政拨款" in name or "一般公共预算" in name):
+                    table = "T5"
+                fact = self._cell(table, needles, side, column)
+                if fact is not None:
+                    return [fact]
+        for words, item in T7_ITEMS:
+            if any(w in name for w in words):
+                t7 = self.report.table(TableKind.T7)
+                if t7 is not None and t7.rows:
+                    fact = self.base.get(cell_id(t7, t7.rows[0], f"final.{item}"))
+                    if fact is not None:
+                        return [fact]
+                if t7 is not None and t7.is_empty:
+                    table_fact = self.base.get("T7")
+                    if table_fact is not None:
+                        zero = Fact("T7.empty", "cell", f"{t7.title}无数据", Citation(
+                            page=table_fact.citation.page, line=table_fact.citation.line, table="T7",
+                            quote=t7.no_data_statement or "（空表）", bbox=table_fact.citation.bbox),
+                            value=Decimal(0), unit="万元", subject="“三公”经费", table="T7")
+                        self.base.by_id.setdefault(zero.id, zero)
+                        return [zero]
+                return self._claims(subject, ("amount", "outturn"))[:1]
+        rows = self._row_matches(subject)
+        if rows:
+            row = rows[0][1]
+            fact = self.base.get(f"{row.id}.total") or self.base.get(f"{row.id}.amount")
+            if fact is not None:
+                return [fact]
+        claims = self._claims(subject, ("amount", "outturn"))
+        return claims[:1]
+
+    def _share(self, q: str, subject: str) -> Answer:
+        whole = ""
+        match = re.search(r"占(.+?)(?:的)?(?:比例|比重|百分比|多少)", q)
+        if match:
+            whole = re.sub(r"的$", "", match.group(1))
+        claims = [c for c in self._claims(subject, ("share",)) if not whole or similarity(whole, c.extra.get("whole", "")) >= 0.5
+                  or not c.extra.get("whole")]
+        if claims:
+            fact = claims[0]
+            return self._answer_from(q, "share", subject, f"报告称{fact.subject}占{fact.extra.get('whole') or whole or '合计'}的"
+                                     f"{self._value_text(fact)}（{fact.citation.where()}）。", [fact])
+        for fact in self.base.of_kind("derived"):
+            if similarity(subject, fact.subject) >= 0.8 and (not whole or any(w in fact.text for w in (whole[:2], "合计", "基本支出"))):
+                sources = [s for s in (self.base.get(i) for i in fact.sources) if s is not None]
+                return self._answer_from(q, "share", subject, f"{fact.text}（计算；数据见{fact.citation.where()}）。",
+                                         [fact, *sources], computation=fact.formula)
+        part = self._amount_facts(subject)
+        total = self._amount_facts(whole) if whole else []
+        if part and total and total[0].value:
+            value = q2(part[0].value / total[0].value * 100)  # type: ignore[operator]
+            formula = f"{fmt_amount(part[0].value)} ÷ {fmt_amount(total[0].value)} × 100% = {value}%"  # type: ignore[arg-type]
+            return self._answer_from(q, "share", subject, f"{subject}占{whole}的{value}%（计算：{formula}）。",
+                                     [part[0], total[0]], computation=formula)
+        return self._not_found(q, "share", subject)
+
+    def _growth(self, q: str, subject: str) -> Answer:
+        claims = self._claims(subject, ("growth",))
+        if not claims:
+            return self._not_found(q, "growth", subject, "报告未说明与上年的比较")
+        first_sentence = claims[0].sources
+        same = [c for c in claims if c.sources == first_sentence]
+        parts = [("增加" if c.extra.get("direction") == "up" else "减少") + self._value_text(c) if c.unit != "%" else
+                 ("增长" if c.extra.get("direction") == "up" else "下降") + self._value_text(c) for c in same]
+        return self._answer_from(q, "growth", subject, f"与上年相比，{claims[0].subject}{'，'.join(parts)}"
+                                 f"（{claims[0].citation.where()}：“{claims[0].citation.quote}”）。", same)
+
+    def _budget(self, q: str, subject: str) -> Answer:
+        items = self._claims(subject, ("budget", "outturn", "completion"), 0.8)
+        if not items:
+            # "X项目…自评得分…。项目全年预算数为…，执行数为…": the name in one sentence, the
+            # figures in the next ones
+            name = normalise(_strip_class_marks(subject))
+            for s in self.report.sentences:
+                if len(name) >= 3 and name in normalise(s.text):
+                    window = {f"S{i}" for i in range(s.index, s.index + 3)}
+                    items = [f for f in self.base.of_kind("claim") if f.sources and f.sources[0] in window
+                             and (f.extra.get("kind") in ("budget", "outturn", "completion")
+                                  or (f.extra.get("kind") == "amount" and "执行" in f.subject))]
+                    if items:
+                        break
+        if not items:
+            return self._not_found(q, "budget", subject, "报告未说明其预算")
+        anchor = items[0].sources
+        same = [c for c in items if c.sources == anchor]
+        names = {"budget": "预算", "outturn": "决算", "completion": "完成", "amount": "执行数"}
+        parts = []
+        for c in same:
+            kind = c.extra.get("kind", "")
+            label = (c.extra.get("basis") or "预算") if kind == "budget" else names[kind]
+            parts.append(f"{label}{self._value_text(c)}" if kind != "completion" else f"完成{c.extra.get('basis') or '预算'}的{self._value_text(c)}")
+        return self._answer_from(q, "budget", subject, f"{same[0].subject}：{'，'.join(parts)}（{same[0].citation.where()}：“"
+                                 f"{same[0].citation.quote}”）。", same)
+
+    def _scope_table(self, q: str) -> str:
+        if "一般公共预算" in q or "财政拨款支出" in q:
+            return "T5"
+        if re.search(r"工资福利|商品和服务|对个人和家庭|资本性支出|经济分类", q):
+            return "T6"
+        if "收入" in q:
+            return "T2"
+        return "T5" if self.report.table(TableKind.T5) and self.report.table(TableKind.T5).rows else "T3"  # type: ignore[union-attr]
+
+    def _rank(self, q: str, subject: str) -> Answer:
+        table = self._scope_table(q)
+        t = self.report.table(TableKind(table))
+        if t is None:
+            return self._not_found(q, "rank", subject)
+        largest = bool(re.search(r"最多|最大|最高", q))
+        key = "amount" if table == "T6" else "total"
+        if table == "T6":
+            parent = next((r for r in t.rows if len(r.code) == 3 and r.label and compact(r.label) in compact(q)), None)
+            rows = [r for r in t.rows if len(r.code) == 5 and (parent is None or r.code.startswith(parent.code))]
+        elif "类" in q:
+            rows = [r for r in t.rows if len(r.code) == 3]
+        else:
+            rows = [r for r in t.rows if len(r.code) == 7]
+        rows = [r for r in rows if r.value(key)]
+        if not rows:
+            return self._not_found(q, "rank", subject)
+        best = (max if largest else min)(rows, key=lambda r: r.value(key))  # type: ignore[arg-type, return-value]
+        fact = self.base.get(cell_id(t, best, key))
+        assert fact is not None
+        word = "最多" if largest else "最少"
+        return self._answer_from(q, "rank", best.label, f"{word}的是“{best.code} {best.label}”，{self._value_text(fact)}"
+                                 f"（{fact.citation.where()}；共比较{len(rows)}项）。", [fact])
+
+    def _by_class(self, q: str, subject: str) -> Answer:
+        table = "T5" if ("一般公共预算" in q or "财政拨款" in q) else "T3"
+        t = self.report.table(TableKind(table))
+        if t is None:
+            return self._not_found(q, "by_class", subject)
+        facts = [f for r in t.rows if len(r.code) == 3 and (f := self.base.get(cell_id(t, r, "total"))) is not None]
+        if not facts:
+            return self._not_found(q, "by_class", subject)
+        parts = "；".join(f"{f.code} {f.subject} {fmt_amount(f.value)}万元" for f in facts if f.value is not None)  # type: ignore[arg-type]
+        return self._answer_from(q, "by_class", subject, f"按类：{parts}（{facts[0].citation.where().split('，第')[0]}）。", facts)
+
+    def _why(self, q: str, subject: str) -> Answer:
+        sentences = self.report.sentences
+        name = normalise(_strip_class_marks(subject))
+        budget_question = bool(re.search(r"预算|用完|超过|低于|小于|大于", q))
+        anchors = []
+        for s in sentences:
+            text = normalise(s.text)
+            item = normalise(_strip_class_marks(s.item))
+            if not name or name in text or (item and (name in item or similarity(name, item) >= 0.8)):
+                anchors.append(s.index)
+        for index in anchors:
+            for s in sentences[index : index + 3]:
+                if s.index != index and s.item != sentences[index].item and not s.text.startswith(("主要原因", "原因")):
+                    break
+                match = re.search(r"(?:主要原因(?:是|为)?|原因(?:是|为)|主要是因为|主要是由于|由于|主要是)[：:]?(.+?)(?:[。；]|$)", s.text)
+                if match and (not budget_question or "预算" in s.text):
+                    fact = self.base.get(f"S{s.index}")
+                    if fact is None:
+                        continue
+                    return self._answer_from(q, "why", subject, f"报告所述原因：“{match.group(1).strip()}”（{fact.citation.where()}）。",
+                                             [fact])
+        return self._not_found(q, "why", subject, "报告未说明原因")
+
+    def _findings(self, q: str, subject: str) -> Answer:
+        findings = self.base.of_kind("finding")
+        generic = not subject or subject in ("报告", "这份", "数据", "文字")
+        pieces = [normalise(p) for p in re.split(r"和|与|及|、", subject) if len(p) >= 2]
+        numbers = re.findall(r"\d+(?:\.\d+)?", subject)
+
+        def about(f: Fact) -> bool:
+            text = normalise(f.text + (f.citation.quote or ""))
+            if numbers:
+                return any(n in text for n in numbers)
+            return any(p in text for p in pieces) or any(similarity(p, f.subject) >= 0.8 for p in pieces)
+
+        relevant = [f for f in findings if generic or about(f)]
+        relevant = [f for f in relevant if f.extra.get("severity") in ("error", "warning")] or relevant
+        if not relevant:
+            return Answer(q, f"未发现与“{subject}”相关的问题（已运行全部检查）。", "findings", subject, True)
+        relevant.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}.get(f.extra.get("severity", ""), 3))
+        shown = relevant[:6]
+        text = f"共发现{len(relevant)}处相关问题：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
+        return self._answer_from(q, "findings", subject, text + "。", shown)
+
+    def _count(self, q: str, subject: str) -> Answer:
+        pieces = [p for p in re.split(r"和|与|及|以及", subject) if len(p) >= 2]
+        if len(pieces) > 1:
+            answers = [self._count(q, piece) for piece in pieces]
+            found = [a for a in answers if a.found]
+            if found:
+                merged = Answer(q, "".join(a.text for a in found), "count", subject, True)
+                for a in found:
+                    merged.facts += a.facts
+                    merged.citations += a.citations
+                return merged
+        claims = self._claims(subject, ("count",), 0.6)
+        if claims:
+            same = [c for c in claims if c.sources == claims[0].sources]
+            parts = "，".join(f"{c.subject}{self._value_text(c)}" for c in same)
+            return self._answer_from(q, "count", subject, f"{parts}（{same[0].citation.where()}：“{same[0].citation.quote}”）。", same)
+        if "单位" in subject and ("构成" in q or "编制范围" in q or "纳入" in q):
+            table = next((t for t in self.report.tables if t.kind is TableKind.OTHER and t.grid and any(
+                "单位名称" in compact(c.text) for c in t.grid[0])), None)
+            if table is not None:
+                units = [r for r in table.grid[1:] if any(compact(c.text) for c in r[1:2])]
+                citation = Citation(page=table.location.page, line=table.location.line, table="部门决算单位构成表",
+                                    quote="、".join(compact(r[1].text) for r in units[:6]), bbox=table.location.bbox)
+                fact = Fact(f"U.{table.location.page}", "table", "部门决算单位构成", citation, Decimal(len(units)), "个")
+                self.base.facts.append(fact)
+                self.base.by_id[fact.id] = fact
+                return self._answer_from(q, "count", subject, f"纳入部门决算编制范围的单位共{len(units)}个（{citation.where()}）。",
+                                         [fact], computation=f"单位构成表列出{len(units)}个单位")
+        return self._not_found(q, "count", subject)

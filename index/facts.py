@@ -1,0 +1,244 @@
+"""Facts: every table cell, table row, narrative sentence and claim, derived figure and
+finding of a report, each with a stable id, its value and unit, and a citation a reader
+can check (table, row, column, page, bbox, quote). Answers cite facts by id; every number
+an answer states must be one of these values or a computation over them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from auditor.audit import AuditResult
+from auditor.codes import compact
+from auditor.findings import column_name
+from auditor.model import TABLE_NAMES_ZH, BBox, Location, Report, Row, Table, TableKind
+from auditor.numbers import fmt
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Citation:
+    page: int | None = None
+    line: int | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    quote: str | None = None
+    bbox: BBox | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"page": self.page, "line": self.line, "table": self.table, "row": self.row, "column": self.column,
+                "quote": self.quote, "bbox": list(self.bbox) if self.bbox else None}
+
+    def where(self) -> str:
+        parts = []
+        if self.table:
+            name = TABLE_NAMES_ZH.get(TableKind(self.table), "") if self.table in TableKind._value2member_map_ else ""
+            parts.append(f"{name}（{self.table}）" if name else self.table)
+        if self.row:
+            parts.append(f"“{self.row}”")
+        if self.column:
+            parts.append(f"“{self.column}”列")
+        if self.page:
+            parts.append(f"第{self.page}页")
+        elif self.line:
+            parts.append(f"第{self.line}行")
+        return "，".join(parts)
+
+
+@dataclass
+class Fact:
+    id: str
+    kind: str  # cell / row / table / sentence / claim / derived / finding
+    text: str  # what is indexed and shown
+    citation: Citation
+    value: Decimal | None = None
+    unit: str = ""
+    subject: str = ""  # row label, claim subject
+    table: str = ""
+    code: str = ""
+    column: str = ""  # column key
+    side: str = ""
+    formula: str = ""
+    sources: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "text": self.text, "value": str(self.value) if self.value is not None else None,
+                "unit": self.unit, "subject": self.subject, "table": self.table, "code": self.code,
+                "column": self.column, "formula": self.formula, "sources": list(self.sources),
+                "citation": self.citation.to_dict()}
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def row_key(row: Row) -> str:
+    key = row.code or compact(row.label)
+    return f"{row.side}:{key}" if row.side else key
+
+
+def cell_id(table: Table, row: Row, column: str) -> str:
+    return f"{table.kind.value}.{row_key(row)}.{column}"
+
+
+def _location_citation(location: Location, **kwargs: object) -> Citation:
+    return Citation(page=location.page, line=location.line, bbox=location.bbox, **kwargs)  # type: ignore[arg-type]
+
+
+def table_facts(report: Report) -> list[Fact]:
+    facts: list[Fact] = []
+    for table in report.tables:
+        if table.kind is TableKind.OTHER:
+            continue
+        name = TABLE_NAMES_ZH[table.kind]
+        pages = "、".join(str(p) for p in table.pages) or "-"
+        facts.append(Fact(
+            id=f"{table.kind.value}", kind="table",
+            text=f"{name}（{table.kind.value}{('，' + table.label) if table.label else ''}），单位：{table.unit}，第{pages}页"
+                 + ("；" + table.no_data_statement if table.no_data_statement else ""),
+            citation=_location_citation(table.location, table=table.kind.value, quote=table.title),
+            table=table.kind.value,
+        ))
+        for row in table.rows:
+            parts = []
+            label = f"{row.code} {row.label}".strip()
+            for key, cell in row.cells.items():
+                if cell.amount is None or "#" in key or key.startswith("col"):
+                    continue
+                header = column_name(table, key, row.side)
+                value = cell.amount.value
+                parts.append(f"{header} {fmt(value)}万元")
+                facts.append(Fact(
+                    id=cell_id(table, row, key), kind="cell",
+                    text=f"{name}（{table.kind.value}）{label} {header}：{fmt(value)}万元",
+                    citation=_location_citation(cell.location if cell.location.bbox or cell.location.line else row.location,
+                                                table=table.kind.value, row=label, column=header, quote=cell.raw),
+                    value=value, unit="万元", subject=row.label, table=table.kind.value, code=row.code, column=key,
+                    side=row.side,
+                ))
+            if parts:
+                facts.append(Fact(
+                    id=f"{table.kind.value}.{row_key(row)}", kind="row",
+                    text=f"{name}（{table.kind.value}）{label}：" + "；".join(parts),
+                    citation=_location_citation(row.location, table=table.kind.value, row=label, quote=row.label),
+                    subject=row.label, table=table.kind.value, code=row.code, side=row.side,
+                ))
+    return facts
+
+
+def narrative_facts(report: Report) -> list[Fact]:
+    facts: list[Fact] = []
+    for sentence in report.sentences:
+        facts.append(Fact(
+            id=f"S{sentence.index}", kind="sentence", text=sentence.text,
+            citation=_location_citation(sentence.location, quote=sentence.text),
+            subject=sentence.item or sentence.section_title, extra={"section": sentence.section_title},
+        ))
+    counter: dict[int, int] = {}
+    for claim in report.claims:
+        if claim.value is None:
+            continue
+        n = counter.get(claim.sentence.index, 0) + 1
+        counter[claim.sentence.index] = n
+        value = claim.value
+        unit = claim.unit
+        facts.append(Fact(
+            id=f"S{claim.sentence.index}.C{n}", kind="claim",
+            text=f"{claim.subject} {claim.raw}（{claim.kind}）",
+            citation=_location_citation(claim.sentence.location, quote=claim.sentence.text),
+            value=value, unit=unit, subject=claim.subject, sources=(f"S{claim.sentence.index}",),
+            extra={"kind": claim.kind, "basis": claim.basis, "direction": claim.direction, "whole": claim.whole,
+                   "section": claim.sentence.section_title, "raw": claim.raw},
+        ))
+    return facts
+
+
+def derived_facts(report: Report, cells: dict[str, Fact]) -> list[Fact]:
+    """Shares that readers ask for, computed from cells, with their formula and sources."""
+    facts: list[Fact] = []
+
+    def share(part_id: str, whole_id: str, label: str) -> None:
+        part, whole = cells.get(part_id), cells.get(whole_id)
+        if part is None or whole is None or not whole.value or part.value is None:
+            return
+        value = q2(part.value / whole.value * HUNDRED)
+        facts.append(Fact(
+            id=f"D.share.{part_id}/{whole_id}", kind="derived",
+            text=f"{label}：{fmt(part.value)} ÷ {fmt(whole.value)} × 100% = {value}%",
+            citation=part.citation, value=value, unit="%", subject=part.subject, table=part.table,
+            formula=f"{fmt(part.value)} ÷ {fmt(whole.value)} × 100% = {value}%", sources=(part_id, whole_id),
+        ))
+
+    for table in report.tables:
+        if table.kind not in (TableKind.T3, TableKind.T5, TableKind.T2):
+            continue
+        total = next((r for r in table.rows if not r.code and compact(r.label) in ("合计", "总计")), None)
+        if total is None:
+            continue
+        whole_id = cell_id(table, total, "total")
+        for key in ("basic", "project", "fiscal_grant", "other_income", "business_income"):
+            if key in total.cells:
+                share(cell_id(table, total, key), whole_id, f"{TABLE_NAMES_ZH[table.kind]}{column_name(table, key)}占合计的比例")
+        for row in table.rows:
+            if row.code and len(row.code) == 3:
+                share(cell_id(table, row, "total"), whole_id, f"{row.label}占{TABLE_NAMES_ZH[table.kind]}合计的比例")
+    t6 = report.table(TableKind.T6)
+    if t6 is not None:
+        personnel, public = t6.find_row("人员经费"), t6.find_row("公用经费")
+        if personnel is not None and public is not None and personnel.value("amount") and public.value("amount"):
+            basic = personnel.value("amount") + public.value("amount")  # type: ignore[operator]
+            for row in (personnel, public):
+                value = q2(row.value("amount") / basic * HUNDRED)  # type: ignore[operator]
+                facts.append(Fact(
+                    id=f"D.share.{cell_id(t6, row, 'amount')}/T6.basic", kind="derived",
+                    text=f"{row.label}占基本支出的比例：{fmt(row.value('amount'))} ÷ {fmt(basic)} × 100% = {value}%",
+                    citation=cells[cell_id(t6, row, "amount")].citation, value=value, unit="%", subject=row.label,
+                    table="T6", formula=f"{fmt(row.value('amount'))} ÷ ({fmt(personnel.value('amount'))} + "
+                                        f"{fmt(public.value('amount'))}) × 100% = {value}%",
+                    sources=(cell_id(t6, personnel, "amount"), cell_id(t6, public, "amount")),
+                ))
+    return facts
+
+
+def finding_facts(result: AuditResult) -> list[Fact]:
+    facts = []
+    for finding in result.findings:
+        loc = finding.locations[0] if finding.locations else None
+        facts.append(Fact(
+            id=f"F.{finding.fingerprint}", kind="finding",
+            text=f"[{finding.severity.zh}] {finding.code} {finding.title}：{finding.message}",
+            citation=Citation(page=loc.page if loc else None, line=loc.line if loc else None, table=loc.table if loc else None,
+                              row=loc.row if loc else None, column=loc.column if loc else None,
+                              quote=loc.quote if loc else None, bbox=loc.bbox if loc else None),
+            subject=finding.title, extra={"code": finding.code, "severity": finding.severity.value},
+        ))
+    return facts
+
+
+@dataclass
+class FactBase:
+    report: Report
+    facts: list[Fact]
+
+    def __post_init__(self) -> None:
+        self.by_id = {f.id: f for f in self.facts}
+
+    def get(self, fact_id: str) -> Fact | None:
+        return self.by_id.get(fact_id)
+
+    def of_kind(self, *kinds: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind in kinds]
+
+
+def build_facts(report: Report, result: AuditResult | None = None) -> FactBase:
+    facts = table_facts(report)
+    cells = {f.id: f for f in facts if f.kind == "cell"}
+    facts += narrative_facts(report)
+    facts += derived_facts(report, cells)
+    if result is not None:
+        facts += finding_facts(result)
+    return FactBase(report, facts)
