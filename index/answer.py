@@ -39,7 +39,7 @@ ALIASES = (("收、支", "收支"), ("收入、支出", "收支"), ("收入支�
 
 
 def normalise(text: str) -> str:
-    text = compact(text)
+    text = re.sub(r"（(?!类|款|项)[^）]*）|\((?!类|款|项)[^)]*\)", "", compact(text))  # remarks in brackets
     for old, new in ALIASES:
         text = text.replace(old, new)
     return text
@@ -106,7 +106,7 @@ def detect_intent(question: str) -> str:
 
 
 def subject_of(question: str, intent: str) -> str:
-    text = question
+    text = question.strip().rstrip("？?。！!")
     if intent == "share":
         text = re.split(r"占", text, maxsplit=1)[0]
     if intent == "growth":
@@ -210,7 +210,8 @@ class Answerer:
         previous = self.history[-1] if self.history else None
         intent = detect_intent(q)
         subject = subject_of(q, intent)
-        if previous is not None and (self._is_follow_up(q) or not subject):
+        needs_subject = intent in ("amount", "share", "growth", "budget", "count", "why")
+        if previous is not None and (self._is_follow_up(q) or (not subject and needs_subject)):
             if intent == "amount" and previous.intent not in ("rank", "by_class", "why", "findings"):
                 intent = previous.intent
             if not subject or re.match(r"^(它|其|该项|这一项|这一类)", q):
@@ -319,7 +320,11 @@ class Answerer:
         zero = [f for f in facts if f.value == 0 and f.kind == "cell" and f.id != "T7.empty"]
         if zero and len(zero) == len(facts):
             return self._not_found(q, "amount", subject, f"表中“{zero[0].subject}”一行为空或为0，即本年无此项支出")
-        parts = [f"{f.subject or subject}为{self._value_text(f)}（{f.citation.where()}）" for f in facts]
+        def name(f: Fact) -> str:
+            generic = compact(f.subject) in ("合计", "总计", "本年合计", "") or f.column in ("basic", "project")
+            return subject if generic and len(facts) == 1 else (f.subject or subject)
+
+        parts = [f"{name(f)}为{self._value_text(f)}（{f.citation.where()}）" for f in facts]
         return self._answer_from(q, "amount", subject, "；".join(parts) + "。", facts)
 
     def _amount_facts(self, subject: str) -> list[Fact]:
@@ -530,6 +535,10 @@ class Answerer:
                     merged.citations += a.citations
                 return merged
         claims = self._claims(subject, ("count",), 0.6)
+        name = normalise(subject)
+        if not claims and len(name) >= 3:
+            # counts name their thing in long phrases ("…开支财政拨款的公务用车保有量为 0 辆")
+            claims = [c for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and name in normalise(c.subject)]
         if claims:
             same = [c for c in claims if c.sources == claims[0].sources]
             parts = "，".join(f"{c.subject}{self._value_text(c)}" for c in same)

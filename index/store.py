@@ -108,7 +108,8 @@ class VectorIndex:
         vector = self.embedder.query(query)
         result = self.collection.query(query_embeddings=[vector.tolist()], n_results=min(k, count))
         ids = result["ids"][0]
-        distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
+        raw = result.get("distances")
+        distances = raw[0] if raw else [0.0] * len(ids)
         return [(self.facts[i], 1.0 - float(d)) for i, d in zip(ids, distances) if i in self.facts]
 
 

@@ -48,7 +48,7 @@ def judge(question: dict[str, Any], answer: Answer) -> tuple[bool, bool]:
     """(correct, wrong figure stated as fact)."""
     expect = question["expect"]
     intent = question["intent"]
-    text = answer.text.replace(" ", "")
+    text = answer.text.replace(" ", "").replace(",", "")
     if intent == "not_found":
         return (not answer.found or "未找到" in text or "无此项" in text), False
     if not answer.found:

@@ -1,0 +1,93 @@
+"""Ask a report: the deterministic answer always; with an LLM configured, a phrasing of it
+that must pass the verifier, else is repaired (sentences with unverified figures dropped)
+or replaced by the deterministic answer — and the answer says which happened."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.audit import audit_report
+from auditor.ingest import load_report
+from index.answer import Answer, Answerer
+from index.embed import EmbeddingSettings
+from index.facts import FactBase, build_facts
+from index.llm import LLMSettings, make_chat, phrase
+from index.store import ReportIndex, build_index
+from index.verify import verify
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+@dataclass
+class Session:
+    """One report opened for questions: facts, index, a conversation and optionally an LLM."""
+
+    base: FactBase
+    index: ReportIndex
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    answerer: Answerer = field(init=False)
+    _chat: Any = None
+
+    def __post_init__(self) -> None:
+        self.answerer = Answerer(self.base, self.index)
+
+    @classmethod
+    def open(cls, path: str | Path, llm: LLMSettings | None = None, embeddings: EmbeddingSettings | None = None,
+             vectors: bool = True) -> Session:
+        report = load_report(path)
+        base = build_facts(report, audit_report(report))
+        return cls(base, build_index(base, embeddings, vectors=vectors), llm or LLMSettings())
+
+    def ask(self, question: str) -> Answer:
+        answer = self.answerer.ask(question)
+        if self.llm.kind == "none" or not answer.found and answer.intent != "findings":
+            answer.verification = {"status": "deterministic"}
+            return answer
+        return self._phrase(question, answer)
+
+    def _phrase(self, question: str, draft: Answer) -> Answer:
+        if self._chat is None:
+            self._chat = make_chat(self.llm)
+        facts = [self.base.get(i) for i in draft.facts]
+        retrieved = [f for f, _ in self.index.search(question, k=6)]
+        shown = [f for f in [*facts, *retrieved] if f is not None]
+        seen: set[str] = set()
+        lines = []
+        for fact in shown:
+            if fact.id in seen:
+                continue
+            seen.add(fact.id)
+            lines.append(f"【{fact.id}】{fact.text}（{fact.citation.where()}）")
+        meta = self.base.report.meta
+        try:
+            text = phrase(self._chat, question, "\n".join(lines[:12]), draft.text, meta.department, str(meta.year or ""))
+        except Exception as exc:  # noqa: BLE001 - a failing model never hides the answer
+            draft.verification = {"status": "replaced", "reason": f"模型调用失败：{type(exc).__name__}"}
+            return draft
+        computations = [draft.text, draft.computation]
+        check = verify(text, self.base, computations)
+        result = Answer(question, text, draft.intent, draft.subject, draft.found, mode="llm", verified=check.ok,
+                        facts=draft.facts, citations=draft.citations, computation=draft.computation)
+        if check.ok:
+            result.verification = {"status": "passed", **check.to_dict()}
+            return result
+        repaired = self._repair(text, computations)
+        if repaired:
+            result.text = repaired
+            result.verified = True
+            result.verification = {"status": "repaired", **check.to_dict(), "llm_answer": text}
+            return result
+        draft.verification = {"status": "replaced", **check.to_dict(), "llm_answer": text}
+        return draft
+
+    def _repair(self, text: str, computations: list[str]) -> str:
+        """The LLM text without the sentences that state unverified figures or unknown ids;
+        empty when nothing with a verified figure remains."""
+        kept = [s for s in _SENTENCE.findall(text) if s.strip() and verify(s, self.base, computations).ok]
+        joined = "".join(kept).strip()
+        if not joined or not re.search(r"\d", joined):
+            return ""
+        return joined
