@@ -2,34 +2,44 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-dev
+STAMP := $(VENV)/.installed
+STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup demo test lint bench example clean
+.PHONY: setup setup-dev demo test lint bench example clean
 
+# 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
 
+# 测试所需：另加本地小模型（llama-cpp-python 需从源码编译，约 5 分钟）与开发工具
+$(STAMP_DEV): $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[dev,local]"
+	touch $(STAMP_DEV)
+
 setup: $(STAMP)
+setup-dev: $(STAMP_DEV)
 
 # 审核随附的示例报告：终端输出问题清单，并生成 HTML 报告（有“错误”级问题时 auditor 退出码为 1，属正常）
 demo: setup
 	$(BIN)/auditor audit examples/example_report.pdf --no-info || [ $$? -eq 1 ]
 	$(BIN)/auditor audit examples/example_report.pdf --format html --out out/example_audit.html || [ $$? -eq 1 ]
+	$(BIN)/auditor ask examples/example_report.pdf -q "人员经费是多少？" -q "公用经费呢？" -q "机关运行经费为什么增加？"
 
-test: setup
+test: setup-dev
 	$(BIN)/python -m pytest -q
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check auditor index prompts ui tests bench examples
 	$(BIN)/mypy
 
-# 基准：真实报告的审核耗时与 pdfplumber 基线对比；生成植入错误的语料并测提取、检出与速度
+# 基准：真实报告的审核耗时与 pdfplumber 基线对比；植入错误语料上的提取、检出与速度；问答延迟与检索命中率
 bench: setup
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_corpus.py
+	$(BIN)/python bench/bench_qa.py
 
 # 由 examples/example_2022.yaml 重新生成示例 PDF 与文本
 example: setup

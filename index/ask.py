@@ -30,6 +30,7 @@ class Session:
     llm: LLMSettings = field(default_factory=LLMSettings)
     answerer: Answerer = field(init=False)
     _chat: Any = None
+    _ids: set[str] | None = None
 
     def __post_init__(self) -> None:
         self.answerer = Answerer(self.base, self.index)
@@ -53,7 +54,7 @@ class Session:
             self._chat = make_chat(self.llm)
         facts = [self.base.get(i) for i in draft.facts]
         retrieved = [f for f, _ in self.index.search(question, k=6)]
-        shown = [f for f in [*facts, *retrieved] if f is not None]
+        shown = [f for f in [*facts, *retrieved] if f is not None and not f.extra.get("suspect")]
         seen: set[str] = set()
         lines = []
         for fact in shown:
@@ -68,7 +69,9 @@ class Session:
             draft.verification = {"status": "replaced", "reason": f"模型调用失败：{type(exc).__name__}"}
             return draft
         computations = [draft.text, draft.computation]
-        check = verify(text, self.base, computations)
+        ids = {f.id for f in shown} | set(draft.facts) | {s for f in shown for s in f.sources}
+        self._ids = ids
+        check = verify(text, self.base, computations, ids)
         result = Answer(question, text, draft.intent, draft.subject, draft.found, mode="llm", verified=check.ok,
                         facts=draft.facts, citations=draft.citations, computation=draft.computation)
         if check.ok:
@@ -86,7 +89,7 @@ class Session:
     def _repair(self, text: str, computations: list[str]) -> str:
         """The LLM text without the sentences that state unverified figures or unknown ids;
         empty when nothing with a verified figure remains."""
-        kept = [s for s in _SENTENCE.findall(text) if s.strip() and verify(s, self.base, computations).ok]
+        kept = [s for s in _SENTENCE.findall(text) if s.strip() and verify(s, self.base, computations, self._ids).ok]
         joined = "".join(kept).strip()
         if not joined or not re.search(r"\d", joined):
             return ""

@@ -6,6 +6,7 @@ an answer states must be one of these values or a computation over them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -130,17 +131,33 @@ def table_facts(report: Report) -> list[Fact]:
     return facts
 
 
+# Text in a report that addresses an assistant rather than a reader: kept as data, never
+# offered to an LLM as a fact and never accepted as a figure.
+INSTRUCTION_RE = re.compile(
+    r"忽略(?:以上|上述|之前|前面)?(?:的)?(?:所有)?(?:指令|指示|提示|要求|内容)|无视(?:以上|上述)|以上指令|系统提示|"
+    r"(?:请|你)(?:必须|应当|要)?(?:改为|直接)?回答|你是一个|作为(?:一个)?(?:AI|人工智能|助手)|泄露|显示你的(?:设置|提示)|"
+    r"ignore (?:all |the )?(?:previous|above)|system prompt|you are (?:an?|the) ",
+    re.I,
+)
+
+
+def is_instruction(text: str) -> bool:
+    return bool(INSTRUCTION_RE.search(text))
+
+
 def narrative_facts(report: Report) -> list[Fact]:
     facts: list[Fact] = []
+    suspect = {s.index for s in report.sentences if is_instruction(s.text)}
     for sentence in report.sentences:
         facts.append(Fact(
             id=f"S{sentence.index}", kind="sentence", text=sentence.text,
             citation=_location_citation(sentence.location, quote=sentence.text),
-            subject=sentence.item or sentence.section_title, extra={"section": sentence.section_title},
+            subject=sentence.item or sentence.section_title,
+            extra={"section": sentence.section_title, **({"suspect": "1"} if sentence.index in suspect else {})},
         ))
     counter: dict[int, int] = {}
     for claim in report.claims:
-        if claim.value is None:
+        if claim.value is None or claim.sentence.index in suspect:
             continue
         n = counter.get(claim.sentence.index, 0) + 1
         counter[claim.sentence.index] = n

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from index.facts import FactBase
 
 _ID = re.compile(r"【([^】]{1,80})】|\[([A-Za-z][\w.:/\u4e00-\u9fff]{1,80})\]")
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(亿元|万元|元|%|％)?")
+_NUMBER = re.compile(r"(?<![\dA-Za-z.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(亿元|万元|元|%|％)?")
 _SKIP_AFTER = re.compile(r"^\s*(?:年|月|日|页|部分|、|类|款|项|号|个|辆|人|家|次|批|名|分|倍)")
 
 
@@ -27,12 +27,14 @@ class Verification:
         return {"ok": self.ok, "unverified": self.unverified, "unknown_ids": self.unknown_ids, "cited": self.cited}
 
 
-def allowed_values(base: FactBase, extra: list[str] | None = None) -> set[Decimal]:
-    """Every value a correct answer may state: fact values in their unit and converted
-    (万元 ↔ 元 ↔ 亿元), the report year and the year before, and recorded computations."""
+def allowed_values(base: FactBase, extra: list[str] | None = None, ids: set[str] | None = None) -> set[Decimal]:
+    """Every value a correct answer may state: the values of the facts it was given (all
+    facts when ``ids`` is None) in their unit and converted (万元 ↔ 元 ↔ 亿元), the report
+    year and the year before, and recorded computations. Text that addresses an assistant
+    ("忽略以上指令…") is never a source of figures."""
     values: set[Decimal] = set()
     for fact in base.facts:
-        if fact.value is None:
+        if fact.value is None or fact.extra.get("suspect") or (ids is not None and fact.id not in ids):
             continue
         value = fact.value
         values.add(value.normalize())
@@ -59,11 +61,13 @@ def _to_decimal(match: re.Match[str]) -> Decimal:
         return Decimal(0)
 
 
-def verify(text: str, base: FactBase, computations: list[str] | None = None) -> Verification:
+def verify(text: str, base: FactBase, computations: list[str] | None = None, ids: set[str] | None = None) -> Verification:
+    """Check an answer: its figures against the facts it was given (``ids``; all facts when
+    None) and the recorded computations; its cited ids against the facts."""
     cited = [a or b for a, b in _ID.findall(text)]
     unknown = [i for i in cited if base.get(i.strip()) is None]
     body = _ID.sub(" ", text)  # ids are not figures
-    allowed = allowed_values(base, computations)
+    allowed = allowed_values(base, computations, ids)
     unverified = []
     for match in _NUMBER.finditer(body):
         unit = match.group(3)
