@@ -307,7 +307,9 @@ def _bars(title: str, counts: Counter[str], limit: int = 15) -> str:
 def dashboard_html(rows: list[dict[str, Any]], findings: list[dict[str, Any]]) -> str:
     ok = [r for r in rows if r.get("status") == "ok"]
     bad = [r for r in rows if r.get("status") != "ok"]
-    by_category = Counter(f["category"] for f in findings if f["severity"] in ("error", "warning"))
+    from auditor.findings import CATEGORY_ZH
+
+    by_category = Counter(CATEGORY_ZH.get(f["category"], f["category"]) for f in findings if f["severity"] in ("error", "warning"))
     by_code = Counter(f["code"] for f in findings if f["severity"] in ("error", "warning"))
     by_department = Counter(f["department"] or "（未识别）" for f in findings if f["severity"] == "error")
     worst = sorted(ok, key=lambda r: (-(r["counts"]["error"]), -(r["counts"]["warning"])))[:20]

@@ -10,6 +10,22 @@ from typing import Any
 from auditor.model import BBox, Location, Row, Table
 
 
+CATEGORY_ZH = {
+    "structure": "结构",
+    "arithmetic": "表内算术",
+    "cross_table": "表间核对",
+    "narrative": "文字与表格",
+    "units": "单位",
+    "years": "年度",
+    "template": "模板残留",
+    "performance": "绩效自评",
+    "rounding": "尾差",
+    "extraction": "读取",
+    "input": "文件",
+    "cross_year": "跨年度",
+}
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"

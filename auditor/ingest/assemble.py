@@ -226,7 +226,7 @@ def _department(lines: list[TextLine]) -> str:
         if match:
             name = match.group(1).strip()
             name = re.split(r"(?:单位|金额单位)[:：]|公开\d", name)[0].strip()
-            if name and "万元" not in name:
+            if name and "万元" not in name and name not in ("元", "千元", "亿元"):
                 names[name] += 1
     if names:
         return names.most_common(1)[0][0]

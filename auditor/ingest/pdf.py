@@ -80,7 +80,9 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
 
 def _open_error(exc: Exception) -> InputError:
     name = type(exc).__name__
-    text = str(exc)
+    # pdfplumber wraps pdfminer's errors: look at the wrapped one too
+    inner = [a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)]
+    text = str(exc) + " " + " ".join(type(a).__name__ for a in inner) + " " + repr(exc)
     if "Password" in name or "Encrypt" in name or "password" in text.lower() or "encrypt" in text.lower():
         return InputError("PDF 已加密，需要密码才能读取", kind="encrypted")
     return InputError(f"PDF 文件已损坏或不完整，无法打开（{name}）", kind="corrupt")
