@@ -34,6 +34,7 @@ class LLMSettings:
     api_key: str = ""
     temperature: float = 0.0
     timeout: float = 120.0
+    max_tokens: int = 300
 
     @classmethod
     def resolve(cls, kind: str | None = None, base_url: str | None = None, model: str | None = None,
@@ -62,12 +63,15 @@ def make_chat(settings: LLMSettings) -> Any:
             temperature=settings.temperature,
             timeout=settings.timeout,
             max_retries=1,
+            max_tokens=settings.max_tokens,  # type: ignore[call-arg]
+            # servers that do not know max_completion_tokens (llama.cpp, older vLLM) read this one
+            extra_body={"max_tokens": settings.max_tokens},
         )
     if settings.kind == "ollama":
         from langchain_ollama import ChatOllama
 
         return ChatOllama(base_url=settings.base_url or "http://127.0.0.1:11434", model=settings.model or "qwen2.5",
-                          temperature=settings.temperature)
+                          temperature=settings.temperature, num_predict=settings.max_tokens)
     if settings.kind == "local":
         server = LocalServer.shared()
         return make_chat(LLMSettings("openai", server.base_url, server.model_name, "none", settings.temperature))
