@@ -100,7 +100,8 @@ def completion_recomputed(report: Report, ctx: CheckContext) -> None:
         if outturn[2].target is not None:
             evidence.append(cell_ref_evidence(outturn[2].target))
         if budget[0] == 0:
-            other = [b for b in same_item(report, claim, ("budget",)) if b.amount_wan and b.basis != budget[2]]
+            other = [b for b in same_item(report, claim, ("budget",))
+                     if b.amount_wan and b.basis != budget[2] and same_subject(b.subject, claim.subject)]
             hint = ""
             if other and other[0].amount_wan:
                 computed = outturn[0] / other[0].amount_wan * 100
