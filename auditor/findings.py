@@ -9,7 +9,6 @@ from typing import Any
 
 from auditor.model import BBox, Location, Row, Table
 
-
 CATEGORY_ZH = {
     "structure": "结构",
     "arithmetic": "表内算术",
