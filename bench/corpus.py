@@ -49,6 +49,8 @@ def build_one(task: tuple[int, str | None, str]) -> dict[str, object] | None:
 
 def build(out: Path, clean: int = 105, per_kind: int = 12, jobs: int = 2) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.pdf"):  # a rebuild starts from an empty corpus
+        old.unlink()
     started = time.perf_counter()
     entries: list[dict[str, object]] = []
     counts: dict[str, int] = {}

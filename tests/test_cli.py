@@ -85,3 +85,29 @@ def test_checks_catalogue() -> None:
     catalogue = json.loads(result.stdout)
     assert {c["code"] for c in catalogue} >= {"STR001", "SUM001", "XT001"}
     assert all(c["What it checks"] and c["Basis"] for c in catalogue)
+
+
+def test_encrypted_and_scanned_pdfs_get_clear_reasons(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, encrypt=StandardEncryption("secret"))
+    pdf.drawString(100, 700, "x")
+    pdf.save()
+    (tmp_path / "locked.pdf").write_bytes(buffer.getvalue())
+    image = Image.new("RGB", (200, 100), "white")
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawImage(ImageReader(image), 50, 500, 400, 200)
+    pdf.save()
+    (tmp_path / "scan.pdf").write_bytes(buffer.getvalue())
+    runner = CliRunner()
+    locked = runner.invoke(main, ["audit", str(tmp_path / "locked.pdf")])
+    assert locked.exit_code == 2 and "已加密" in locked.stderr
+    scanned = runner.invoke(main, ["audit", str(tmp_path / "scan.pdf")])
+    assert scanned.exit_code == 2 and "扫描件，无文本层" in scanned.stderr
