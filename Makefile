@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo test lint bench example clean
+.PHONY: setup setup-dev demo test lint bench bench-batch example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -40,6 +40,10 @@ bench: setup
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_qa.py
+
+# 批量审核吞吐量（约 500 份，1 进程 / 2 进程 / Dask，约 25 分钟）
+bench-batch: setup
+	$(BIN)/python bench/bench_batch.py
 
 # 由 examples/example_2022.yaml 重新生成示例 PDF 与文本
 example: setup
