@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo test lint bench bench-batch example clean
+.PHONY: setup setup-dev demo test lint bench bench-batch fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -44,6 +44,11 @@ bench: setup
 # 批量审核吞吐量（约 500 份，1 进程 / 2 进程 / Dask，约 25 分钟）
 bench-batch: setup
 	$(BIN)/python bench/bench_batch.py
+
+# 变异模糊测试：损坏示例 PDF 与文本后审核，任何未转成中文错误的异常都算崩溃（FUZZ_SECONDS 为每个目标的秒数）
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(BIN)/python bench/fuzz_ingest.py --seconds $(FUZZ_SECONDS)
 
 # 由 examples/example_2022.yaml 重新生成示例 PDF 与文本
 example: setup

@@ -28,6 +28,15 @@ for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 
+def _close_quietly(pdf: Any) -> None:
+    """Close a pdfplumber document; closing walks the page tree again, which raises on the
+    same damaged files that made us stop, and must not replace our Chinese error."""
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001, S110 - the file is already being rejected or done with
+        pass
+
+
 def read_pdf(path: Path, max_pages: int | None = None) -> Document:
     import pdfplumber
 
@@ -38,7 +47,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds for bad files
         raise _open_error(exc) from exc
-    with pdf:
+    try:
         try:
             pages = pdf.pages
         except Exception as exc:  # noqa: BLE001
@@ -76,6 +85,8 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
             sha256=digest,
             page_sizes=sizes,
         )
+    finally:
+        _close_quietly(pdf)
 
 
 def _open_error(exc: Exception) -> InputError:
