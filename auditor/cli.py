@@ -209,11 +209,10 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
     from index.ask import Session
     from index.llm import LLMSettings
 
-    report_path = file
-    _load(report_path, None)  # a clear error for an unusable file before any model starts
+    report = _load(file, None)  # a clear error for an unusable file before any model starts
     settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
     try:
-        session = Session.open(report_path, settings, vectors=not keyword_only)
+        session = Session.from_report(report, settings, vectors=not keyword_only)
         answers = [session.ask(q) for q in questions]
     except (ValueError, RuntimeError) as exc:
         click.echo(f"无法回答：{exc}", err=True)

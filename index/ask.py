@@ -11,6 +11,7 @@ from typing import Any
 
 from auditor.audit import audit_report
 from auditor.ingest import load_report
+from auditor.model import Report
 from index.answer import Answer, Answerer
 from index.embed import EmbeddingSettings
 from index.facts import FactBase, build_facts
@@ -38,7 +39,12 @@ class Session:
     @classmethod
     def open(cls, path: str | Path, llm: LLMSettings | None = None, embeddings: EmbeddingSettings | None = None,
              vectors: bool = True) -> Session:
-        report = load_report(path)
+        return cls.from_report(load_report(path), llm, embeddings, vectors)
+
+    @classmethod
+    def from_report(cls, report: Report, llm: LLMSettings | None = None,
+                    embeddings: EmbeddingSettings | None = None, vectors: bool = True) -> Session:
+        """A session over a report already read (the CLI reads it once to report errors)."""
         base = build_facts(report, audit_report(report))
         return cls(base, build_index(base, embeddings, vectors=vectors), llm or LLMSettings())
 

@@ -41,6 +41,7 @@ def tokenize(text: str) -> list[str]:
     """jieba words, plus single characters of CJK runs (robust to segmentation) and numbers."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for our users
     tokens: list[str] = []
     for run in _TOKEN_RE.findall(text):
         if run[0] >= "\u4e00":
