@@ -19,6 +19,7 @@ SCHEMA_VERSION = "1.0"
 class AuditResult:
     report: Report
     results: list[CheckResult] = field(default_factory=list)
+    review: dict[str, dict[str, str]] = field(default_factory=dict)  # fingerprint -> a reviewer's mark
 
     @property
     def findings(self) -> list[Finding]:
@@ -138,5 +139,13 @@ def to_json_dict(result: AuditResult) -> dict[str, Any]:
         "report": report_summary(result.report),
         "coverage": result.coverage(),
         "summary": result.counts(),
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": [_finding_dict(f, result.review) for f in result.findings],
     }
+
+
+def _finding_dict(finding: Finding, review: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A finding as JSON; with the reviewer's mark when the report has been reviewed."""
+    data = finding.to_dict()
+    if review:
+        data["review"] = review.get(finding.fingerprint)
+    return data

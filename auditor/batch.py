@@ -272,18 +272,14 @@ def write_summary(rows: list[dict[str, Any]], cross: list[dict[str, Any]], out: 
             writer.writerows(data)
     from openpyxl import Workbook
 
+    from auditor.render.xlsx import add_sheet
+
     book = Workbook()
-    sheet = book.active
-    sheet.title = "问题"
     headers = {"department": "部门", "year": "年度", "file": "文件", "code": "代码", "severity": "级别", "category": "类别",
                "title": "问题", "message": "说明", "page": "页/行"}
-    sheet.append([headers[c] for c in FINDING_COLUMNS])
-    for f in findings:
-        sheet.append([f.get(c) if f.get(c) is not None else "" for c in FINDING_COLUMNS])
-    summary = book.create_sheet("报告")
-    summary.append(list(REPORT_COLUMNS))
-    for r in reports:
-        summary.append([r.get(c) if r.get(c) is not None else "" for c in REPORT_COLUMNS])
+    add_sheet(book, "问题", [headers[c] for c in FINDING_COLUMNS], ([f.get(c) for c in FINDING_COLUMNS] for f in findings),
+              first=True)
+    add_sheet(book, "报告", list(REPORT_COLUMNS), ([r.get(c) for c in REPORT_COLUMNS] for r in reports))
     book.save(out / "findings.xlsx")
     (out / "dashboard.html").write_text(dashboard_html(rows, findings), encoding="utf-8")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from auditor import __version__
 from auditor.ingest import InputError, load_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_USAGE = 2  # as click does for a wrong option
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -49,8 +51,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html", "xlsx"]), default="text",
+              help="输出格式（xlsx 需配合 --out）")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（默认输出到屏幕）")
+@click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存一份标注版 PDF：在原页面上框出每个问题的位置（仅 PDF 输入）")
+@click.option("--review", "review_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="复核记录目录（界面中“确认/排除”的标记），导出时一并写入")
 @click.option("--select", multiple=True, help="只运行这些代码（或前缀）的检查，如 SUM,XT001")
 @click.option("--ignore", multiple=True, help="跳过这些代码（或前缀）的检查")
 @click.option("--max-pages", type=int, default=None, help="PDF 页数上限（默认 500）")
@@ -59,6 +66,8 @@ def audit(
     file: str,
     fmt: str,
     out: Path | None,
+    annotate: Path | None,
+    review_dir: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     max_pages: int | None,
@@ -71,6 +80,29 @@ def audit(
 
     report = _load(file, max_pages)
     result = audit_report(report, _codes(select), _codes(ignore))
+    if review_dir is not None:
+        from auditor.review import ReviewStore
+
+        result.review = ReviewStore(review_dir, report.meta.sha256).as_dict()
+    if annotate is not None:
+        from auditor.annotate import annotate_pdf
+
+        if report.meta.source_kind != "pdf":
+            click.echo("--annotate 仅适用于 PDF 输入", err=True)
+            sys.exit(EXIT_USAGE)
+        annotate.parent.mkdir(parents=True, exist_ok=True)
+        annotate.write_bytes(annotate_pdf(Path(file), result))
+        click.echo(f"已写入 {annotate}", err=True)
+    if fmt == "xlsx":
+        from auditor.render.xlsx import render_xlsx
+
+        if out is None:
+            click.echo("xlsx 格式需要用 --out 指定输出文件", err=True)
+            sys.exit(EXIT_USAGE)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(render_xlsx(result))
+        click.echo(f"已写入 {out}", err=True)
+        sys.exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
     if fmt == "text":
         text = render_text(result, color=out is None and sys.stdout.isatty(), show_info=not no_info)
     else:
@@ -231,6 +263,51 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
             where = f"第{c.page}页" if c.page else (f"第{c.line}行" if c.line else "")
             click.echo(f"  出处：{c.where() if hasattr(c, 'where') else where}")
         click.echo()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；默认只允许本机访问，对外开放（如 0.0.0.0）时请同时设置登录")
+@click.option("--port", default=7860, show_default=True, type=int, help="端口")
+@click.option("--auth-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="登录账号文件，每行“用户名:密码”；也可用环境变量 AUDITOR_UI_USER 与 AUDITOR_UI_PASSWORD")
+@click.option("--max-upload-mb", default=50.0, show_default=True, type=float, help="上传文件大小上限（MB）")
+@click.option("--max-pages", default=500, show_default=True, type=int, help="PDF 页数上限")
+@click.option("--review-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="复核标记保存目录（默认 ~/.local/share/auditor/reviews，或 AUDITOR_REVIEW_DIR）")
+@click.option("--keyword-only", is_flag=True, help="问答只用关键词检索（不加载向量模型）")
+def ui(host: str, port: int, auth_file: Path | None, max_upload_mb: float, max_pages: int, review_dir: Path | None,
+       keyword_only: bool) -> None:
+    """启动审核工作台（浏览器界面）。"""
+    auth = _ui_auth(auth_file)
+    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
+        click.echo(f"警告：界面将在 {host} 上对外开放且未设置登录；建议使用 --auth-file。", err=True)
+    from ui.app import launch
+    from ui.workbench import UISettings, default_review_dir
+
+    settings = UISettings(max_upload_mb=max_upload_mb, max_pages=max_pages,
+                          review_dir=review_dir or default_review_dir(), vectors=not keyword_only)
+    click.echo(f"审核工作台：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+               + ("（需登录）" if auth else ""), err=True)
+    launch(settings, host=host, port=port, auth=auth)
+
+
+def _ui_auth(auth_file: Path | None) -> list[tuple[str, str]]:
+    """Accounts for the UI's login; passwords are never echoed."""
+    pairs = []
+    if auth_file is not None:
+        for number, line in enumerate(auth_file.read_text(encoding="utf-8").splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            user, sep, password = line.partition(":")
+            if not sep or not user or not password:
+                click.echo(f"登录账号文件第 {number} 行格式应为“用户名:密码”", err=True)
+                sys.exit(EXIT_USAGE)
+            pairs.append((user.strip(), password))
+    if os.environ.get("AUDITOR_UI_USER") and os.environ.get("AUDITOR_UI_PASSWORD"):
+        pairs.append((os.environ["AUDITOR_UI_USER"], os.environ["AUDITOR_UI_PASSWORD"]))
+    return pairs
 
 
 if __name__ == "__main__":  # pragma: no cover

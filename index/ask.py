@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.audit import audit_report
+from auditor.audit import AuditResult, audit_report
 from auditor.ingest import load_report
 from auditor.model import Report
 from index.answer import Answer, Answerer
@@ -45,7 +45,13 @@ class Session:
     def from_report(cls, report: Report, llm: LLMSettings | None = None,
                     embeddings: EmbeddingSettings | None = None, vectors: bool = True) -> Session:
         """A session over a report already read (the CLI reads it once to report errors)."""
-        base = build_facts(report, audit_report(report))
+        return cls.from_result(audit_report(report), llm, embeddings, vectors)
+
+    @classmethod
+    def from_result(cls, result: AuditResult, llm: LLMSettings | None = None,
+                    embeddings: EmbeddingSettings | None = None, vectors: bool = True) -> Session:
+        """A session over a report already audited (the UI shows findings before indexing)."""
+        base = build_facts(result.report, result)
         return cls(base, build_index(base, embeddings, vectors=vectors), llm or LLMSettings())
 
     def ask(self, question: str) -> Answer:

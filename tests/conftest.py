@@ -38,3 +38,64 @@ def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} 不存在：此测试需要 ../shared 中的数据（CI 中提供）")
     return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class UIServer:
+    """`auditor ui` started as a real process on loopback, with its own review folder."""
+
+    def __init__(self, tmp: Path, *extra: str) -> None:
+        import os
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.review_dir = tmp / "reviews"
+        self.log_path = tmp / "ui.log"
+        env = {**os.environ, "AUDITOR_REVIEW_DIR": str(self.review_dir), "GRADIO_ANALYTICS_ENABLED": "False"}
+        self._log = self.log_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "auditor.cli", "ui", "--port", str(self.port), "--keyword-only", *extra],
+            stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"auditor ui exited: {self.log_path.read_text(encoding='utf-8')[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("auditor ui did not answer within 120 s")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except Exception:  # noqa: BLE001
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    server = UIServer(tmp_path_factory.mktemp("ui"), "--max-upload-mb", "5")
+    yield server
+    server.stop()

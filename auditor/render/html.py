@@ -17,7 +17,7 @@ table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border:1px solid
 th{background:#f6f6f6}.finding{border:1px solid #ddd;border-left:6px solid #ccc;padding:.6em 1em;margin:.8em 0;border-radius:4px}
 .finding.sev-error{border-left-color:#d93025}.finding.sev-warning{border-left-color:#f4b400}.finding.sev-info{border-left-color:#9aa7b8}
 .code{font-family:monospace;font-weight:bold}.quote{background:#fafafa;border-left:3px solid #ccc;padding:.1em .5em;margin:.2em 0;font-family:monospace}
-.muted{color:#777;font-size:.9em}
+.muted{color:#777;font-size:.9em}.review{background:#e8f0fe;padding:.2em .5em;border-radius:4px}
 """
 
 
@@ -54,6 +54,10 @@ def render_html(result: AuditResult) -> str:
             f"<div><span class='{f.severity.value}'>{f.severity.zh}</span> <span class='code'>{escape(f.code)}</span> "
             f"<b>{escape(f.title)}</b></div>"
         )
+        mark = result.review.get(f.fingerprint)
+        if mark:
+            note = f"：{escape(mark.get('note', ''))}" if mark.get("note") else ""
+            parts.append(f"<p class='review'>复核：<b>{escape(mark.get('status_zh', mark['status']))}</b>{note}</p>")
         parts.append(f"<p>{escape(f.message)}</p>")
         if f.observed or f.expected:
             parts.append(f"<p class='muted'>实际：{escape(f.observed)} · 应为：{escape(f.expected)}</p>")

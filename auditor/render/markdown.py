@@ -25,8 +25,10 @@ def render_markdown(result: AuditResult) -> str:
         "|---|---|---|---|---|",
     ]
     for f in result.findings:
+        mark = result.review.get(f.fingerprint)
+        reviewed = f"【复核：{mark.get('status_zh', mark['status'])}{'：' + mark['note'] if mark.get('note') else ''}】" if mark else ""
         out.append(
-            f"| {f.severity.zh} | {f.code} | {_cell(f.title)} | {_cell(f.message)} | "
+            f"| {f.severity.zh} | {f.code} | {_cell(f.title)} | {_cell(reviewed + f.message)} | "
             f"{_cell('<br>'.join(location_lines(f, 4)))} |"
         )
     out += ["", "## 检查覆盖", "", "| 代码 | 名称 | 结果 | 核对处数 | 说明 |", "|---|---|---|---|---|"]

@@ -1,0 +1,55 @@
+"""The audit report as an Excel workbook: findings (with reviewers' marks), check coverage and
+the tables recognised. Shared sheet writing is used by the batch summary too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+
+from auditor.audit import AuditResult
+from auditor.render.common import location_lines
+
+
+def add_sheet(book: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], first: bool = False) -> Any:
+    """A sheet with a bold, frozen header row; None becomes an empty cell."""
+    from openpyxl.styles import Font
+
+    sheet = book.active if first else book.create_sheet()
+    sheet.title = title
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(["" if value is None else value for value in row])
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def render_xlsx(result: AuditResult) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    findings = []
+    for f in result.findings:
+        first = next((e for e in f.locations if e.page is not None or e.line is not None), None)
+        mark = result.review.get(f.fingerprint) or {}
+        findings.append([
+            f.code, f.severity.zh, f.category, f.title, f.message, f.observed, f.expected,
+            (first.page if first.page is not None else first.line) if first else None,
+            "\n".join(location_lines(f, 6)), mark.get("status_zh", ""), mark.get("note", ""), f.fingerprint,
+        ])
+    sheet = add_sheet(book, "问题清单", ["代码", "级别", "类别", "问题", "说明", "实际", "应为", "页/行", "位置与原文",
+                                      "复核", "复核备注", "指纹"], findings, first=True)
+    for column, width in zip("ABCDEFGHIJKL", (9, 6, 12, 24, 60, 20, 20, 7, 50, 8, 30, 18)):
+        sheet.column_dimensions[column].width = width
+    add_sheet(book, "检查覆盖", ["代码", "名称", "结果", "核对处数", "说明"],
+              ([r.code, r.name, r.outcome.zh, r.comparisons, r.reason] for r in result.results))
+    report = result.report
+    add_sheet(book, "表格识别", ["表", "标题", "页", "行数", "单位", "说明"],
+              [*([t.kind.value, t.title, "、".join(map(str, t.pages)), len(t.rows), t.unit, "；".join(t.warnings)]
+                 for t in report.tables),
+               *([kind, "（未找到）", "", "", "", reason] for kind, reason in report.recognition.missed.items())])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

