@@ -7,9 +7,10 @@ import pkgutil
 import re
 
 import auditor.checks as checks_package
-from auditor.checks.base import DOC_SECTIONS, REGISTRY, load_all
+from auditor.checks.base import DOC_SECTIONS, DOC_SECTIONS_ZH, REGISTRY, load_all
 
 CODE_RE = re.compile(r"^(STR|SUM|XT|NAR|UNIT|YEAR|TPL|PERF)\d{3}$")
+HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _check_modules() -> list[str]:
@@ -42,6 +43,12 @@ def test_every_check_is_documented() -> None:
         assert check.summary, f"{code} has no summary line"
         for section in DOC_SECTIONS:
             assert check.doc_section(section), f"{code} docstring lacks **{section}**"
+        for section in DOC_SECTIONS_ZH:
+            text = check.doc_section(section)
+            assert text, f"{code} docstring lacks **{section}**"
+            assert HAN_RE.search(text), f"{code}: **{section}** is not written in Chinese"
+        basis = check.doc_section("Basis")
+        assert not any(s in basis for s in DOC_SECTIONS_ZH), f"{code}: **Basis** runs into the Chinese sections"
         assert check.name.startswith(check.category + "."), f"{code}: name {check.name} not under {check.category}"
 
 

@@ -199,12 +199,20 @@ class Check:
         return self.doc.splitlines()[0] if self.doc else ""
 
     def doc_section(self, heading: str) -> str:
-        """The text under '**heading**:' in the docstring."""
+        """The text under '**heading**:' in the docstring, its wrapped lines joined: with a
+        space, except where the wrap falls between two Chinese characters."""
         match = re.search(rf"\*\*{re.escape(heading)}\*\*:\s*(.*?)(?=\n\s*\*\*|\Z)", self.doc, re.S)
-        return " ".join(match.group(1).split()) if match else ""
+        if not match:
+            return ""
+        text = _CJK_WRAP.sub("", match.group(1))
+        return " ".join(text.split())
 
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")  # a line break between two Chinese characters
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Bad example", "Good example", "Basis")
+DOC_SECTIONS_ZH = ("检查内容", "为何重要")  # the same explanation in Chinese, for the reviewer UI
 
 REGISTRY: dict[str, Check] = {}
 

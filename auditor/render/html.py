@@ -67,7 +67,9 @@ def render_html(result: AuditResult) -> str:
         if len(f.locations) > 8:
             parts.append(f"<div class='muted'>……另有 {len(f.locations) - 8} 处</div>")
         if check is not None:
-            parts.append(f"<details><summary class='muted'>检查说明</summary><p class='muted'>{escape(check.doc)}</p></details>")
+            what, why = check.doc_section("检查内容") or check.summary, check.doc_section("为何重要")
+            parts.append(f"<details><summary class='muted'>检查说明</summary><p class='muted'>{escape(what)}</p>"
+                         + (f"<p class='muted'>为何重要：{escape(why)}</p>" if why else "") + "</details>")
         parts.append("</div>")
     parts += [
         "<h2>检查覆盖</h2><table><tr><th>代码</th><th>名称</th><th>结果</th><th>核对处数</th><th>说明</th></tr>",

@@ -24,6 +24,13 @@ def function_parent_equals_children(report: Report, ctx: CheckContext) -> None:
     **Good example**: 208 = 244.97 = 20801 208.09 + 20830 11.88 + 20899 25.00.
 
     **Basis**: 政府收支分类科目 (类 = Σ 款, 款 = Σ 项); DESIGN §2–3; rounding per DESIGN §4.
+
+    **检查内容**: 在 T2、T3、T5、T8、T9 中，凡有下级科目的功能分类科目行（类下有款、款下有项），
+    其每个金额列都应等于各下级科目之和，允许四舍五入误差（n 个保留两位小数的下级科目，允许差额不
+    超过 0.005×(n+1) 万元）。
+
+    **为何重要**: 类、款两级的行是小计；小计与下级之和不符，说明有数字录错、漏列了某一行或有单元
+    格漏填。
     """
     tables = [t for kind in FUNCTION_TABLES if (t := report.table(kind)) is not None]
     if not tables:

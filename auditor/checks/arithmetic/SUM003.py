@@ -23,6 +23,12 @@ def total_equals_classes(report: Report, ctx: CheckContext) -> None:
     **Good example**: T3 合计 基本支出 214.33 = 208 (208.09) + 229 (6.24).
 
     **Basis**: DESIGN §3 (合计 row = Σ 类 rows); rounding per DESIGN §4.
+
+    **检查内容**: 在 T2、T3、T5、T8、T9 中，“合计”行（印在表首或表尾均可）的每个金额列应等于各类
+    级科目（3 位编码）行之和，允许四舍五入误差。
+
+    **为何重要**: 情况说明和汇总表引用的正是合计行；各类之和不等于合计，说明某个类级数字有误或有
+    遗漏。
     """
     seen = False
     for kind in TOTALLED_TABLES:

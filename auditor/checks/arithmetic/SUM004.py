@@ -46,6 +46,16 @@ def row_total_equals_parts(report: Report, ctx: CheckContext) -> None:
     **Good example**: 244.97 = 基本支出 208.09 + 项目支出 36.88.
 
     **Basis**: table definitions of the 部门决算 templates; DESIGN §3; rounding per DESIGN §4.
+
+    **检查内容**: 每一行的合计列应等于各分项列之和：T2 本年收入合计 = 财政拨款收入 + 上级补助收
+    入 + 事业收入 + 经营收入 + 附属单位上缴收入 + 其他收入；T3 本年支出合计 = 基本支出 + 项目支
+    出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出；T5、T8、T9 合计 = 基本支出 + 项目支出；T4
+    支出合计 = 一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款；T7 合计 = 因公出国
+    （境）费 + 公务用车购置及运行维护费 + 公务接待费，公务用车费 = 购置费 + 运行维护费（预算数、
+    决算数分别核对）。各列按含义识别，不受列的先后顺序影响。
+
+    **为何重要**: 行内横向不平，说明有数字填错了列或漏掉了某个分项；基本支出与项目支出的划分正是
+    读者比较的内容。
     """
     found = False
     for kind, identities in ROW_IDENTITIES.items():

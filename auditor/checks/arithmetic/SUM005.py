@@ -23,6 +23,13 @@ def t1_balance(report: Report, ctx: CheckContext) -> None:
     **Good example**: 本年收入合计 251.21 = 244.97 + 6.24; 总计 251.21 on both sides.
 
     **Basis**: DESIGN §3 (T1 identities); 部门决算报表编制说明.
+
+    **检查内容**: 核对 T1 收入支出决算总表的平衡关系：本年收入合计 = 各收入项目之和（一般公共预
+    算财政拨款收入……其他收入）；本年支出合计 = 各功能分类类级支出之和；收入总计 = 本年收入合计 +
+    使用非财政拨款结余 + 年初结转和结余；支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余；收
+    入总计 = 支出总计。
+
+    **为何重要**: T1 是报告的总表；总表不平衡，说明公开的部门收入总额或支出总额有误。
     """
     table = require_data(require(report, TableKind.T1))
     keys = [c.key for c in table.columns if c.side == "expense" and c.key in ("amount", "total")]

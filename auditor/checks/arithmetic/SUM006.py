@@ -22,6 +22,13 @@ def t4_balance(report: Report, ctx: CheckContext) -> None:
     **Good example**: 本年收入合计 244.97 = 一般公共预算财政拨款 244.97; 总计 244.97 = 244.97.
 
     **Basis**: DESIGN §3 (T4 identities); 部门决算报表编制说明.
+
+    **检查内容**: 核对 T4 财政拨款收入支出决算总表的平衡关系，合计列和各资金列分别核对：本年收入
+    合计 = 一般公共预算、政府性基金预算、国有资本经营预算财政拨款之和；本年支出合计 = 各功能分类
+    类级支出之和；总计 = 本年合计 + 年初（年末）财政拨款结转和结余；结转和结余行 = 其下各资金类
+    型行之和；收入总计 = 支出总计。
+
+    **为何重要**: T4 反映财政拨款（即公共预算安排的资金）的收支情况，每一类资金都必须各自平衡。
     """
     table = require_data(require(report, TableKind.T4))
     keys = [c.key for c in table.columns if c.side == "expense" and c.key in ("total", "general_budget", "gov_fund", "state_capital")]

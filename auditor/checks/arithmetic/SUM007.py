@@ -24,6 +24,14 @@ def personnel_and_public_funds(report: Report, ctx: CheckContext) -> None:
     **Good example**: 人员经费合计 193.51 = 192.43 + 1.08; 193.51 + 14.58 = 208.09 = Σ 类.
 
     **Basis**: 人员经费 = 工资福利支出 + 对个人和家庭的补助 (DESIGN §2); T6 template notes.
+
+    **检查内容**: 在 T6 中，人员经费合计应等于 301 工资福利支出与 303 对个人和家庭的补助之和；人
+    员经费合计与公用经费合计之和应等于全部经济分类类级科目之和（各地将 302、307、310、399 等哪些
+    科目列入公用经费口径不一，故按全部类级科目之和而非固定科目清单核对）；印有合计行的，合计行也
+    应等于该和。
+
+    **为何重要**: 人员经费和公用经费会在情况说明中引用，并与机关运行经费比较，它们必须就是表内的
+    小计。
     """
     table = require_data(require(report, TableKind.T6))
     key = "amount" if table.column("amount") else None

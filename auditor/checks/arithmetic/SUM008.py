@@ -22,6 +22,12 @@ def fund_balance_rollforward(report: Report, ctx: CheckContext) -> None:
     **Good example**: 年初 0 + 120.00 − 100.00 = 年末 20.00.
 
     **Basis**: fund accounting identity; DESIGN §3 (carry-overs).
+
+    **检查内容**: 在 T8（政府性基金）和 T9（国有资本经营，印有收入和结转结余各列时）的每一行中，
+    年末结转和结余应等于年初结转和结余加本年收入减本年支出，允许四舍五入误差。
+
+    **为何重要**: 这一衔接关系把资金从上一年延续到下一年；不衔接说明收入、支出或结转结余中有一项
+    数字有误。
     """
     found = False
     for kind in (TableKind.T8, TableKind.T9):

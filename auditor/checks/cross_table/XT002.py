@@ -23,6 +23,12 @@ def t1_expense_vs_t3(report: Report, ctx: CheckContext) -> None:
     **Good example**: T1 八、社会保障和就业支出 244.97 = T3 208 244.97.
 
     **Basis**: DESIGN §3 (each 类 line of T1 equals the same 类 in T3).
+
+    **检查内容**: T1 本年支出合计应等于 T3 合计行的本年支出合计；T1 的每个类级支出行（如“社会保
+    障和就业支出”）应等于 T3 中同一类级科目的行，按全国统一的类级科目名称对应，而不按位置对
+    应。T3 中有支出的类级科目在 T1 中找不到对应行的，也予以报告。
+
+    **为何重要**: 按功能分类的支出在两张表中各列示一次；两者不一致，说明其中一处公开的数字有误。
     """
     t1 = require(report, TableKind.T1)
     t3 = require(report, TableKind.T3)

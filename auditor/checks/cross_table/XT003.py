@@ -22,6 +22,12 @@ def t2_fiscal_vs_t4(report: Report, ctx: CheckContext) -> None:
     **Good example**: both 244.97.
 
     **Basis**: DESIGN §3 (T2 财政拨款收入 ↔ T4).
+
+    **检查内容**: T2 合计行“财政拨款收入”列应等于 T4 的本年收入合计（全部财政拨款：一般公共预算
+    + 政府性基金预算 + 国有资本经营预算）。
+
+    **为何重要**: T4 由 T2 中的财政拨款部分构成；两者合计不同，说明一张表计入了另一张表没有计入
+    的拨款。
     """
     t2 = require(report, TableKind.T2)
     t4 = require(report, TableKind.T4)

@@ -21,6 +21,11 @@ def t1_grants_vs_t4(report: Report, ctx: CheckContext) -> None:
     **Good example**: both 9746.50.
 
     **Basis**: DESIGN §3 ("the same figure shown in two tables is equal").
+
+    **检查内容**: T1 的一般公共预算财政拨款收入应等于 T4 收入方的一般公共预算财政拨款，政府性基
+    金预算、国有资本经营预算财政拨款同样核对，按资金名称对应。
+
+    **为何重要**: 同一笔拨款在两张总表中都有列示，两处必须一致。
     """
     t1 = require(report, TableKind.T1)
     t4 = require(report, TableKind.T4)

@@ -21,6 +21,11 @@ def t4_general_budget_vs_t5(report: Report, ctx: CheckContext) -> None:
     **Good example**: T4 本年支出合计 一般公共预算 307.82 = T5 合计 307.82.
 
     **Basis**: DESIGN §3 (T4 一般公共预算 spending ↔ T5 合计, and by 类).
+
+    **检查内容**: T4 本年支出合计中一般公共预算财政拨款列的数字应等于 T5 合计；T4 每个类级支出行
+    的一般公共预算财政拨款数应等于 T5 中同一类级编码的行。
+
+    **为何重要**: T5 正是 T4 所汇总的一般公共预算财政拨款支出的明细，两者必须一致。
     """
     t4 = require(report, TableKind.T4)
     t5 = require(report, TableKind.T5)

@@ -22,6 +22,11 @@ def t5_basic_vs_t6(report: Report, ctx: CheckContext) -> None:
     **Good example**: T5 基本支出 208.09 = 人员经费 193.51 + 公用经费 14.58.
 
     **Basis**: DESIGN §3 (T5 基本支出 ↔ T6).
+
+    **检查内容**: T5 合计行的基本支出应等于 T6 人员经费合计与公用经费合计之和（T6 未印这两个合计
+    时，等于 T6 各类级科目之和），允许四舍五入误差。
+
+    **为何重要**: T6 细分的正是 T5 中一般公共预算财政拨款的基本支出，两者必须一致。
     """
     t5 = require(report, TableKind.T5)
     t6 = require(report, TableKind.T6)

@@ -27,6 +27,13 @@ def t5_within_t3(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (the same code carries the same amount in T3 and T5 for the general-
     budget share); T5 ⊆ T3 by definition.
+
+    **检查内容**: 对每个功能分类科目及合计行，T5 的合计、基本支出、项目支出都不应大于 T3 同一科
+    目同一列的数字（允许四舍五入误差）；T5 有而 T3 没有的科目也予以报告。部门只有一般公共预算财
+    政拨款时两表相等，同样符合本规则。
+
+    **为何重要**: T5 是 T3 的一部分（全部支出中由一般公共预算财政拨款安排的部分）；部分大于整
+    体，说明有数字或整列填错了位置。
     """
     t3 = require_data(require(report, TableKind.T3))
     t5 = require_data(require(report, TableKind.T5))

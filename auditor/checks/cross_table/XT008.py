@@ -24,6 +24,12 @@ def t4_funds_vs_t8_t9(report: Report, ctx: CheckContext) -> None:
     **Good example**: T4 政府性基金 blank and T8 empty with its statement.
 
     **Basis**: DESIGN §3 (T4 ↔ T8 / T9, same figure in two tables).
+
+    **检查内容**: T4 本年支出合计中政府性基金预算财政拨款列的数字应等于 T8 合计行的本年支出，T4
+    收入方的政府性基金预算财政拨款应等于 T8 合计行的本年收入；国有资本经营预算与 T9 同样核对。
+
+    **为何重要**: T8、T9 是 T4 所汇总的两类资金的明细；T4 中有这类资金的收支而对应表中没有（或相
+    反），属于公开错误。
     """
     t4 = require(report, TableKind.T4)
     expense_total = year_total(t4, "expense")

@@ -35,6 +35,14 @@ def amount_matches_table(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (narrative ↔ tables: every amount agrees with the number it talks
     about); 部门决算公开 情况说明 should explain the tables.
+
+    **检查内容**: 情况说明中每个能对应到表格单元格的金额（收入合计对应 T1，财政拨款收入对应 T2，
+    基本支出按所在章节对应 T3 或 T5，按类/款/项表述的科目对应 T5 的相应行，人员经费对应 T6，公务
+    接待费对应 T7，等等），应在两个印刷数字的四舍五入误差内等于该单元格。把万元数误写为“元”的，
+    交由 UNIT001 报告。
+
+    **为何重要**: 读者会直接引用情况说明中的数字；与表格不符的数字，要么是录入错误，要么是沿用了
+    其他年度的文字。
     """
     claims = [c for c in report.claims if c.kind in MONEY_KINDS and c.target is not None and c.value is not None]
     if not claims:

@@ -68,6 +68,12 @@ def share_recomputed(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (share = part / whole) and §4 (half-unit tolerance of the printed
     precision).
+
+    **检查内容**: 重新计算情况说明中的每个“占……%”：部分数取百分比前面所说的金额（能对应到表格时
+    取表中数），总数取“占”字后所指的数（未写明时取句首的总额）。印刷的百分比按末位放宽半个单位
+    后，应与部分数、总数各按自身四舍五入误差放宽后算出的比值区间有交集。
+
+    **为何重要**: 占比是最常被直接引用的数字；用其他数字算出或没有随数字更新的占比会误导读者。
     """
     claims = [c for c in report.claims if c.kind == "share" and c.value is not None]
     if not claims:

@@ -61,6 +61,13 @@ def growth_recomputed(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (growth = (this − last) / last; "增长 100%" from a zero base is wrong by
     construction).
+
+    **检查内容**: 重新计算“增加 X 万元，增长 Y%”：上年数 = 本年数（取表中单元格，或正文数字）减
+    去增加额（减少时加上减少额），Y 应在印刷精度内（按区间计算四舍五入误差）等于增减额 ÷ 上年
+    数。上年数为零时仍写出增长率（如当年新设立的部门写“增长 100%”）属于计算口径错误：以零为基数
+    的增长率没有意义。
+
+    **为何重要**: 增减率是情况说明的重点内容；增减率与金额对不上，说明其中某个数字有误。
     """
     rates = [c for c in report.claims if c.kind == "growth" and c.unit in ("%", "") and c.value is not None]
     if not rates:

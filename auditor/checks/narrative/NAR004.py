@@ -85,6 +85,12 @@ def completion_recomputed(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (completion = 决算 / 预算; "完成年初预算的 X%" when 年初预算 is 0 is
     wrong by construction).
+
+    **检查内容**: 用决算数（能对应到 T5、T7 单元格时取表中数，否则取正文数字）和同一句或同一编号
+    条目中的预算数重新计算完成率 Z：正文写“年初预算”就用年初预算数，写“全年预算”就用全年预算数，
+    按区间计算四舍五入误差。预算数为 0 时仍计算完成率，属于计算口径错误。
+
+    **为何重要**: 完成率反映预算执行情况；按错误的预算数、或在没有预算时算出的完成率会误导读者。
     """
     claims = [c for c in report.claims if c.kind == "completion" and c.value is not None]
     if not claims:

@@ -15,8 +15,8 @@ def comparison_words(report: Report, ctx: CheckContext) -> None:
     """Comparison words (大于 / 小于 / 等于 / 持平) agree with the numbers they compare.
 
     **What it checks**: "决算数大于（小于、等于、同…持平）年初预算数" is checked against the
-    budget and outturn of the same sentence or numbered item (equal within rounding counts
-    as 持平); "与上年持平" is checked against a change stated for the same item.
+    budget and outturn of the same sentence or numbered item, as the text prints them;
+    "与上年持平" is checked against a change stated for the same item.
 
     **Why it matters**: a reader takes the word, not the arithmetic; "大于" where the outturn
     is smaller states the opposite of the facts.
@@ -26,6 +26,12 @@ def comparison_words(report: Report, ctx: CheckContext) -> None:
     **Good example**: "年初预算为 28.11 万元，支出决算为 28.11 万元 … 决算数同预算数持平".
 
     **Basis**: DESIGN §3 (every comparison word must agree with the numbers).
+
+    **检查内容**: 将“决算数大于（小于、等于、同……持平）年初预算数”等表述，与同一句或同一编号条目
+    中的预算数和决算数对照（按正文印出的数字比较）；“与上年持平”则与同一条目中写明的增减额对照，
+    写有增减额却称持平的予以报告。
+
+    **为何重要**: 读者看的是用语而不是算式；决算数较小却写“大于”，表述与事实正好相反。
     """
     claims = [c for c in report.claims if c.kind == "compare"]
     if not claims:

@@ -46,6 +46,13 @@ def parts_within_whole(report: Report, ctx: CheckContext) -> None:
     0 万元、服务采购金额 0 万元。"
 
     **Basis**: DESIGN §3 (parts never exceed their whole).
+
+    **检查内容**: 在“政府采购支出总额 A 万元，其中：货物 B 万元、工程 C 万元、服务 D 万元”以及任
+    何“X 合计 A，其中：……”的金额表述中，各分项之和 B + C + D 不得超过总额 A（允许四舍五入误
+    差）。
+
+    **为何重要**: 分项之和大于总额（如总额为 0 而货物支出不为 0），说明总额没有更新，或某个分项
+    不属于这里。
     """
     lists = parts_lists(report)
     if not lists:

@@ -42,6 +42,13 @@ def listed_items_in_table(report: Report, ctx: CheckContext) -> None:
     **Good example**: "公用经费 10.23 万元，主要包括：办公费、邮电费、差旅费…" each with a figure.
 
     **Basis**: DESIGN §3 ("主要包括 A、B、C" lists that name items which are zero or absent).
+
+    **检查内容**: 对人员经费和公用经费的“主要包括……”，逐项按名称与 T6 中相应组别的款级科目匹配
+    （人员经费对应 301、303，公用经费对应其他类级科目）；表中没有该项，或该项为空白、0.00 的，予
+    以报告。
+
+    **为何重要**: 列举内容告诉读者钱花在了哪里；列出没有支出的项目，多半是照抄了上年或模板的文
+    字。
     """
     t6 = report.table(TableKind.T6)
     lists = [c for c in report.claims if c.kind == "list" and ("人员经费" in c.subject or "公用经费" in c.subject)]

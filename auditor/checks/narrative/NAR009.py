@@ -28,6 +28,13 @@ def statements_match_tables(report: Report, ctx: CheckContext) -> None:
     **Good example**: "无政府性基金预算财政拨款收入和支出" with T8 empty and its 无数据 statement.
 
     **Basis**: DESIGN §3 ("no data" statements vs the tables; 机关运行经费 vs 公用经费).
+
+    **检查内容**: 正文称本单位没有政府性基金、国有资本经营或“三公”经费资金的（如“本单位无政府性
+    基金预算财政拨款收入”），T8、T9、T7 中对应就不应有任何数字（T7 只看决算数）；正文所述机关运
+    行经费（行政单位使用一般公共预算安排的公用经费）不得超过 T6 公用经费合计。
+
+    **为何重要**: 这时正文否认了表中列示的支出，或所称机关运行经费超过了全部公用经费，两者必有一
+    处不实。
     """
     found = False
     for claim in (c for c in report.claims if c.kind == "no_data"):

@@ -22,6 +22,11 @@ def grade_matches_score(report: Report, ctx: CheckContext) -> None:
     **Good example**: "总分 100 97 等级：优".
 
     **Basis**: 财政部《项目支出绩效评价管理办法》(财预〔2020〕10号) 第二十七条 评价等级.
+
+    **检查内容**: 按通行的评价等级标准（90 分（含）以上为优，80 分（含）至 90 分为良，60 分
+    （含）至 80 分为中，60 分以下为差），总分旁所标的等级应与该总分相符。
+
+    **为何重要**: 汇总材料引用的是等级；高分评为“良”或低分评为“优”，都会误报评价结果。
     """
     tables = [p for p in performance_tables(report) if p.grade and p.total_score is not None]
     if not tables:

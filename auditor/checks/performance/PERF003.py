@@ -29,6 +29,12 @@ def execution_rate(report: Report, ctx: CheckContext) -> None:
     **Good example**: 全年预算数 422.75, 全年执行数 422.75, 分值 10, 执行率 100%, 得分 10.
 
     **Basis**: 项目支出绩效自评表 填表说明 (得分 = 分值 × 执行率); DESIGN §3.
+
+    **检查内容**: 在绩效自评表的资金执行部分，所印执行率应等于全年执行数 ÷ 全年预算数（按印刷精
+    度），得分应等于分值 × 执行率（不超过分值，允许取整误差）。
+
+    **为何重要**: 执行率是自评中唯一客观的评分项；执行率与执行数、预算数不符，或 10 分的项目得了
+    100 分，都会抬高评价结果。
     """
     tables = [p for p in performance_tables(report) if p.executed is not None and p.budget_full is not None]
     if not tables:

@@ -50,6 +50,12 @@ def attachment_matches_text(report: Report, ctx: CheckContext) -> None:
     **Good example**: text and table both give 全年预算数 25 万元, 执行数 25 万元, 得分 97 分.
 
     **Basis**: DESIGN §3 (the attachment's figures vs the same figures in the report's text).
+
+    **检查内容**: 正文提到某个附有项目支出绩效自评表的项目时（如“……项目绩效自评综述：……自评得分
+    为……分。项目全年预算数为……万元，执行数为……万元”），所述得分应等于自评表总分，全年预算数（以
+    及年初预算数）、执行数应等于自评表资金部分的对应数字。
+
+    **为何重要**: 正文与附表报告的是同一次评价；两处的预算数或得分不同，说明其中一处没有更新。
     """
     projects = [p for p in performance_tables(report) if p.project]
     if not projects:

@@ -22,6 +22,11 @@ def empty_table_statement(report: Report, ctx: CheckContext) -> None:
     安排的支出，故本表无数据）".
 
     **Basis**: 部门决算公开要求：空表应说明原因; DESIGN §3.
+
+    **检查内容**: 标准表中没有任何非零数字的（通常是 T7“三公”经费表、T8 政府性基金表、T9 国有资
+    本经营表），表下应有说明空表原因的文字，如“本单位没有……故本表无数据”。
+
+    **为何重要**: 没有说明的空表无法与漏填的表区分开来；部门决算公开要求对空表说明原因。
     """
     for kind in STANDARD_KINDS:
         table = report.table(kind)

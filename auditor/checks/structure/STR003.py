@@ -23,6 +23,10 @@ def no_data_statement_with_data(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (empty tables need the statement; a statement of no spending needs an
     empty table).
+
+    **检查内容**: 表下注明无数据（如“故本表无数据”）的，表中所有金额都应为空白或零。
+
+    **为何重要**: 说明文字与表中数字相互矛盾，必有一处错误，而读者可能引用其中任何一处。
     """
     for kind in STANDARD_KINDS:
         table = report.table(kind)

@@ -23,6 +23,13 @@ def section_numbering(report: Report, ctx: CheckContext) -> None:
     **Good example**: 四、… 五、… 六、…基本支出… 七、…
 
     **Basis**: 党政机关公文格式 (GB/T 9704) numbering of levels; DESIGN §3 (numbering).
+
+    **检查内容**: 核对“第X部分”、各部分内的“一、”级标题以及各“一、”级标题下的“（一）”级标题是否
+    逐一递增。应写下一个编号却重复了上一个编号的，只报告一次“重复”，不再另报“跳号”；附件等自成体
+    系、从“一”重新编号的，不视为错误。
+
+    **为何重要**: 编号重复或跳号会打乱目录、表格与说明之间的对应关系，也往往意味着某一节内容缺失
+    或被重复粘贴。
     """
     groups = sibling_groups(report.sections)
     if not groups:

@@ -25,6 +25,13 @@ def toc_matches_headings(report: Report, ctx: CheckContext) -> None:
     **Good example**: 目录 and body both read "六、一般公共预算财政拨款基本支出决算情况说明".
 
     **Basis**: DESIGN §3 (目录 = headings).
+
+    **检查内容**: 目录中的每一项（各部分、“一、”级标题及表格清单）都应在正文中有编号和标题相同的
+    标题（或表格）；目录所列层级的正文标题也都应列入目录。仅因正文标题编号重复（已由 STR004 报
+    告）造成的编号差异，这里不再重复报告。
+
+    **为何重要**: 读者按目录查找内容；目录项在正文中找不到，或正文章节未列入目录，会遗漏内容，或
+    使目录列出并不存在的内容。
     """
     if not report.toc:
         raise NotApplicable("报告没有目录")

@@ -25,6 +25,12 @@ def unreadable_cells(report: Report, ctx: CheckContext) -> None:
     **Good example**: every amount cell reads like 2,940.05, 0.00, - or blank.
 
     **Basis**: DESIGN §5 (what could not be read is said, not skipped).
+
+    **检查内容**: 九张表中金额列的每个单元格都应为数字、空白或“-”，有数字的每一列都应有能识别含
+    义的表头。无法读取的内容逐项列出，以免有数字被悄悄排除在核对之外。
+
+    **为何重要**: 含有文字或错字的单元格（如“见说明”，或把数字 0 误打成字母 O）不是数字，用到它
+    的合计无法核验，读者也无法信任。
     """
     tables = [t for t in report.tables if t.kind in STANDARD_KINDS]
     if not tables:

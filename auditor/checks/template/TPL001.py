@@ -35,6 +35,13 @@ def leftovers(report: Report, ctx: CheckContext) -> None:
     **Good example**: "与 2023 年度相比，收入支出总计增加 1062.85 万元，增长 12.08%。"
 
     **Basis**: DESIGN §3 (leftovers of the template); 部门决算公开模板 instructions.
+
+    **检查内容**: 逐行检查是否残留模板内容：占位符（XX、×××、某某、待填写等）、模板填写说明
+    （如“按上述格式依次说明”“作下述说明”“如持平作持平表述”“仍保留该表格式”）、并列保留的备选用语
+    （如“增加（减少）”“下降（增长）”）以及重复标点（如“。。”“，，”）。
+
+    **为何重要**: 残留模板内容说明报告没有编写完成；“下降（增长）”这样的表述连数字是增是减都没有
+    说清。
     """
     seen: set[tuple[str, str]] = set()
     for line in report.lines:

@@ -30,6 +30,11 @@ def yuan_written_for_wan_yuan(report: Report, ctx: CheckContext) -> None:
     **Good example**: "年初预算为215.94万元，支出决算为208.09万元。"
 
     **Basis**: DESIGN §3 (an amount written in 元 that equals a 万元 table value is a unit slip).
+
+    **检查内容**: 正文中以“元”为单位的金额，若其数字（在四舍五入误差内）等于所指表格单元格的万元
+    数，或等于同一句中另一个以万元为单位的数字，即判定为单位错写：应为“万元”却写成了“元”。
+
+    **为何重要**: 这种错误使金额缩小一万倍，读者照此引用会差四个数量级。
     """
     claims = [c for c in report.claims if c.unit == "元" and c.value is not None and c.kind in ("amount", "outturn", "budget")]
     if not claims:

@@ -21,6 +21,11 @@ def missing_unit(report: Report, ctx: CheckContext) -> None:
     **Good example**: "…增加 1193.20 万元，增长 13.95%。"
 
     **Basis**: DESIGN §3 (units); GB/T 15835 数字用法 (a percentage carries its sign).
+
+    **检查内容**: 按句意属于比率（如“增长……”“占……”“完成预算的……”）的数字却没有写“%”；以及金额后
+    只写“万”而缺少“元”。
+
+    **为何重要**: 缺少单位时，数字既可能被理解为万元，也可能被理解为个数，读者无法判断原意。
     """
     rates = [c for c in report.claims if c.kind in ("share", "growth", "completion")]
     if not rates and not any(c.unit == "万元" for c in report.claims):

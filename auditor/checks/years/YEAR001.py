@@ -29,6 +29,14 @@ def report_year_consistent(report: Report, ctx: CheckContext) -> None:
     **Good example**: "与 2023 年度相比，收入支出总计增加 1062.85 万元" in the 2024 report.
 
     **Basis**: DESIGN §3 (years: the report year everywhere it means "this year"; Y−1 only as 上年).
+
+    **检查内容**: 以报告中出现最多的年份作为报告年度 Y。叙述本年情况的句子不应出现其他年份：Y−1
+    只能用于比较（如“与 Y−1 年度相比”“比上年”）或沿革（如“于……成立”），晚于 Y 的年份只能用于计
+    划、展望；各部分标题（如“第二部分 Y年度部门决算表”）中的年份必须是 Y。第四至第六部分（名词解
+    释、附件等）不作年份限制。
+
+    **为何重要**: 年份写错（如在本年报告中写上年的“部门决算汇总公开单位构成”）是沿用上年报告留下
+    的文字，也让人怀疑其他内容是否都已更新。
     """
     year = report.meta.year
     if year is None:

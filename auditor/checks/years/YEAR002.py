@@ -21,6 +21,11 @@ def as_of_date(report: Report, ctx: CheckContext) -> None:
     **Good example**: "截至 2024 年 12 月 31 日，…共有车辆 0 辆".
 
     **Basis**: DESIGN §3 (截至 Y年12月31日).
+
+    **检查内容**: “截至/截止……日”的日期（如国有资产占用、公务用车保有量情况）应为报告年度的 12
+    月 31 日：年份不符的记为错误，年份相符但不是 12 月 31 日的记为警告。
+
+    **为何重要**: 资产数量按年末时点统计；日期不对，说明沿用了上年的文字，或统计口径不同。
     """
     year = report.meta.year
     if year is None:
