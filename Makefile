@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo test lint bench bench-batch fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -28,6 +28,10 @@ demo: setup
 	$(BIN)/auditor audit examples/example_report.pdf --format html --out out/example_audit.html || [ $$? -eq 1 ]
 	$(BIN)/auditor ask examples/example_report.pdf -q "人员经费是多少？" -q "公用经费呢？" -q "机关运行经费为什么增加？"
 
+# 启动审核工作台（浏览器打开 http://127.0.0.1:7860）
+ui: setup
+	$(BIN)/auditor ui
+
 test: setup-dev
 	$(BIN)/python -m pytest -q
 
@@ -44,6 +48,10 @@ bench: setup
 # 批量审核吞吐量（约 500 份，1 进程 / 2 进程 / Dask，约 25 分钟）
 bench-batch: setup
 	$(BIN)/python bench/bench_batch.py
+
+# 审核工作台计时：无头 Chromium 中打开示例报告、查看问题、提问（需 Debian 的 chromium）
+bench-ui: setup-dev
+	$(BIN)/python bench/bench_ui.py
 
 # 变异模糊测试：损坏示例 PDF 与文本后审核，任何未转成中文错误的异常都算崩溃（FUZZ_SECONDS 为每个目标的秒数）
 FUZZ_SECONDS ?= 600

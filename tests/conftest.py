@@ -51,7 +51,7 @@ def free_port() -> int:
 class UIServer:
     """`auditor ui` started as a real process on loopback, with its own review folder."""
 
-    def __init__(self, tmp: Path, *extra: str) -> None:
+    def __init__(self, tmp: Path, *extra: str, keyword_only: bool = True, env: dict[str, str] | None = None) -> None:
         import os
         import subprocess
         import sys
@@ -62,10 +62,12 @@ class UIServer:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.review_dir = tmp / "reviews"
         self.log_path = tmp / "ui.log"
-        env = {**os.environ, "AUDITOR_REVIEW_DIR": str(self.review_dir), "GRADIO_ANALYTICS_ENABLED": "False"}
+        env = {**os.environ, "AUDITOR_REVIEW_DIR": str(self.review_dir), "GRADIO_ANALYTICS_ENABLED": "False",
+               **(env or {})}
         self._log = self.log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "auditor.cli", "ui", "--port", str(self.port), "--keyword-only", *extra],
+            [sys.executable, "-m", "auditor.cli", "ui", "--port", str(self.port),
+             *(["--keyword-only"] if keyword_only else []), *extra],
             stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
         )
         deadline = time.time() + 120

@@ -145,3 +145,20 @@ def test_binds_loopback_only(ui_server: UIServer) -> None:
     with socket.socket() as sock:
         sock.settimeout(3)
         assert sock.connect_ex((own, ui_server.port)) != 0, "the UI answered on a non-loopback address"
+
+
+def test_optional_login(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.txt"
+    accounts.write_text("# 审核组\nreviewer:s3cret-pass\n", encoding="utf-8")
+    server = UIServer(tmp_path, "--auth-file", str(accounts))
+    try:
+        with pytest.raises(urllib.error.HTTPError) as info:  # the app's config is not served before login
+            urllib.request.urlopen(f"{server.url}config", timeout=10)
+        assert info.value.code in (401, 403)
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error type for a bad login
+            Client(server.url, auth=("reviewer", "wrong"), verbose=False)
+        client = Client(server.url, auth=("reviewer", "s3cret-pass"), verbose=False)
+        assert "已打开" in client.predict(api_name="/open_example")[0]
+        assert "s3cret-pass" not in server.log()
+    finally:
+        server.stop()
