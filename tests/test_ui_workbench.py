@@ -76,6 +76,15 @@ def test_tables_as_frames(ws: Workspace) -> None:
     codes = [r[0] for r in rows]
     assert any(len(c) == 7 for c in codes)  # 项 rows with their codes
     assert ws.missing_tables_markdown() == "九张标准表均已识别。"
+    # a two-sided table (T1): each row's figure stands only under its own side's column
+    headers, rows, _notes = ws.table_frame(next(label for label in labels if label.startswith("T1 ")))
+    assert headers[0] == "收/支"
+    income = [i for i, h in enumerate(headers) if h.startswith("收入")]
+    expense = [i for i, h in enumerate(headers) if h.startswith("支出")]
+    assert income and expense
+    for row in rows:
+        other = expense if row[0] == "收入" else income
+        assert all(row[i] == "" for i in other), row
 
 
 def test_marks_are_kept_with_the_report_and_in_exports(ws: Workspace, review_dir: Path) -> None:

@@ -35,6 +35,7 @@ CATEGORY_ZH = {
 SEVERITY_CHOICES = {"错误": Severity.ERROR, "警告": Severity.WARNING, "提示": Severity.INFO}
 ALL = "全部"
 FINDING_HEADERS = ["序号", "级别", "代码", "类别", "表", "页/行", "问题", "复核"]
+SIDE_ZH = {"income": "收入", "expense": "支出"}
 SUFFIXES = (".pdf", ".txt", ".text", ".md")
 PAGE_DPI = 110
 CONTEXT = 160  # points of page shown above and below the evidence
@@ -321,11 +322,14 @@ class Workspace:
         table = next((t for t in self.report.tables if self._table_label(t) == label), None)
         if table is None:
             return ["说明"], [["未找到该表"]], ""
-        columns = [c for c in table.columns]
-        headers = ["编码", "科目/项目", *("/".join(c.header) or c.key for c in columns)]
+        columns = list(table.columns)
+        sided = any(r.side for r in table.rows)  # T1 / T4: income and expense rows share keys
+        headers = [*(["收/支"] if sided else []), "编码", "科目/项目", *("/".join(c.header) or c.key for c in columns)]
         rows = []
         for row in table.rows:
-            rows.append([row.code, row.label, *(row.cells[c.key].raw if c.key in row.cells else "" for c in columns)])
+            cells = [row.cells[c.key].raw if c.key in row.cells and (not c.side or not row.side or c.side == row.side)
+                     else "" for c in columns]
+            rows.append([*([SIDE_ZH.get(row.side, "")] if sided else []), row.code, row.label, *cells])
         notes = []
         if table.no_data_statement:
             notes.append(f"无数据说明：{table.no_data_statement}")
