@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.limits import Limits
 
 SUFFIXES = (".pdf", ".txt")
 
@@ -62,10 +63,12 @@ def output_name(path: Path, digest: str) -> str:
     return f"{stem}-{digest[:10]}"
 
 
-def process_one(path_text: str, out_dir_text: str, max_pages: int | None = None) -> dict[str, Any]:
-    """Audit one file and write its JSON and HTML; never raises (errors become the row)."""
+def process_one(path_text: str, out_dir_text: str, limits: Limits | None = None) -> dict[str, Any]:
+    """Audit one file and write its JSON and HTML; never raises (errors become the row).
+    Reading is bounded in time and memory (``limits``)."""
     from auditor.audit import audit_report, to_json_dict
-    from auditor.ingest import InputError, load_report
+    from auditor.ingest import InputError
+    from auditor.limits import read_bounded
     from auditor.render.html import render_html
 
     path, out_dir = Path(path_text), Path(out_dir_text)
@@ -74,7 +77,7 @@ def process_one(path_text: str, out_dir_text: str, max_pages: int | None = None)
     name = output_name(path, digest)
     row: dict[str, Any] = {"file": str(path), "name": name, "sha256": digest, "version": __version__}
     try:
-        report = load_report(path, max_pages=max_pages)
+        report = read_bounded(path, limits or Limits())
         result = audit_report(report)
         data = to_json_dict(result)
         reports = out_dir / "reports"
@@ -137,30 +140,30 @@ class BatchResult:
     cross_year: list[dict[str, Any]]
 
 
-Executor = Callable[[list[Path], Path, int, int | None, Callable[[dict[str, Any]], None]], Iterator[dict[str, Any]]]
+Executor = Callable[[list[Path], Path, int, Limits, Callable[[dict[str, Any]], None]], Iterator[dict[str, Any]]]
 
 
-def _local(paths: list[Path], out: Path, jobs: int, max_pages: int | None,
+def _local(paths: list[Path], out: Path, jobs: int, limits: Limits,
            _progress: Callable[[dict[str, Any]], None]) -> Iterator[dict[str, Any]]:
     if jobs <= 1:
         for path in paths:
-            yield process_one(str(path), str(out), max_pages)
+            yield process_one(str(path), str(out), limits)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(process_one, str(p), str(out), max_pages) for p in paths]
+        futures = [pool.submit(process_one, str(p), str(out), limits) for p in paths]
         for future in as_completed(futures):
             yield future.result()
 
 
 def _dask(address: str) -> Executor:
-    def run(paths: list[Path], out: Path, jobs: int, max_pages: int | None,
+    def run(paths: list[Path], out: Path, jobs: int, limits: Limits,
             _progress: Callable[[dict[str, Any]], None]) -> Iterator[dict[str, Any]]:
         from distributed import Client, as_completed
 
         with Client(address) as client:
-            futures = client.map(process_one, [str(p) for p in paths], [str(out)] * len(paths), [max_pages] * len(paths),
+            futures = client.map(process_one, [str(p) for p in paths], [str(out)] * len(paths), [limits] * len(paths),
                                  pure=False)
             for future in as_completed(futures):
                 yield future.result()
@@ -169,7 +172,7 @@ def _dask(address: str) -> Executor:
 
 
 def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "local", scheduler: str = "",
-              max_pages: int | None = None, progress: Callable[[dict[str, Any], int, int], None] | None = None) -> BatchResult:
+              limits: Limits | None = None, progress: Callable[[dict[str, Any], int, int], None] | None = None) -> BatchResult:
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     paths = expand_inputs(inputs)
@@ -190,7 +193,7 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
     run: Executor = _dask(scheduler) if executor == "dask" else _local
     rows = list(kept)
     done = 0
-    for row in run(todo, out, jobs, max_pages, lambda r: None):
+    for row in run(todo, out, jobs, limits or Limits(), lambda r: None):
         rows.append(row)
         done += 1
         if progress is not None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from auditor import __version__
-from auditor.ingest import InputError, load_report
+from auditor.ingest import InputError
+from auditor.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, read_bounded
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 EXIT_USAGE = 2  # as click does for a wrong option
@@ -35,9 +36,19 @@ def _write(text: str, out: Path | None) -> None:
     click.echo(f"已写入 {out}", err=True)
 
 
-def _load(path: str, max_pages: int | None):  # type: ignore[no-untyped-def]
+def limit_options(func):  # type: ignore[no-untyped-def]
+    """--max-pages, --timeout and --max-memory-mb: the per-file bounds."""
+    func = click.option("--max-memory-mb", type=int, default=DEFAULT_MEMORY_MB, show_default=True,
+                        help="读取一个文件最多可用的内存（MB），超出即停止并报告")(func)
+    func = click.option("--timeout", "timeout", type=float, default=DEFAULT_SECONDS, show_default=True,
+                        help="读取一个文件的时间上限（秒），超时即停止并报告")(func)
+    return click.option("--max-pages", type=int, default=None, help="PDF 页数上限（默认 500）")(func)
+
+
+def _load(path: str, limits: Limits | None = None):  # type: ignore[no-untyped-def]
+    """The report, read within the limits; an unusable file ends the command with exit code 2."""
     try:
-        return load_report(path, max_pages=max_pages)
+        return read_bounded(path, limits or Limits())
     except InputError as exc:
         click.echo(f"无法读取 {path}：{exc.reason}", err=True)
         sys.exit(EXIT_INPUT)
@@ -60,7 +71,7 @@ def main() -> None:
               help="复核记录目录（界面中“确认/排除”的标记），导出时一并写入")
 @click.option("--select", multiple=True, help="只运行这些代码（或前缀）的检查，如 SUM,XT001")
 @click.option("--ignore", multiple=True, help="跳过这些代码（或前缀）的检查")
-@click.option("--max-pages", type=int, default=None, help="PDF 页数上限（默认 500）")
+@limit_options
 @click.option("--no-info", is_flag=True, help="文本输出中不显示“提示”级别（尾差等）")
 def audit(
     file: str,
@@ -71,6 +82,8 @@ def audit(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     max_pages: int | None,
+    timeout: float,
+    max_memory_mb: int,
     no_info: bool,
 ) -> None:
     """审核一份报告：FILE 为 PDF 或文本文件。"""
@@ -78,7 +91,7 @@ def audit(
     from auditor.render import render
     from auditor.render.text import render_text
 
-    report = _load(file, max_pages)
+    report = _load(file, Limits(timeout, max_memory_mb, max_pages))
     result = audit_report(report, _codes(select), _codes(ignore))
     if review_dir is not None:
         from auditor.review import ReviewStore
@@ -115,12 +128,12 @@ def audit(
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", help="输出格式")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件")
-@click.option("--max-pages", type=int, default=None)
-def extract(file: str, fmt: str, out: Path | None, max_pages: int | None) -> None:
+@limit_options
+def extract(file: str, fmt: str, out: Path | None, max_pages: int | None, timeout: float, max_memory_mb: int) -> None:
     """提取报告中的表格（JSON 或 CSV，金额单位为万元）。"""
     from auditor.extract import tables_to_dict
 
-    report = _load(file, max_pages)
+    report = _load(file, Limits(timeout, max_memory_mb, max_pages))
     data = tables_to_dict(report)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2), out)
@@ -171,8 +184,9 @@ def checks(fmt: str) -> None:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local：本机进程；dask：Dask 分布式集群")
 @click.option("--scheduler", default="", help="Dask 调度器地址（如 tcp://127.0.0.1:8786）")
-@click.option("--max-pages", type=int, default=None, help="每个 PDF 的页数上限")
-def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, scheduler: str, max_pages: int | None) -> None:
+@limit_options
+def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, scheduler: str, max_pages: int | None,
+          timeout: float, max_memory_mb: int) -> None:
     """批量审核：INPUTS 可为文件、文件夹或通配符。输出每份报告的 JSON/HTML、汇总表与看板。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -195,8 +209,8 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
             failures += row.get("status") != "ok"
             bar.update(task, total=todo, completed=done, bad=failures)
 
-        result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler, max_pages=max_pages,
-                           progress=advance)
+        result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler,
+                           limits=Limits(timeout, max_memory_mb, max_pages), progress=advance)
     ok = sum(1 for r in result.rows if r.get("status") == "ok")
     click.echo(
         f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}，跳过未变化的 {result.skipped}；"
@@ -218,7 +232,7 @@ def index_command(file: str, embeddings: str | None, embeddings_url: str | None)
     from index.store import build_index
 
     started = time.perf_counter()
-    report = _load(file, None)
+    report = _load(file)
     base = build_facts(report, audit_report(report))
     idx = build_index(base, EmbeddingSettings.resolve(embeddings, embeddings_url))
     state = "新建" if idx.vector is not None and idx.vector.built else "已存在，直接复用"
@@ -241,7 +255,7 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
     from index.ask import Session
     from index.llm import LLMSettings
 
-    report = _load(file, None)  # a clear error for an unusable file before any model starts
+    report = _load(file)  # a clear error for an unusable file before any model starts
     settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
     try:
         session = Session.from_report(report, settings, vectors=not keyword_only)
@@ -273,11 +287,14 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
               help="登录账号文件，每行“用户名:密码”；也可用环境变量 AUDITOR_UI_USER 与 AUDITOR_UI_PASSWORD")
 @click.option("--max-upload-mb", default=50.0, show_default=True, type=float, help="上传文件大小上限（MB）")
 @click.option("--max-pages", default=500, show_default=True, type=int, help="PDF 页数上限")
+@click.option("--timeout", default=DEFAULT_SECONDS, show_default=True, type=float, help="读取一个文件的时间上限（秒）")
+@click.option("--max-memory-mb", default=DEFAULT_MEMORY_MB, show_default=True, type=int,
+              help="读取一个文件最多可用的内存（MB）")
 @click.option("--review-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="复核标记保存目录（默认 ~/.local/share/auditor/reviews，或 AUDITOR_REVIEW_DIR）")
 @click.option("--keyword-only", is_flag=True, help="问答只用关键词检索（不加载向量模型）")
-def ui(host: str, port: int, auth_file: Path | None, max_upload_mb: float, max_pages: int, review_dir: Path | None,
-       keyword_only: bool) -> None:
+def ui(host: str, port: int, auth_file: Path | None, max_upload_mb: float, max_pages: int, timeout: float,
+       max_memory_mb: int, review_dir: Path | None, keyword_only: bool) -> None:
     """启动审核工作台（浏览器界面）。"""
     auth = _ui_auth(auth_file)
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
@@ -285,7 +302,7 @@ def ui(host: str, port: int, auth_file: Path | None, max_upload_mb: float, max_p
     from ui.app import launch
     from ui.workbench import UISettings, default_review_dir
 
-    settings = UISettings(max_upload_mb=max_upload_mb, max_pages=max_pages,
+    settings = UISettings(max_upload_mb=max_upload_mb, max_pages=max_pages, seconds=timeout, memory_mb=max_memory_mb,
                           review_dir=review_dir or default_review_dir(), vectors=not keyword_only)
     click.echo(f"审核工作台：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
                + ("（需登录）" if auth else ""), err=True)

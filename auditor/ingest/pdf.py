@@ -37,6 +37,17 @@ def _close_quietly(pdf: Any) -> None:
         pass
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, MemoryError):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
 def read_pdf(path: Path, max_pages: int | None = None) -> Document:
     import pdfplumber
 
@@ -70,6 +81,8 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001
+                if _out_of_memory(exc):  # pdfminer wraps it; the caller's memory bound reports it
+                    raise MemoryError() from exc
                 raise InputError(f"第 {number} 页无法解析（文件可能已损坏）：{type(exc).__name__}", kind="corrupt") from exc
             finally:
                 page.close()
