@@ -50,7 +50,7 @@ def test_batch_isolates_errors_resumes_and_summarises(inputs: Path, tmp_path: Pa
     status = {Path(r["file"]).name: r for r in result.rows}
     assert len(status) == 6
     assert status["example.pdf"]["status"] == "ok" and status["example.pdf"]["counts"]["error"] > 0
-    for bad, reason in (("empty.pdf", "文件为空"), ("truncated.pdf", "损坏"), ("photo.pdf", "不是有效的 PDF")):
+    for bad, reason in (("empty.pdf", "文件为空"), ("truncated.pdf", "损坏"), ("photo.pdf", "这是 PNG 图片")):
         assert status[bad]["status"] == "error" and reason in status[bad]["reason"]
     # one findings table, a per-report table, a workbook and a dashboard
     rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))

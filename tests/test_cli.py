@@ -54,7 +54,7 @@ def test_unusable_input_exit_2(tmp_path: Path) -> None:
     fake = tmp_path / "photo.pdf"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     result = runner.invoke(main, ["audit", str(fake)])
-    assert result.exit_code == 2 and "不是有效的 PDF" in result.stderr
+    assert result.exit_code == 2 and "这是 PNG 图片，不是 PDF" in result.stderr
     missing = runner.invoke(main, ["audit", str(tmp_path / "nope.pdf")])
     assert missing.exit_code == 2 and "不存在" in missing.stderr
 

@@ -30,6 +30,10 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
     with path.open("rb") as handle:
         head = handle.read(1024)
     doc: Document
+    other = _other_format(head)
+    if other:
+        raise InputError(f"这是 {other}，不是 PDF 或文本文件{'（扩展名为 ' + path.suffix + '）' if path.suffix else ''}；"
+                         "请提供报告的 PDF 或文本", kind="not_pdf")
     if b"%PDF-" in head:
         from auditor.ingest.pdf import read_pdf
 
@@ -50,6 +54,27 @@ def load_report(path: Path | str, max_pages: int | None = None) -> Report:
     if not report.recognition.found and not any("决算" in line.text for line in report.lines):
         raise InputError("文件中没有部门决算的内容（既无可识别的决算表，也无“决算”字样）", kind="not_report")
     return report
+
+
+# Formats people upload by mistake, by their leading bytes (a PDF may follow some junk, so a
+# PDF header found later in the first KiB is accepted; these formats start at byte 0).
+_MAGIC = (
+    (b"PK\x03\x04", "ZIP 压缩包或 Office 文档（docx、xlsx 等）"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文档（doc、xls 等）"),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"II*\x00", "TIFF 图片"),
+    (b"MM\x00*", "TIFF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩文件"),
+    (b"{\\rtf", "RTF 文档"),
+)
+
+
+def _other_format(head: bytes) -> str:
+    return next((name for magic, name in _MAGIC if head.startswith(magic)), "")
 
 
 def _looks_like_text(head: bytes) -> bool:

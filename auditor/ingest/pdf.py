@@ -70,12 +70,14 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
         blocks: list[Block] = []
         sizes: dict[int, tuple[float, float]] = {}
         chars_total = 0
+        cid_total = 0  # characters pdfminer could not map to Unicode, printed as "(cid:N)"
         images_total = 0
         for index, page in enumerate(pages):
             number = index + 1
             try:
                 sizes[number] = (float(page.width), float(page.height))
                 chars_total += len(page.chars)
+                cid_total += sum(1 for c in page.chars if c.get("text", "").startswith("(cid:"))
                 images_total += len(page.images)
                 blocks.extend(_read_page(page, number))
             except InputError:
@@ -86,6 +88,9 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
                 raise InputError(f"第 {number} 页无法解析（文件可能已损坏）：{type(exc).__name__}", kind="corrupt") from exc
             finally:
                 page.close()
+        if chars_total and cid_total > chars_total / 2:
+            raise InputError("PDF 的文字无法解码：字体没有提供字符到文字的映射，读出的只是字形编号（cid）；"
+                             "可用其他软件另存为 PDF 或导出为文本后再审核", kind="unreadable")
         if chars_total == 0:
             if images_total:
                 raise InputError("扫描件，无文本层：PDF 只有图片，没有可读取的文字（需先做 OCR）", kind="scanned")

@@ -124,14 +124,16 @@ def render_pdf(spec: ReportSpec, out: Path | str | IO[bytes], layout: str | Layo
         out.write(data)
 
 
-def pdf_bytes(spec: ReportSpec, layout: str | Layout = "hunan") -> bytes:
-    """The PDF of ``spec`` as bytes."""
+def pdf_bytes(spec: ReportSpec, layout: str | Layout = "hunan", encrypt: Any = None) -> bytes:
+    """The PDF of ``spec`` as bytes; ``encrypt`` is reportlab's (a StandardEncryption or a user
+    password), for the hostile-input corpus."""
     chosen = get_layout(layout)
     register_fonts()
     buffer = io.BytesIO()
     builder = _Builder(spec, chosen)
     flowables = builder.flowables()
     doc = _document(buffer, spec, chosen, first_template=builder.first_template)
+    doc.encrypt = encrypt
     with _cjk_line_breaking():
         doc.build(flowables)
     return buffer.getvalue()
