@@ -106,6 +106,13 @@ def test_bad_upload_gets_a_chinese_message(ui_server: UIServer, tmp_path: Path) 
     assert "Traceback" not in ui_server.log()
 
 
+def test_upload_over_the_size_limit_gets_a_chinese_message(ui_server: UIServer, tmp_path: Path) -> None:
+    big = tmp_path / "big.pdf"  # the server runs with --max-upload-mb 5
+    big.write_bytes(EXAMPLE_PDF.read_bytes() + b"%" + b"0" * (6 * 1024 * 1024))
+    out = Client(ui_server.url, verbose=False).predict(handle_file(str(big)), api_name="/open_report")
+    assert out[0].startswith("**无法打开**") and "超过上限 5 MB" in out[0], out[0]
+
+
 def test_upload_of_a_real_report_by_file(ui_server: UIServer) -> None:
     client = Client(ui_server.url, verbose=False)
     out = client.predict(handle_file(str(EXAMPLE_PDF)), api_name="/open_report")

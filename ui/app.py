@@ -312,7 +312,10 @@ def launch(settings: UISettings, host: str = "127.0.0.1", port: int = 7860,
     theme = gr.themes.Default(font=FONTS, font_mono=["monospace"])
     return demo.launch(
         server_name=host, server_port=port, auth=auth or None, auth_message="部门决算审核工作台：请登录",
-        max_file_size=f"{settings.max_upload_mb:g}mb", share=False, ssr_mode=False, show_error=False,
+        # Gradio's own cap refuses far larger uploads before they are stored (its message is English);
+        # files over our limit but under the cap get the Chinese message from Workspace.open
+        max_file_size=f"{max(settings.max_upload_mb * 2, settings.max_upload_mb + 20):g}mb",
+        share=False, ssr_mode=False, show_error=False,
         prevent_thread_lock=not block, theme=theme, css=CSS, quiet=True, footer_links=["api"],
         pwa=False, mcp_server=False,
     )
