@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bad-inputs fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -52,6 +52,10 @@ bench-batch: setup
 # 审核工作台计时：无头 Chromium 中打开示例报告、查看问题、提问（需 Debian 的 chromium）
 bench-ui: setup-dev
 	$(BIN)/python bench/bench_ui.py
+
+# 坏输入语料：生成 0 字节、截断、加密、改扩展名、扫描件、1000 页、解压炸弹、GBK/UTF-16 等文件，逐个经命令行与界面测量
+bad-inputs: setup-dev
+	$(BIN)/python bench/bad_inputs.py
 
 # 变异模糊测试：损坏示例 PDF 与文本后审核，任何未转成中文错误的异常都算崩溃（FUZZ_SECONDS 为每个目标的秒数）
 FUZZ_SECONDS ?= 600

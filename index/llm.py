@@ -96,6 +96,20 @@ def local_model_path() -> Path:
     return Path(gemma.assemble())
 
 
+def wait_http(process: subprocess.Popen[bytes], url: str, seconds: float) -> str:
+    """Wait until a server process answers ``url``: "ready", "exited" or "timeout"."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            return "exited"
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return "ready"
+        except OSError:
+            time.sleep(0.5)
+    return "timeout"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,17 +135,12 @@ class LocalServer:
         self._wait()
 
     def _wait(self, seconds: float = 120.0) -> None:
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("本地模型服务启动失败（llama_cpp.server 已退出）")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("本地模型服务在规定时间内未就绪")
+        state = wait_http(self.process, f"{self.base_url}/models", seconds)
+        if state == "exited":
+            raise RuntimeError("本地模型服务启动失败（llama_cpp.server 已退出）")
+        if state == "timeout":
+            self.stop()
+            raise RuntimeError("本地模型服务在规定时间内未就绪")
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -40,14 +40,6 @@ def need(path: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class UIServer:
     """`auditor ui` started as a real process on loopback, with its own review folder."""
 
@@ -55,8 +47,8 @@ class UIServer:
         import os
         import subprocess
         import sys
-        import time
-        import urllib.request
+
+        from index.llm import free_port, wait_http
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -70,18 +62,12 @@ class UIServer:
              *(["--keyword-only"] if keyword_only else []), *extra],
             stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
         )
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"auditor ui exited: {self.log_path.read_text(encoding='utf-8')[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("auditor ui did not answer within 120 s")
+        state = wait_http(self.process, self.url, 120)
+        if state == "exited":
+            raise RuntimeError(f"auditor ui exited: {self.log_path.read_text(encoding='utf-8')[-2000:]}")
+        if state == "timeout":
+            self.stop()
+            raise RuntimeError("auditor ui did not answer within 120 s")
 
     def log(self) -> str:
         self._log.flush()
