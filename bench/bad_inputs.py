@@ -269,6 +269,9 @@ def main() -> None:
 
     started = time.perf_counter()
     batch_out = args.out.parent / "bad_inputs_batch"
+    import shutil
+
+    shutil.rmtree(batch_out, ignore_errors=True)  # a fresh batch, not a resumed one
     result = run_batch([str(p) for _, p in cases if p.suffix in (".pdf", ".txt")], batch_out, jobs=2)
     batch_seconds = time.perf_counter() - started
     fed = sum(1 for _, p in cases if p.suffix in (".pdf", ".txt"))
