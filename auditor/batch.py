@@ -25,7 +25,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from auditor import __version__
+from auditor import code_fingerprint
 from auditor.limits import Limits
 
 SUFFIXES = (".pdf", ".txt")
@@ -75,7 +75,7 @@ def process_one(path_text: str, out_dir_text: str, limits: Limits | None = None)
     started = time.perf_counter()
     digest = file_digest(path)
     name = output_name(path, digest)
-    row: dict[str, Any] = {"file": str(path), "name": name, "sha256": digest, "version": __version__}
+    row: dict[str, Any] = {"file": str(path), "name": name, "sha256": digest, "version": code_fingerprint()}
     try:
         report = read_bounded(path, limits or Limits())
         result = audit_report(report)
@@ -181,10 +181,11 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
     if state_file.exists():
         for row in json.loads(state_file.read_text(encoding="utf-8")).get("rows", []):
             previous[row["file"]] = row
+    version = code_fingerprint()
     todo, kept = [], []
     for path in paths:
         old = previous.get(str(path))
-        if old and old.get("version") == __version__ and old.get("sha256") == file_digest(path) and (
+        if old and old.get("version") == version and old.get("sha256") == file_digest(path) and (
             old.get("status") == "error" or (out / "reports" / f"{old['name']}.json").exists()
         ):
             kept.append(old)
@@ -200,7 +201,7 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
             progress(row, done, len(todo))
     rows.sort(key=lambda r: r["file"])
     cross = cross_year_checks(rows)
-    state_file.write_text(json.dumps({"version": __version__, "rows": rows, "cross_year": cross}, ensure_ascii=False,
+    state_file.write_text(json.dumps({"version": version, "rows": rows, "cross_year": cross}, ensure_ascii=False,
                                      indent=1), encoding="utf-8")
     write_summary(rows, cross, out)
     return BatchResult(rows, len(kept), time.perf_counter() - started, cross)

@@ -72,6 +72,18 @@ def test_batch_isolates_errors_resumes_and_summarises(inputs: Path, tmp_path: Pa
     assert again.skipped == 6 and len(again.rows) == 11
 
 
+def test_resume_redoes_results_of_other_code(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows computed by another version of the code (an upgrade, a local change) are not reused."""
+    import auditor.batch
+
+    out = tmp_path / "out"
+    first = run_batch([str(inputs)], out, jobs=1)
+    assert first.skipped == 0
+    assert run_batch([str(inputs)], out, jobs=1).skipped == len(first.rows)
+    monkeypatch.setattr(auditor.batch, "code_fingerprint", lambda: "0.0.0+other")
+    assert run_batch([str(inputs)], out, jobs=1).skipped == 0
+
+
 def test_batch_cli(inputs: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(inputs / "*.txt"), "--out", str(tmp_path / "o"), "--jobs", "1"])
     assert result.exit_code == 0, result.output
