@@ -26,28 +26,18 @@ SHARED = ROOT.parent / "shared"
 
 
 def broken_files(folder: Path) -> list[Path]:
-    from io import BytesIO
+    """Five broken files from the bad-input corpus (bench/bad_inputs.py), named broken_*."""
+    from bench.bad_inputs import build
 
-    from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfgen import canvas
-
-    example = (ROOT / "examples" / "example_report.pdf").read_bytes()
-    files = {
-        "broken_zero.pdf": b"",
-        "broken_truncated.pdf": example[: len(example) // 3],
-        "broken_not_a_pdf.pdf": b"PK\x03\x04" + b"\x00" * 200,
-        "broken_png.pdf": b"\x89PNG\r\n\x1a\n" + b"\x00" * 200,
-    }
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, encrypt=StandardEncryption("secret", canPrint=0))
-    pdf.drawString(100, 700, "encrypted")
-    pdf.save()
-    files["broken_encrypted.pdf"] = buffer.getvalue()
+    wanted = {"zero_byte.pdf", "truncated.pdf", "zip_renamed.pdf", "png_renamed.pdf", "encrypted_user_password.pdf"}
+    staging = folder / ".bad"
     paths = []
-    for name, data in files.items():
-        path = folder / name
-        path.write_bytes(data)
-        paths.append(path)
+    for case, path in build(staging, large=False):
+        if case.name in wanted:
+            target = folder / f"broken_{case.name}"
+            path.replace(target)
+            paths.append(target)
+    shutil.rmtree(staging, ignore_errors=True)
     return paths
 
 
