@@ -27,12 +27,12 @@ SHARED = ROOT.parent / "shared"
 
 def broken_files(folder: Path) -> list[Path]:
     """Five broken files from the bad-input corpus (bench/bad_inputs.py), named broken_*."""
-    from bench.bad_inputs import build
+    from bench.bad_inputs import build as build_bad
 
     wanted = {"zero_byte.pdf", "truncated.pdf", "zip_renamed.pdf", "png_renamed.pdf", "encrypted_user_password.pdf"}
     staging = folder / ".bad"
     paths = []
-    for case, path in build(staging, large=False):
+    for case, path in build_bad(staging, large=False):
         if case.name in wanted:
             target = folder / f"broken_{case.name}"
             path.replace(target)
