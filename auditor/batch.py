@@ -309,9 +309,11 @@ def dashboard_html(rows: list[dict[str, Any]], findings: list[dict[str, Any]]) -
     bad = [r for r in rows if r.get("status") != "ok"]
     from auditor.findings import CATEGORY_ZH
 
-    by_category = Counter(CATEGORY_ZH.get(f["category"], f["category"]) for f in findings if f["severity"] in ("error", "warning"))
-    by_code = Counter(f["code"] for f in findings if f["severity"] in ("error", "warning"))
-    by_department = Counter(f["department"] or "（未识别）" for f in findings if f["severity"] == "error")
+    # unreadable files have their own table below; the charts count findings in reports
+    found = [f for f in findings if f["code"] != "INPUT"]
+    by_category = Counter(CATEGORY_ZH.get(f["category"], f["category"]) for f in found if f["severity"] in ("error", "warning"))
+    by_code = Counter(f["code"] for f in found if f["severity"] in ("error", "warning"))
+    by_department = Counter(f["department"] or "（部门未识别）" for f in found if f["severity"] == "error")
     worst = sorted(ok, key=lambda r: (-(r["counts"]["error"]), -(r["counts"]["warning"])))[:20]
     errors = sum(r["counts"]["error"] for r in ok)
     table = "".join(

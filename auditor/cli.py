@@ -27,13 +27,35 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(text: str | bytes, out: Path | None) -> None:
     if out is None:
+        assert isinstance(text, str)
         click.echo(text, nl=not text.endswith("\n"))
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            out.write_bytes(text)
+        else:
+            out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"无法写入 {out}：{exc.strerror or type(exc).__name__}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(f"已写入 {out}", err=True)
+
+
+def _check_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The --select / --ignore codes; an unknown one stops the command (a typo must not look
+    like a clean report)."""
+    from auditor.checks.base import select_checks
+
+    known = [c.code for c in select_checks()]
+    chosen, dropped = _codes(select), _codes(ignore)
+    unknown = [c for c in chosen + dropped if not any(code.startswith(c.upper()) for code in known)]
+    if unknown:
+        click.echo(f"未知的检查代码：{'、'.join(unknown)}（可用 auditor checks 查看全部代码）", err=True)
+        sys.exit(EXIT_USAGE)
+    return chosen, dropped
 
 
 def limit_options(func):  # type: ignore[no-untyped-def]
@@ -91,8 +113,9 @@ def audit(
     from auditor.render import render
     from auditor.render.text import render_text
 
+    chosen, dropped = _check_codes(select, ignore)
     report = _load(file, Limits(timeout, max_memory_mb, max_pages))
-    result = audit_report(report, _codes(select), _codes(ignore))
+    result = audit_report(report, chosen, dropped)
     if review_dir is not None:
         from auditor.review import ReviewStore
 
@@ -103,18 +126,14 @@ def audit(
         if report.meta.source_kind != "pdf":
             click.echo("--annotate 仅适用于 PDF 输入", err=True)
             sys.exit(EXIT_USAGE)
-        annotate.parent.mkdir(parents=True, exist_ok=True)
-        annotate.write_bytes(annotate_pdf(Path(file), result))
-        click.echo(f"已写入 {annotate}", err=True)
+        _write(annotate_pdf(Path(file), result), annotate)
     if fmt == "xlsx":
         from auditor.render.xlsx import render_xlsx
 
         if out is None:
             click.echo("xlsx 格式需要用 --out 指定输出文件", err=True)
             sys.exit(EXIT_USAGE)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(render_xlsx(result))
-        click.echo(f"已写入 {out}", err=True)
+        _write(render_xlsx(result), out)
         sys.exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
     if fmt == "text":
         text = render_text(result, color=out is None and sys.stdout.isatty(), show_info=not no_info)
@@ -174,7 +193,8 @@ def checks(fmt: str) -> None:
         if fmt == "md":
             click.echo(f"## {c.code} `{c.name}`\n\n{c.doc}\n")
         else:
-            click.echo(f"{c.code}  {c.name:<48} {c.summary}")
+            what = c.doc_section("检查内容") or c.summary
+            click.echo(f"{c.code}  {what}")
 
 
 @main.command()
@@ -213,7 +233,7 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
                            limits=Limits(timeout, max_memory_mb, max_pages), progress=advance)
     ok = sum(1 for r in result.rows if r.get("status") == "ok")
     click.echo(
-        f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}，跳过未变化的 {result.skipped}；"
+        f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}（其中 {result.skipped} 份未变化，沿用上次结果）；"
         f"跨年度核对问题 {len(result.cross_year)}；用时 {result.seconds:.1f} 秒。汇总：{out / 'findings.xlsx'}、{out / 'dashboard.html'}"
     )
 

@@ -124,7 +124,20 @@ def subject_of(question: str, intent: str) -> str:
         text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
     text = QUESTION_NOISE.sub("", text)
     text = re.sub(r"^其中", "", text)
-    return re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
+    text = re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
+    core = re.sub(r"^(?:这个|这家|该)?(?:部门|单位)?(?:一共|总共|共计|全年|合计)?", "", text)
+    if intent in ("amount", "growth", "budget") and core in TOTAL_WORDS and (core or re.search(r"花|支出|开支", question)):
+        return TOTAL_WORDS[core]
+    return text
+
+
+# Everyday words for the two grand totals ("这个部门一共花了多少钱？" → 本年支出合计)
+TOTAL_WORDS = {
+    "": "本年支出合计", "花": "本年支出合计", "花费": "本年支出合计", "支出": "本年支出合计", "总支出": "本年支出合计",
+    "支出总额": "本年支出合计", "全部支出": "本年支出合计", "开支": "本年支出合计",
+    "收入": "本年收入合计", "总收入": "本年收入合计", "收入总额": "本年收入合计", "全部收入": "本年收入合计",
+    "收到": "本年收入合计",
+}
 
 
 def similarity(a: str, b: str) -> float:
@@ -305,7 +318,11 @@ class Answerer:
         nearest: list[Fact] = []
         if self.index is not None and subject:
             nearest = [f for f, _ in self.index.search(subject, k=3)]
-        text = f"报告中未找到{('“' + subject + '”的') if subject else ''}相关数据。" + (why + "。" if why else "")
+        if subject and intent in ("growth", "why") and why.startswith("报告未说明"):
+            # the item may well be in the report; what is missing is the comparison or the reason
+            text = f"报告未{'给出' if intent == 'growth' else '说明'}“{subject}”{'与上年的比较' if intent == 'growth' else '的原因'}。"
+        else:
+            text = f"报告中未找到{('“' + subject + '”的') if subject else ''}相关数据。" + (why + "。" if why else "")
         if nearest:
             text += "最接近的内容：" + "；".join(f"{f.text[:60]}（{f.citation.where()}）" for f in nearest)
         answer = Answer(q, text, intent, subject, False, facts=[f.id for f in nearest],
@@ -500,7 +517,23 @@ class Answerer:
                         continue
                     return self._answer_from(q, "why", subject, f"报告所述原因：“{match.group(1).strip()}”（{fact.citation.where()}）。",
                                              [fact])
+        none = self._no_data_statement(subject)
+        if none is not None:
+            return self._answer_from(q, "why", subject, f"报告称本年无此项资金：“{none.citation.quote or none.text}”"
+                                     f"（{none.citation.where()}），因此没有增减原因可说明。", [none])
         return self._not_found(q, "why", subject, "报告未说明原因")
+
+    def _no_data_statement(self, subject: str) -> Fact | None:
+        """A narrative sentence saying the department has none of this item ("本年度无“三公”经费
+        财政拨款支出"): the answer to "why did it fall" is then that there was none."""
+        core = re.sub(r"(?:经费|支出|费用|费)$", "", normalise(subject).replace("“", "").replace("”", ""))
+        if len(core) < 2:
+            return None
+        for fact in self.base.of_kind("sentence"):
+            text = normalise(fact.text).replace("“", "").replace("”", "")
+            if core in text and re.search(r"(?:无|没有|未发生|未安排)[^。；]{0,6}" + re.escape(core), text):
+                return fact
+        return None
 
     def _findings(self, q: str, subject: str) -> Answer:
         findings = self.base.of_kind("finding")
@@ -520,7 +553,8 @@ class Answerer:
             return Answer(q, f"未发现与“{subject}”相关的问题（已运行全部检查）。", "findings", subject, True)
         relevant.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}.get(f.extra.get("severity", ""), 3))
         shown = relevant[:6]
-        text = f"共发现{len(relevant)}处相关问题：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
+        listed = f"（以下列出前{len(shown)}处，全部见问题清单）" if len(shown) < len(relevant) else ""
+        text = f"共发现{len(relevant)}处相关问题{listed}：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
         return self._answer_from(q, "findings", subject, text + "。", shown)
 
     def _count(self, q: str, subject: str) -> Answer:

@@ -146,6 +146,11 @@ def is_instruction(text: str) -> bool:
     return bool(INSTRUCTION_RE.search(text))
 
 
+CLAIM_KIND_ZH = {"amount": "金额", "budget": "预算数", "outturn": "决算数", "share": "占比", "growth": "增减",
+                 "completion": "完成率", "compare": "比较", "count": "数量", "year": "年份", "date": "日期",
+                 "list": "列举", "no_data": "无此项资金"}
+
+
 def narrative_facts(report: Report) -> list[Fact]:
     facts: list[Fact] = []
     suspect = {s.index for s in report.sentences if is_instruction(s.text)}
@@ -166,7 +171,7 @@ def narrative_facts(report: Report) -> list[Fact]:
         unit = claim.unit
         facts.append(Fact(
             id=f"S{claim.sentence.index}.C{n}", kind="claim",
-            text=f"{claim.subject} {claim.raw}（{claim.kind}）",
+            text=f"{claim.subject} {claim.raw}（正文·{CLAIM_KIND_ZH.get(claim.kind, claim.kind)}）",
             citation=_location_citation(claim.sentence.location, quote=claim.sentence.text),
             value=value, unit=unit, subject=claim.subject, sources=(f"S{claim.sentence.index}",),
             extra={"kind": claim.kind, "basis": claim.basis, "direction": claim.direction, "whole": claim.whole,

@@ -8,7 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from auditor.cli import main
-from tests.conftest import SEED, need
+from tests.conftest import ROOT, SEED, need
+
+EXAMPLE_TXT = ROOT / "examples" / "example_report.txt"
 
 TOP_KEYS = {"schema_version", "report", "coverage", "summary", "findings"}
 FINDING_KEYS = {"code", "severity", "category", "title", "message", "observed", "expected", "locations", "fingerprint"}
@@ -111,3 +113,15 @@ def test_encrypted_and_scanned_pdfs_get_clear_reasons(tmp_path: Path) -> None:
     assert locked.exit_code == 2 and "已加密" in locked.stderr
     scanned = runner.invoke(main, ["audit", str(tmp_path / "scan.pdf")])
     assert scanned.exit_code == 2 and "扫描件，无文本层" in scanned.stderr
+
+
+def test_usage_mistakes_get_chinese_messages(tmp_path: Path) -> None:
+    runner = CliRunner()
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")  # a file where a folder is needed
+    result = runner.invoke(main, ["audit", str(EXAMPLE_TXT), "--format", "json", "--out", str(blocked / "out.json")])
+    assert result.exit_code == 2 and "无法写入" in result.stderr and "Traceback" not in result.stderr
+    typo = runner.invoke(main, ["audit", str(EXAMPLE_TXT), "--select", "SMU"])
+    assert typo.exit_code == 2 and "未知的检查代码：SMU" in typo.stderr
+    listing = runner.invoke(main, ["checks"])
+    assert listing.exit_code == 0 and "合计" in listing.stdout and "equals" not in listing.stdout

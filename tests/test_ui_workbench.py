@@ -43,8 +43,17 @@ def test_summary_and_findings(ws: Workspace) -> None:
     t6 = ws.finding_rows(table="T6")
     assert t6 and all("T6" in r[4] for r in t6)
     assert len(t6) < len(rows)
-    narrative = ws.finding_rows(category="正文与表格")
-    assert narrative and all(r[3] == "正文与表格" for r in narrative)
+    narrative = ws.finding_rows(category="文字与表格")
+    assert narrative and all(r[3] == "文字与表格" for r in narrative)
+    # a finding with evidence on several pages opens on the page the page list offers first
+    for row in narrative:
+        pages = ws.evidence_pages(row[0])
+        if len(pages) > 1:
+            _image, html = ws.finding_view(row[0])
+            assert html.startswith(f"<p>第 {pages[0]} 页"), (row, pages, html)
+            break
+    else:
+        raise AssertionError("the example has a narrative finding with evidence on two pages")
 
 
 def test_finding_view_boxes_the_evidence_on_the_page(ws: Workspace) -> None:

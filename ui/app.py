@@ -73,7 +73,7 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                                                 max_height=620,
                                                 column_widths=["44px", "48px", "80px", "76px", "76px", "62px", "auto", "62px"])
                         with gr.Row():
-                            number = gr.Number(None, label="问题序号", precision=0, minimum=1, elem_id="finding-number")
+                            number = gr.Number(None, label="问题序号", precision=0, elem_id="finding-number")
                             show_btn = gr.Button("查看", elem_id="show-finding")
                         with gr.Row():
                             mark_status = gr.Radio(["确认", "排除", "清除标记"], label="复核", elem_id="mark-status")
@@ -109,7 +109,8 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                                                  elem_id="llm-key")
                     with gr.Column(scale=5):
                         citations = gr.Dataframe(headers=["序号", "出处", "原文"], value=[], interactive=False, wrap=True,
-                                                 label="引用（点击查看页面）", elem_id="citations")
+                                                 label="引用（点击查看页面）", elem_id="citations",
+                                                 column_widths=["44px", "62%", "auto"])
                         cite_image = gr.Image(label="引用所在页", type="pil", interactive=False, elem_id="cite-image")
                         cite_html = gr.HTML("", elem_id="cite-html")
 
@@ -123,9 +124,10 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
 
         # -- handlers ------------------------------------------------------------------------
         def opened(ws: Workspace) -> tuple[Any, ...]:
+            pdf = ws.report.meta.source_kind == "pdf"  # text reports show the marked lines instead of a page
             choices = ws.filter_choices()
             tables = ws.table_choices()
-            first_table = tables[0] if tables else None
+            first_table = next((t for t in tables if t.startswith("T")), tables[0] if tables else None)
             headers, rows, notes = ws.table_frame(first_table) if first_table else (["说明"], [["未识别到表格"]], "")
             return (
                 ws, f"已打开：**{ws.source.name if ws.source else ''}**", ws.index_status, ws.summary_markdown(),
@@ -133,15 +135,16 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                 gr.update(choices=choices["table"], value=ALL), ws.finding_rows(),
                 gr.update(choices=tables, value=first_table),
                 _frame(headers, rows), (notes + "\n\n" + ws.missing_tables_markdown()).strip(),
-                "选择一个问题查看说明与证据。", None, "", [], [],
+                "选择一个问题查看说明与证据。", gr.update(value=None, visible=pdf), "", [], [],
+                gr.update(choices=[], value=None, visible=pdf), gr.update(value=None, visible=pdf),
             )
 
         def failed(ws: Workspace | None, message: str) -> tuple[Any, ...]:
             return (ws, f"**无法打开**：{message}", "", "", gr.update(), gr.update(), gr.update(), [], gr.update(),
-                    _frame(["说明"], []), "", "", None, "", [], [])
+                    _frame(["说明"], []), "", "", None, "", [], [], gr.update(), gr.update())
 
         open_outputs = [state, status, index_status, summary, f_sev, f_cat, f_tab, findings, table_pick, table_frame,
-                        table_notes, detail, page_image, page_html, chatbot, citations]
+                        table_notes, detail, page_image, page_html, chatbot, citations, page_pick, cite_image]
 
         def open_file(file: str | None, ws: Workspace | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - how Gradio injects progress
             if not file:
@@ -185,7 +188,7 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                 image, html = ws.finding_view(n, int(page) if page else None)
             except (IndexError, ValueError) as exc:
                 return f"**{exc}**", gr.update(choices=[], value=None), None, "", num
-            shown = int(page) if page and int(page) in pages else (pages[0] if pages else None)
+            shown = int(page) if page and int(page) in pages else (pages[0] if pages else None)  # as finding_view
             return text, gr.update(choices=pages, value=shown), image, html, n
 
         show_outputs = [detail, page_pick, page_image, page_html, number]
@@ -301,7 +304,8 @@ def answer_markdown(answer: Any) -> str:
     if answer.citations:
         parts.append("\n\n**出处**：" + "；".join(f"[{i}] {c.where()}" for i, c in enumerate(answer.citations, 1)))
     status = str((answer.verification or {}).get("status", "deterministic"))
-    parts.append(f"\n\n<small>{VERIFICATION_ZH.get(status, status)}</small>")
+    label = VERIFICATION_ZH.get(status, status) if answer.found else "确定性回答：报告中未找到，未作推测"
+    parts.append(f"\n\n<small>{label}</small>")
     return "".join(parts)
 
 

@@ -20,18 +20,13 @@ from typing import Any
 
 from auditor.audit import AuditResult, audit_report
 from auditor.checks.base import REGISTRY
-from auditor.findings import Evidence, Finding, Severity
+from auditor.findings import CATEGORY_ZH, Evidence, Finding, Severity
 from auditor.ingest.errors import InputError
 from auditor.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, read_bounded
 from auditor.model import TABLE_NAMES_ZH, Report, Table
 from auditor.render.common import where
 from auditor.review import STATUS_ZH, ReviewStore
 
-CATEGORY_ZH = {
-    "structure": "结构", "arithmetic": "表内勾稽", "cross_table": "表间勾稽", "narrative": "正文与表格",
-    "units": "单位", "years": "年度", "template": "模板残留", "performance": "绩效", "rounding": "尾差",
-    "cross_year": "跨年度",
-}
 SEVERITY_CHOICES = {"错误": Severity.ERROR, "警告": Severity.WARNING, "提示": Severity.INFO}
 ALL = "全部"
 FINDING_HEADERS = ["序号", "级别", "代码", "类别", "表", "页/行", "问题", "复核"]
@@ -167,7 +162,8 @@ class Workspace:
         coverage = result.coverage()
         return {
             "department": meta.department, "year": meta.year, "source_kind": meta.source_kind,
-            "pages": meta.page_count, "sha256": meta.sha256, "counts": result.counts(),
+            "pages": meta.page_count, "lines": max((x.location.line or 0 for x in result.report.lines), default=0),
+            "sha256": meta.sha256, "counts": result.counts(),
             "tables_found": coverage["tables_found"], "tables_missing": coverage["tables_missing"],
             "checks_total": coverage["checks_total"], "checks_run": coverage["checks_run"],
             "outcomes": coverage["outcomes"], "claims": {k: coverage["claims"][k] for k in ("claims", "tieable", "tied")},
@@ -180,7 +176,8 @@ class Workspace:
         c = s["counts"]
         return "\n".join([
             f"### {s['department'] or '（未识别部门）'} · {s['year'] or '年度未识别'}年度部门决算",
-            f"- 来源：{'PDF' if s['source_kind'] == 'pdf' else '文本'}，{s['pages'] or '-'} 页；SHA-256 `{s['sha256'][:16]}`",
+            f"- 来源：{'PDF，' + str(s['pages'] or '-') + ' 页' if s['source_kind'] == 'pdf' else '文本，' + str(s['lines']) + ' 行'}"
+            f"；SHA-256 `{s['sha256'][:16]}`",
             f"- 识别到的表：{'、'.join(s['tables_found']) or '无'}" + (f"；未找到：{missing}" if missing else ""),
             f"- 问题：**错误 {c['error']}**，警告 {c['warning']}，提示 {c['info']}",
             f"- 检查覆盖：共 {s['checks_total']} 项，已运行 {s['checks_run']} 项（通过 {outcomes.get('pass', 0)}，"
@@ -247,7 +244,9 @@ class Workspace:
 
     # -- page views ------------------------------------------------------------------------
     def evidence_pages(self, number: int) -> list[int]:
-        return sorted({e.page for e in self.finding(number).locations if e.page is not None})
+        """The pages of a finding's evidence, the one it opens on first (its first location's)."""
+        pages = [e.page for e in self.finding(number).locations if e.page is not None]
+        return sorted(set(pages), key=lambda p: (p != pages[0], p)) if pages else []
 
     def finding_view(self, number: int, page: int | None = None) -> tuple[Any, str]:
         """The page image with this finding's evidence boxed (PDF), or the text lines around
@@ -321,12 +320,14 @@ class Workspace:
 
     # -- tables ----------------------------------------------------------------------------
     def table_choices(self) -> list[str]:
-        return [self._table_label(t) for t in self.report.tables]
+        """The nine standard tables in order, then the others (机关运行经费表, 绩效自评表 …)."""
+        order = sorted(self.report.tables, key=lambda t: (t.kind.value == "OTHER", t.kind.value))
+        return [self._table_label(t) for t in order]
 
     def _table_label(self, t: Table) -> str:
-        name = TABLE_NAMES_ZH.get(t.kind, t.title) if t.kind.value != "OTHER" else t.title
+        name = TABLE_NAMES_ZH.get(t.kind, t.title) if t.kind.value != "OTHER" else (t.title or "未识别的表格")
         pages = "、".join(map(str, t.pages)) if t.pages else "-"
-        return f"{t.kind.value} {name}（第{pages}页）"
+        return f"{t.kind.value if t.kind.value != 'OTHER' else '其他'} {name}（第{pages}页）"
 
     def table_frame(self, label: str) -> tuple[list[str], list[list[str]], str]:
         """(headers, rows, notes) of one recognised table, cells as printed."""

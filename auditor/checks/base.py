@@ -153,7 +153,7 @@ class CheckContext:
         self.add(
             Severity.INFO,
             "尾差",
-            f"{what}：{left_name}{fmt(a)}万元与{right_name}{fmt(b)}万元相差{fmt(gap)}万元，在四舍五入误差以内。",
+            f"{what}：{left_name}为{fmt(a)}万元，{right_name}为{fmt(b)}万元，相差{fmt(gap)}万元，在四舍五入误差以内。",
             f"{fmt(a)}（{left_name}）",
             f"{fmt(b)}（{right_name}）",
             locations,

@@ -8,6 +8,8 @@ from io import BytesIO
 from typing import Any
 
 from auditor.audit import AuditResult
+from auditor.checks.base import REGISTRY
+from auditor.findings import CATEGORY_ZH
 from auditor.render.common import location_lines
 
 
@@ -26,6 +28,11 @@ def add_sheet(book: Any, title: str, headers: Sequence[str], rows: Iterable[Sequ
     return sheet
 
 
+def _what(code: str) -> str:
+    check = REGISTRY.get(code)
+    return (check.doc_section("检查内容") or check.summary) if check is not None else ""
+
+
 def render_xlsx(result: AuditResult) -> bytes:
     from openpyxl import Workbook
 
@@ -35,7 +42,7 @@ def render_xlsx(result: AuditResult) -> bytes:
         first = next((e for e in f.locations if e.page is not None or e.line is not None), None)
         mark = result.review.get(f.fingerprint) or {}
         findings.append([
-            f.code, f.severity.zh, f.category, f.title, f.message, f.observed, f.expected,
+            f.code, f.severity.zh, CATEGORY_ZH.get(f.category, f.category), f.title, f.message, f.observed, f.expected,
             (first.page if first.page is not None else first.line) if first else None,
             "\n".join(location_lines(f, 6)), mark.get("status_zh", ""), mark.get("note", ""), f.fingerprint,
         ])
@@ -43,11 +50,11 @@ def render_xlsx(result: AuditResult) -> bytes:
                                       "复核", "复核备注", "指纹"], findings, first=True)
     for column, width in zip("ABCDEFGHIJKL", (9, 6, 12, 24, 60, 20, 20, 7, 50, 8, 30, 18)):
         sheet.column_dimensions[column].width = width
-    add_sheet(book, "检查覆盖", ["代码", "名称", "结果", "核对处数", "说明"],
-              ([r.code, r.name, r.outcome.zh, r.comparisons, r.reason] for r in result.results))
+    add_sheet(book, "检查覆盖", ["代码", "检查内容", "结果", "核对处数", "说明", "标识"],
+              ([r.code, _what(r.code), r.outcome.zh, r.comparisons, r.reason, r.name] for r in result.results))
     report = result.report
     add_sheet(book, "表格识别", ["表", "标题", "页", "行数", "单位", "说明"],
-              [*([t.kind.value, t.title, "、".join(map(str, t.pages)), len(t.rows), t.unit, "；".join(t.warnings)]
+              [*([t.kind.value if t.kind.value != "OTHER" else "其他表", t.title, "、".join(map(str, t.pages)), len(t.rows), t.unit, "；".join(t.warnings)]
                  for t in report.tables),
                *([kind, "（未找到）", "", "", "", reason] for kind, reason in report.recognition.missed.items())])
     buffer = BytesIO()
