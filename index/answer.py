@@ -131,6 +131,15 @@ def subject_of(question: str, intent: str) -> str:
     return text
 
 
+COLUMN_TAIL = re.compile(r"的?(基本支出|项目支出)$")
+COLUMN_KEYS = {"基本支出": "basic", "项目支出": "project"}
+
+
+def _is_total_word(subject: str) -> bool:
+    bare = compact(subject)
+    return bare in TOTAL_WORDS.values() or any(bare in words for words, *_ in TOTALS)
+
+
 # Everyday words for the two grand totals ("这个部门一共花了多少钱？" → 本年支出合计)
 TOTAL_WORDS = {
     "": "本年支出合计", "花": "本年支出合计", "花费": "本年支出合计", "支出": "本年支出合计", "总支出": "本年支出合计",
@@ -229,6 +238,10 @@ class Answerer:
                 intent = previous.intent
             if not subject or re.match(r"^(它|其|该项|这一项|这一类)", q):
                 subject = previous.subject
+            elif COLUMN_TAIL.fullmatch(subject) and previous.subject and not COLUMN_TAIL.search(previous.subject) \
+                    and not _is_total_word(previous.subject):
+                # "社会保险经办机构花了多少钱？" then "那项目支出呢？": that item's 项目支出
+                subject = f"{previous.subject}的{COLUMN_TAIL.fullmatch(subject).group(1)}"  # type: ignore[union-attr]
         outside = self._outside_scope(q, subject)
         if outside:
             return self._not_found(q, intent, subject, outside)
@@ -336,6 +349,10 @@ class Answerer:
             return self._not_found(q, "amount", subject)
         zero = [f for f in facts if f.value == 0 and f.kind == "cell" and f.id != "T7.empty"]
         if zero and len(zero) == len(facts):
+            tail = COLUMN_TAIL.search(compact(subject))
+            if tail and len(zero) == 1:  # one item's cell in one column, printed blank or 0
+                return self._answer_from(q, "amount", subject, f"“{zero[0].subject}”的{tail.group(1)}在表中为空或为0，"
+                                         f"即本年无此项支出（{zero[0].citation.where()}）。", zero)
             return self._not_found(q, "amount", subject, f"表中“{zero[0].subject}”一行为空或为0，即本年无此项支出")
         def name(f: Fact) -> str:
             generic = compact(f.subject) in ("合计", "总计", "本年合计", "") or f.column in ("basic", "project")
@@ -380,6 +397,13 @@ class Answerer:
                         self.base.by_id.setdefault(zero.id, zero)
                         return [zero]
                 return self._claims(subject, ("amount", "outturn"))[:1]
+        tail = COLUMN_TAIL.search(name)
+        if tail and tail.start() >= 2:  # "社会保险经办机构的项目支出": that row's cell in that column
+            rows = self._row_matches(name[: tail.start()])
+            if rows:
+                key = COLUMN_KEYS[tail.group(1)]
+                cell = self.base.get(f"{rows[0][1].id}.{key}")
+                return [cell] if cell is not None else [self._blank_cell(rows[0][1], key, tail.group(1))]
         rows = self._row_matches(subject)
         if rows:
             row = rows[0][1]
@@ -388,6 +412,13 @@ class Answerer:
                 return [fact]
         claims = self._claims(subject, ("amount", "outturn"))
         return claims[:1]
+
+    def _blank_cell(self, row: Fact, key: str, column: str) -> Fact:
+        """A row's cell printed blank: a zero fact citing the row, so the answer says it is empty."""
+        fact = Fact(f"{row.id}.{key}", "cell", f"{row.subject} {column}：（空）", row.citation,
+                    value=Decimal(0), unit="万元", subject=row.subject, table=row.table, column=key)
+        self.base.by_id.setdefault(fact.id, fact)
+        return fact
 
     def _share(self, q: str, subject: str) -> Answer:
         whole = ""

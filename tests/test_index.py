@@ -128,7 +128,9 @@ def test_ask_cli_json_contract() -> None:
     first = answers[0]
     assert first["mode"] == "deterministic" and first["verified"] is True and "208.09" in first["answer"]
     assert {"page", "table", "row", "column", "quote"} <= set(first["citations"][0])
-    assert "36.88" in answers[1]["answer"]
+    # the follow-up asks that item's 项目支出, which the seed prints blank (36.88 is the department's)
+    assert "社会保险经办机构" in answers[1]["answer"] and "无此项支出" in answers[1]["answer"]
+    assert "36.88" not in answers[1]["answer"]
     assert "未找到" in answers[2]["answer"]
 
 
@@ -136,3 +138,18 @@ def test_ask_on_the_example_pdf_cites_pages() -> None:
     result = CliRunner().invoke(main, ["ask", str(EXAMPLE_PDF), "-q", "人员经费是多少？", "--format", "json", "--keyword-only"])
     answer = json.loads(result.stdout)[0]
     assert "193.51" in answer["answer"] and answer["citations"][0]["page"]
+
+
+def test_a_column_asked_of_an_item_answers_that_cell() -> None:
+    """'X的项目支出' is X's cell in the 项目支出 column, not X's total; a follow-up '那项目支出呢？'
+    after a question about X asks the same; after a question about the total it stays the total."""
+    base = _base()
+    session = Session(base, build_index(base, vectors=False))
+    direct = session.ask("社会保险经办机构的基本支出是多少？")
+    assert "214.33" in direct.text and "基本支出" in direct.citations[0].column  # type: ignore[operator]
+    session.ask("社会保险经办机构花了多少钱？")
+    follow = session.ask("那项目支出呢？")
+    assert follow.subject == "社会保险经办机构的项目支出" and "36.88" in follow.text
+    assert follow.citations[0].row and "2080109" in follow.citations[0].row
+    session.ask("基本支出是多少？")
+    assert session.ask("那项目支出呢？").subject == "项目支出"
