@@ -21,10 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import UIServer  # noqa: E402
-
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+from conftest import CHROMIUM_FLAGS, UIServer  # noqa: E402
 
 
 def main() -> None:
@@ -43,7 +40,7 @@ def main() -> None:
     opens, picks, answers = [], [], []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
             for _ in range(args.runs):
                 page = browser.new_page(viewport={"width": 1500, "height": 1100})
                 page.set_default_timeout(300_000)

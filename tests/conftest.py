@@ -40,6 +40,11 @@ def need(path: Path) -> Path:
     return path
 
 
+# Debian's Chromium, headless, on a machine with no outside network (Playwright never downloads one)
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
 class UIServer:
     """`auditor ui` started as a real process on loopback, with its own review folder."""
 

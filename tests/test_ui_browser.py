@@ -9,14 +9,12 @@ import re
 import shutil
 
 import pytest
-from conftest import ROOT, UIServer
+from conftest import CHROMIUM_FLAGS, ROOT, UIServer
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is installed with .[dev]")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "out" / "ui-screenshots"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +23,7 @@ def page(ui_server: UIServer):  # type: ignore[no-untyped-def]
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run installs it)")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
         tab = context.new_page()
         tab.set_default_timeout(60_000)

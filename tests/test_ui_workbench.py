@@ -178,3 +178,12 @@ def test_limits_and_bad_files(tmp_path: Path) -> None:
 ])
 def test_safe_name(name: str, expected: str) -> None:
     assert safe_name(name) == expected
+
+
+def test_turning_the_model_off_again_gives_computed_answers(ws: Workspace) -> None:
+    from index.llm import LLMSettings
+
+    ws.set_llm(LLMSettings("openai", "http://127.0.0.1:9/v1", "x", "k"))  # nothing listens there
+    assert ws.ask("人员经费是多少？").verification["status"] == "replaced"
+    ws.set_llm(None)
+    assert ws.ask("人员经费是多少？").verification["status"] == "deterministic"

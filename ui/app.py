@@ -184,11 +184,11 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
             try:
                 n = int(num or 0)
                 text = ws.finding_markdown(n)
-                pages = ws.evidence_pages(n)
-                image, html = ws.finding_view(n, int(page) if page else None)
+                pages = ws.evidence_pages(n)  # the page it opens on first
+                shown = int(page) if page and int(page) in pages else (pages[0] if pages else None)
+                image, html = ws.finding_view(n, shown)
             except (IndexError, ValueError) as exc:
                 return f"**{exc}**", gr.update(choices=[], value=None), None, "", num
-            shown = int(page) if page and int(page) in pages else (pages[0] if pages else None)  # as finding_view
             return text, gr.update(choices=pages, value=shown), image, html, n
 
         show_outputs = [detail, page_pick, page_image, page_html, number]
@@ -249,17 +249,6 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
         ask_btn.click(ask, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=2)
         question.submit(ask, ask_inputs, ask_outputs, api_visibility="private", concurrency_limit=2)
 
-        def pick_citation(ws: Workspace | None, evt: gr.SelectData) -> tuple[Any, str]:
-            row = evt.row_value or []
-            if ws is None or not row:
-                return None, ""
-            i = int(row[0]) - 1
-            if not 0 <= i < len(ws.last_citations):
-                return None, ""
-            return ws.view([ws.last_citations[i]])
-
-        citations.select(pick_citation, [state], [cite_image, cite_html], api_visibility="private")
-
         def show_citation(ws: Workspace | None, num: float | None) -> tuple[Any, str]:
             if ws is None or not ws.last_citations:
                 return None, "没有可显示的引用"
@@ -267,6 +256,12 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
             if not 0 <= i < len(ws.last_citations):
                 return None, f"没有第 {i + 1} 条引用"
             return ws.view([ws.last_citations[i]])
+
+        def pick_citation(ws: Workspace | None, evt: gr.SelectData) -> tuple[Any, str]:
+            row = evt.row_value or []
+            return show_citation(ws, row[0]) if row else (None, "")
+
+        citations.select(pick_citation, [state], [cite_image, cite_html], api_visibility="private")
 
         cite_number = gr.Number(visible=False)
         gr.Button(visible=False).click(show_citation, [state, cite_number], [cite_image, cite_html],

@@ -101,7 +101,8 @@ class Workspace:
             raise InputError(f"文件大小 {size / 1048576:.1f} MB，超过上限 {self.settings.max_upload_mb:g} MB", kind="too_large")
         name = safe_name(display_name or path.name)
         if not name.lower().endswith(SUFFIXES):
-            name += ".pdf" if path.read_bytes()[:5] == b"%PDF-" else ".txt"
+            with path.open("rb") as handle:
+                name += ".pdf" if handle.read(5) == b"%PDF-" else ".txt"
         self.close_report()
         target = self.dir / "input" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -371,8 +372,11 @@ class Workspace:
             raise TimeoutError("问答索引仍在建立，请稍后再问")
         if self._session is None:
             raise RuntimeError(self._session_error or "问答索引不可用")
-        if self.llm is not None:
-            self._session.llm = self.llm
+        from index.llm import LLMSettings
+
+        wanted = self.llm or LLMSettings()  # "none" when the user turns the model off again
+        if self._session.llm != wanted:  # a new chat client only when the choice changed
+            self._session.llm = wanted
             self._session._chat = None
         answer = self._session.ask(question)
         self.last_citations = [Evidence(page=c.page, line=c.line, table=c.table, row=c.row, column=c.column,
