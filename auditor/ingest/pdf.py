@@ -67,7 +67,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
             raise InputError("PDF 中没有页面", kind="empty")
         if len(pages) > limit:
             raise InputError(f"PDF 共 {len(pages)} 页，超过上限 {limit} 页（可用 --max-pages 调整）", kind="too_large")
-        blocks: list[Block] = []
+        page_blocks: list[list[Block]] = []
         sizes: dict[int, tuple[float, float]] = {}
         chars_total = 0
         cid_total = 0  # characters pdfminer could not map to Unicode, printed as "(cid:N)"
@@ -79,7 +79,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
                 chars_total += len(page.chars)
                 cid_total += sum(1 for c in page.chars if c.get("text", "").startswith("(cid:"))
                 images_total += len(page.images)
-                blocks.extend(_read_page(page, number))
+                page_blocks.append(_read_page(page, number))
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -95,6 +95,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
             if images_total:
                 raise InputError("扫描件，无文本层：PDF 只有图片，没有可读取的文字（需先做 OCR）", kind="scanned")
             raise InputError("PDF 中没有任何文字", kind="empty")
+        blocks = [block for page_list in drop_running_lines(page_blocks, sizes) for block in page_list]
         return Document(
             blocks=blocks,
             source=str(path),
@@ -105,6 +106,35 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
         )
     finally:
         _close_quietly(pdf)
+
+
+_RUNNING_BAND = 0.08  # the top and bottom 8% of a page hold running headers and footers
+
+
+def drop_running_lines(pages: list[list[Block]], sizes: dict[int, tuple[float, float]]) -> list[list[Block]]:
+    """Running headers and footers are not text of the report: a line in the top or bottom
+    band of the page whose text (digits ignored, so "第 3 页" matches "第 4 页") recurs in the
+    same band on at least three pages and on at least a third of the pages."""
+    if len(pages) < 3:
+        return pages
+
+    def key(block: Block, number: int) -> tuple[str, str] | None:
+        if not isinstance(block, TextLine) or block.location.bbox is None or number not in sizes:
+            return None
+        height = sizes[number][1]
+        top, bottom = block.location.bbox[1], block.location.bbox[3]
+        band = "head" if bottom <= height * _RUNNING_BAND else "foot" if top >= height * (1 - _RUNNING_BAND) else ""
+        if not band:
+            return None
+        return band, re.sub(r"\d+", "#", re.sub(r"\s+", "", block.text))
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for index, blocks in enumerate(pages):
+        counts.update({k for b in blocks if (k := key(b, index + 1)) is not None})
+    running = {k for k, n in counts.items() if n >= 3 and n * 3 >= len(pages)}
+    if not running:
+        return pages
+    return [[b for b in blocks if key(b, index + 1) not in running] for index, blocks in enumerate(pages)]
 
 
 def _open_error(exc: Exception) -> InputError:
@@ -131,7 +161,7 @@ def _read_page(page: Any, number: int) -> list[Block]:
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    lines = text_page.extract_text_lines(layout=False, strip=True, return_chars=False)
+    lines = merge_overlapping_lines(text_page.extract_text_lines(layout=False, strip=True, return_chars=True))
     items: list[tuple[float, Block]] = []
     for paragraph in _paragraphs(lines, float(page.width)):
         items.append((paragraph.location.bbox[1] if paragraph.location.bbox else 0.0, paragraph))
@@ -143,6 +173,80 @@ def _read_page(page: Any, number: int) -> list[Block]:
             block.location = Location(page=number, bbox=block.location.bbox)
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
+
+
+def _crop_words(page: Any, bbox: BBox) -> list[dict[str, Any]]:
+    """The words inside ``bbox``, clamped to the page (a rule at the page's edge gives a band
+    of zero height or one outside the page, which pdfplumber refuses)."""
+    px0, ptop, px1, pbottom = (float(v) for v in page.bbox)
+    x0, top, x1, bottom = max(bbox[0], px0), max(bbox[1], ptop), min(bbox[2], px1), min(bbox[3], pbottom)
+    if x1 - x0 <= 0.5 or bottom - top <= 0.5:
+        return []
+    return list(page.crop((x0, top, x1, bottom)).extract_words(keep_blank_chars=False))
+
+
+# ---- lines ------------------------------------------------------------------------------
+
+# pdfplumber starts a new line where a character's ``top`` differs by more than 3 pt. Word and
+# WPS set the body in a Chinese font and figures in a Latin font whose box sits lower: the
+# figures of a sentence then form a "line" of their own. Two such lines overlap vertically
+# and never horizontally; they are one printed line.
+_OVERLAP_SHARE = 0.5
+_SPACE_GAP = 3.0  # pt between characters that reads as a space (pdfplumber's x_tolerance)
+
+
+def merge_overlapping_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join text lines that share a printed line: their vertical extents overlap by at least
+    half the smaller height and their characters do not overlap horizontally. Characters are
+    then read left to right, so a sentence keeps its figures in order."""
+    lines = [line for line in lines if line.get("chars")]
+    lines.sort(key=lambda line: line["top"])
+    merged: list[dict[str, Any]] = []
+    for line in lines:
+        target = None
+        for candidate in reversed(merged[-4:]):
+            if _same_printed_line(candidate, line):
+                target = candidate
+                break
+        if target is None:
+            merged.append(dict(line))
+            continue
+        chars = sorted([*target["chars"], *line["chars"]], key=lambda c: c["x0"])
+        target.update(
+            chars=chars,
+            text=_chars_text(chars),
+            x0=min(target["x0"], line["x0"]),
+            x1=max(target["x1"], line["x1"]),
+            top=min(target["top"], line["top"]),
+            bottom=max(target["bottom"], line["bottom"]),
+        )
+    merged.sort(key=lambda line: (round(line["top"]), line["x0"]))
+    return merged
+
+
+def _same_printed_line(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    overlap = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    smaller = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+    if smaller <= 0 or overlap < smaller * _OVERLAP_SHARE:
+        return False
+    for char in b["chars"]:
+        for other in a["chars"]:
+            if min(char["x1"], other["x1"]) - max(char["x0"], other["x0"]) > 0.3 * min(
+                char["x1"] - char["x0"], other["x1"] - other["x0"]
+            ):
+                return False  # glyphs on top of each other: two lines, not one
+    return True
+
+
+def _chars_text(chars: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    previous: dict[str, Any] | None = None
+    for char in chars:
+        if previous is not None and char["x0"] - previous["x1"] > _SPACE_GAP and not parts[-1].endswith(" "):
+            parts.append(" ")
+        parts.append(char.get("text", ""))
+        previous = char
+    return "".join(parts).strip()
 
 
 def _raw_table(table: Any, number: int) -> RawTable:
@@ -232,13 +336,13 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
         row_height = heights[len(heights) // 2] if heights else 20.0
         if len(tops) < 2:
             row_height = 24.0
-        above = page.crop((x0, max(0.0, top - row_height * 1.3), x1, top)).extract_words()
+        above = _crop_words(page, (x0, top - row_height * 1.3, x1, top))
         if above and sum(1 for w in above if _NUMERIC_WORD.match(w["text"])) >= 2:
             top = min(w["top"] for w in above) - 2
             tops = [top, *tops]
         if len(tops) < 2:
             continue
-        words = page.crop((x0, top, x1, bottom)).extract_words(keep_blank_chars=False)
+        words = _crop_words(page, (x0, top, x1, bottom))
         if len(group) < 3 and sum(1 for w in words if _NUMERIC_WORD.match(w["text"])) < 2:
             continue  # a rule or two around text: not a table
         tops = _split_multi_line_bands(tops, words)
