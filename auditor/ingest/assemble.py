@@ -61,8 +61,7 @@ def assemble(doc: Document) -> Report:
         last_block_was_table = True
     _place_lines(between, pending, narrative, toc_ids, last_block_was_table, None)
 
-    tables: list[Table] = []
-    recognition = Recognition()
+    built: list[tuple[_PendingTable, Table]] = []
     default_unit = _report_unit(doc)
     for item in pending:
         context_text = "\n".join(line.text for line in item.context)
@@ -86,13 +85,17 @@ def assemble(doc: Document) -> Report:
         table.notes = [line.text for line in item.notes]
         statement = next((line.text for line in item.notes + item.context if _NO_DATA_RE.search(line.text)), "")
         table.no_data_statement = statement
+        built.append((item, table))
+    tables: list[Table] = []
+    recognition = Recognition()
+    for item, table in _choose_instances(built):
         tables.append(table)
         where = f"第{table.pages[0]}页" if table.pages else (f"第{table.location.line}行" if table.location.line else "")
         if item.kind is TableKind.OTHER:
             recognition.unrecognised.append(item.title)
             continue
         if item.kind.value in recognition.found:
-            table.warnings.append("同一种表出现多次，只核对第一张")
+            table.warnings.append("同一种表出现多次，只核对数据最多的一张")
             continue
         recognition.found[item.kind.value] = f"{item.how}“{item.title}”{('（' + table.label + '）') if table.label else ''}，{where}"
     for kind in STANDARD_KINDS:
@@ -121,6 +124,42 @@ def assemble(doc: Document) -> Report:
 
     analyse_narrative(report)
     return report
+
+
+def _data_cells(table: Table) -> int:
+    return sum(1 for row in table.rows for cell in row.cells.values() if cell.amount is not None)
+
+
+def _choose_instances(built: list[tuple[_PendingTable, Table]]) -> list[tuple[_PendingTable, Table]]:
+    """When a kind's title occurs more than once (a 目录 or a list of titles, a title repeated
+    over a continued page, a mention in the text), the instance holding the data is the table:
+    it goes first, so it is the one checked. A title with no grid under it is dropped when
+    another instance of the kind has a grid (it was a title, not a table)."""
+    by_kind: dict[TableKind, list[tuple[_PendingTable, Table]]] = {}
+    for pair in built:
+        if pair[0].kind is not TableKind.OTHER:
+            by_kind.setdefault(pair[0].kind, []).append(pair)
+    chosen: dict[TableKind, list[int]] = {}
+    for kind, pairs in by_kind.items():
+        if len(pairs) < 2:
+            continue
+        ranked = sorted(pairs, key=lambda p: (-_data_cells(p[1]), -len(p[0].parts)))
+        with_grid = [p for p in ranked if p[0].parts]
+        keep = [p for p in ranked if p[0].parts] if with_grid else ranked[:1] + ranked[1:]
+        chosen[kind] = [id(p) for p in keep]
+    result: list[tuple[_PendingTable, Table]] = []
+    placed: set[TableKind] = set()
+    for pair in built:
+        kind = pair[0].kind
+        if kind not in chosen:
+            result.append(pair)
+            continue
+        if kind in placed:
+            continue
+        placed.add(kind)
+        ids = chosen[kind]
+        result.extend(p for i in ids for p in by_kind[kind] if id(p) == i)
+    return result
 
 
 def _place_lines(

@@ -15,7 +15,7 @@ _L1_RE = re.compile(rf"^([{_CN}]+)\s*[、．.]\s*(.+)$")
 _L2_RE = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.+)$")
 _L3_RE = re.compile(r"^(\d{1,2})\s*[、．.]\s*(?!\d)(.+)$")
 _BULLET_RE = re.compile(r"^[-•·●◆■]\s+")
-_TOC_TAIL_RE = re.compile(r"[.．…·\-—_ ]{2,}\s*\d+\s*$|\s+\d+\s*$")
+_TOC_TAIL_RE = re.compile(r"(?:[.．·\-—_ ]{2,}|…+)\s*\d+\s*$|\s+\d+\s*$")
 _PAGE_NUMBER_RE = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 
 
@@ -49,50 +49,94 @@ def is_page_number(text: str) -> bool:
 
 
 def toc_text(text: str) -> str:
-    """A 目录 line without its dot leader and page number."""
-    return _TOC_TAIL_RE.sub("", text).strip()
+    """A 目录 line without its dot leader and page number (the number may have wrapped onto
+    the next line, leaving the leader)."""
+    return re.sub(r"(?:[.．·_]{2,}|…+)\s*$", "", _TOC_TAIL_RE.sub("", text).strip()).strip()
 
 
 def is_toc_marker(text: str) -> bool:
     return compact(text) in {"目录", "目 录"}
 
 
+_TOC_LEADER_RE = re.compile(r"([.．·_]{3,}|…+|[-—]{4,}|\s{2,})\s*\d{1,3}\s*$")
+
+
+_GLUED_PAGE_RE = re.compile(r"[\u4e00-\u9fff）)”](\d{1,3})$")
+
+
+def has_toc_tail(text: str) -> bool:
+    """A 目录 line: a dot leader (or a wide gap) and a page number at its end."""
+    return bool(_TOC_LEADER_RE.search(text.strip()))
+
+
 def parse_toc(lines: list[TextLine]) -> tuple[list[TocEntry], int]:
     """The 目录 entries and the index of the first line after the 目录 (0 when none).
 
-    The 目录 ends where its first entry appears again as a body heading, or at the first
-    line that is not a numbered entry after at least one entry.
+    The 目录 starts at a "目录" line, or (unmarked) at a run of three lines with dot leaders
+    and page numbers. Entries are numbered headings, table titles and any line ending in a
+    dot leader and page number. The 目录 ends at the first line that is none of these, where
+    its first entry appears again as a body heading, or where a new page starts with a line
+    that has no page number after the entries had them.
     """
+    from auditor.ingest.recognize import kind_from_title
+
     start = next((i for i, line in enumerate(lines) if is_toc_marker(line.text)), None)
     if start is None:
-        return [], 0
+        start = _unmarked_toc_start(lines)
+        if start is None:
+            return [], 0
+        start -= 1  # the loop starts after the (absent) marker
     entries: list[TocEntry] = []
     index = start + 1
     first_key: str | None = None
+    tailed = 0
+    last_page = lines[start].location.page if start >= 0 else None
     while index < len(lines):
-        text = toc_text(lines[index].text)
+        raw = lines[index].text
+        text = toc_text(raw)
         if not text or is_page_number(text):
             index += 1
             continue
+        tail = has_toc_tail(raw)
+        glued = _GLUED_PAGE_RE.search(text)
+        if glued and not tail:
+            text, tail = text[: glued.start(1)], True  # "收入决算表8": the page number glued on
+        page = lines[index].location.page
+        if tailed >= 2 and not tail and page is not None and last_page is not None and page != last_page:
+            break  # the body starts on a new page
         heading = parse_heading(text)
-        if heading is None:
+        is_table_title = kind_from_title(text) is not None
+        if heading is None and not tail and not is_table_title:
             break
         key = compact(text)
         if first_key is None:
             first_key = key
-        elif key == first_key or (heading.level == 0 and _is_body_repeat(entries, heading)):
+        elif key == first_key or (heading is not None and heading.level == 0 and _is_body_repeat(entries, heading)):
             break
-        entries.append(
-            TocEntry(
-                text=text,
-                number=heading.number,
-                title=heading.title,
-                level=heading.level,
-                location=lines[index].location,
-            )
-        )
+        if tail:
+            tailed += 1
+        last_page = page
+        if heading is not None:
+            entries.append(TocEntry(text=text, number=heading.number, title=heading.title, level=heading.level,
+                                    location=lines[index].location))
+        elif is_table_title:
+            entries.append(TocEntry(text=text, number="", title=text, level=1, location=lines[index].location))
         index += 1
     return entries, index
+
+
+def _unmarked_toc_start(lines: list[TextLine], run: int = 3) -> int | None:
+    """A 目录 printed without its "目录" line: the first run of ``run`` consecutive lines
+    ending in dot leaders and page numbers."""
+    count = 0
+    for index, line in enumerate(lines):
+        if has_toc_tail(line.text) and _TOC_LEADER_RE.search(line.text.strip()).group(1).strip():  # type: ignore[union-attr]
+            count += 1
+            if count == run:
+                return index - run + 1
+        else:
+            count = 0
+    return None
 
 
 def _is_body_repeat(entries: list[TocEntry], heading: Heading) -> bool:
