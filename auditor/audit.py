@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,22 @@ def _first_page(finding: Finding) -> int:
 
 def audit_report(report: Report, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> AuditResult:
     checks = select_checks(select, ignore)
-    return AuditResult(report=report, results=[run_check(c, report) for c in checks])
+    results = [run_check(c, report) for c in checks]
+    if len(report.meta.files) > 1:
+        for result in results:
+            result.findings = [name_files(f, report) for f in result.findings]
+    return AuditResult(report=report, results=results)
+
+
+def name_files(finding: Finding, report: Report) -> Finding:
+    """A report read from several files: each location names its file and the page there."""
+    located = []
+    for e in finding.locations:
+        source = report.meta.file_of(e.page)
+        if source is not None:
+            e = replace(e, file=source.name, file_page=source.local_page(e.page) if e.page is not None else None)
+        located.append(e)
+    return replace(finding, locations=tuple(located))
 
 
 def audit_file(path: Path | str, select: Iterable[str] = (), ignore: Iterable[str] = (), max_pages: int | None = None) -> AuditResult:
@@ -108,6 +123,8 @@ def report_summary(report: Report) -> dict[str, Any]:
         "source_kind": meta.source_kind,
         "page_count": meta.page_count,
         "sha256": meta.sha256,
+        "files": [{"name": f.name, "kind": f.kind, "first_page": f.first_page, "pages": f.pages, "sha256": f.sha256}
+                  for f in meta.files],
         "tables": [
             {
                 "kind": t.kind.value,

@@ -67,12 +67,14 @@ def limit_options(func):  # type: ignore[no-untyped-def]
     return click.option("--max-pages", type=int, default=None, help="PDF 页数上限（默认 500）")(func)
 
 
-def _load(path: str, limits: Limits | None = None):  # type: ignore[no-untyped-def]
-    """The report, read within the limits; an unusable file ends the command with exit code 2."""
+def _load(path: str | list[str], limits: Limits | None = None):  # type: ignore[no-untyped-def]
+    """The report (of one file, or of several files of one report), read within the limits; an
+    unusable file ends the command with exit code 2."""
+    paths = [path] if isinstance(path, str) else path
     try:
-        return read_bounded(path, limits or Limits())
+        return read_bounded(paths if len(paths) > 1 else paths[0], limits or Limits())
     except InputError as exc:
-        click.echo(f"无法读取 {path}：{exc.reason}", err=True)
+        click.echo(f"无法读取 {'、'.join(paths)}：{exc.reason}", err=True)
         sys.exit(EXIT_INPUT)
 
 
@@ -83,7 +85,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html", "xlsx"]), default="text",
               help="输出格式（xlsx 需配合 --out）")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（默认输出到屏幕）")
@@ -96,7 +98,7 @@ def main() -> None:
 @limit_options
 @click.option("--no-info", is_flag=True, help="文本输出中不显示“提示”级别（尾差等）")
 def audit(
-    file: str,
+    files: tuple[str, ...],
     fmt: str,
     out: Path | None,
     annotate: Path | None,
@@ -108,13 +110,14 @@ def audit(
     max_memory_mb: int,
     no_info: bool,
 ) -> None:
-    """审核一份报告：FILE 为 PDF 或文本文件。"""
+    """审核一份报告：FILES 为 PDF、文本、网页（.html）或电子表格（.xlsx/.xls）；一份报告分成几个文件
+    发布时（如情况说明与公开表分开），把这些文件一起给出，按一份报告审核。"""
     from auditor.audit import audit_report
     from auditor.render import render
     from auditor.render.text import render_text
 
     chosen, dropped = _check_codes(select, ignore)
-    report = _load(file, Limits(timeout, max_memory_mb, max_pages))
+    report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
     result = audit_report(report, chosen, dropped)
     if review_dir is not None:
         from auditor.review import ReviewStore
@@ -126,7 +129,7 @@ def audit(
         if report.meta.source_kind != "pdf":
             click.echo("--annotate 仅适用于 PDF 输入", err=True)
             sys.exit(EXIT_USAGE)
-        _write(annotate_pdf(Path(file), result), annotate)
+        _write(annotate_pdf(Path(files[0]), result), annotate)
     if fmt == "xlsx":
         from auditor.render.xlsx import render_xlsx
 
@@ -144,15 +147,16 @@ def audit(
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", help="输出格式")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件")
 @limit_options
-def extract(file: str, fmt: str, out: Path | None, max_pages: int | None, timeout: float, max_memory_mb: int) -> None:
-    """提取报告中的表格（JSON 或 CSV，金额单位为万元）。"""
+def extract(files: tuple[str, ...], fmt: str, out: Path | None, max_pages: int | None, timeout: float,
+            max_memory_mb: int) -> None:
+    """提取报告中的表格（JSON 或 CSV，金额单位为万元）；一份报告的几个文件可一起给出。"""
     from auditor.extract import tables_to_dict
 
-    report = _load(file, Limits(timeout, max_memory_mb, max_pages))
+    report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
     data = tables_to_dict(report)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2), out)

@@ -50,6 +50,8 @@ class Evidence:
     column: str | None = None  # "基本支出"
     quote: str | None = None  # the printed text: a cell's raw value or a sentence
     bbox: BBox | None = None
+    file: str | None = None  # a report read from several files: the file's name ...
+    file_page: int | None = None  # ... and the page within that file (a sheet for spreadsheets)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,8 @@ class Evidence:
             "column": self.column,
             "quote": self.quote,
             "bbox": list(self.bbox) if self.bbox else None,
+            "file": self.file,
+            "file_page": self.file_page,
         }
 
 

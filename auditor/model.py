@@ -24,6 +24,7 @@ class Location:
     page: int | None = None
     line: int | None = None
     bbox: BBox | None = None
+    file: str | None = None  # the file's name when a report is read from several files
 
 
 class TableKind(str, Enum):
@@ -279,6 +280,24 @@ class Claim:
         return self.value * factor[self.unit] if self.unit in factor else None
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of a report published as several (narrative PDF + tables PDF / XLSX / web
+    page). Its pages are numbered on after the previous file's: ``first_page`` is the
+    report's page number of the file's first page (a spreadsheet's sheet, a web page or a
+    text file counts as one page each)."""
+
+    name: str
+    path: str
+    kind: str  # pdf / text / xlsx / xls / html
+    first_page: int
+    pages: int
+    sha256: str = ""
+
+    def local_page(self, page: int) -> int:
+        return page - self.first_page + 1
+
+
 @dataclass
 class ReportMeta:
     department: str = ""
@@ -288,6 +307,13 @@ class ReportMeta:
     source_kind: str = ""  # "pdf" or "text"
     page_count: int | None = None
     sha256: str = ""
+    files: list[SourceFile] = field(default_factory=list)  # several files: each with its pages
+
+    def file_of(self, page: int | None) -> SourceFile | None:
+        """The file a report page comes from (only for reports read from several files)."""
+        if page is None:
+            return None
+        return next((f for f in self.files if f.first_page <= page < f.first_page + f.pages), None)
 
 
 @dataclass

@@ -14,7 +14,7 @@ EXAMPLE_TXT = ROOT / "examples" / "example_report.txt"
 
 TOP_KEYS = {"schema_version", "report", "coverage", "summary", "findings"}
 FINDING_KEYS = {"code", "severity", "category", "title", "message", "observed", "expected", "locations", "fingerprint"}
-LOCATION_KEYS = {"page", "line", "table", "row", "column", "quote", "bbox"}
+LOCATION_KEYS = {"page", "line", "table", "row", "column", "quote", "bbox", "file", "file_page"}
 
 
 def test_audit_json_contract() -> None:

@@ -6,20 +6,24 @@ one-line Chinese reason.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.ingest.assemble import assemble
+from auditor.ingest.document import Document
 from auditor.ingest.errors import InputError
 from auditor.model import Report
 
-__all__ = ["InputError", "load_report", "load_document"]
+__all__ = ["InputError", "load_report", "load_document", "load_documents"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
+SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+SUPPORTED_SUFFIXES = {".pdf", *TEXT_SUFFIXES, *SHEET_SUFFIXES, *HTML_SUFFIXES}
 
 
-def load_document(path: Path | str, max_pages: int | None = None):  # type: ignore[no-untyped-def]
-    from auditor.ingest.document import Document
-
+def load_document(path: Path | str, max_pages: int | None = None) -> Document:
     path = Path(path)
     if not path.exists():
         raise InputError(f"文件不存在：{path}", kind="missing")
@@ -30,6 +34,15 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
     with path.open("rb") as handle:
         head = handle.read(1024)
     doc: Document
+    suffix = path.suffix.lower()
+    if suffix in SHEET_SUFFIXES and head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+        from auditor.ingest.sheets import read_spreadsheet
+
+        return read_spreadsheet(path)
+    if suffix in HTML_SUFFIXES or (b"%PDF-" not in head and _looks_like_html(head)):
+        from auditor.ingest.html import read_html
+
+        return read_html(path)
     other = _other_format(head)
     if other:
         raise InputError(f"这是 {other}，不是 PDF 或文本文件{'（扩展名为 ' + path.suffix + '）' if path.suffix else ''}；"
@@ -49,11 +62,56 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
     return doc
 
 
-def load_report(path: Path | str, max_pages: int | None = None) -> Report:
-    report = assemble(load_document(path, max_pages=max_pages))
-    if not report.recognition.found and not any("决算" in line.text for line in report.lines):
-        raise InputError("文件中没有部门决算的内容（既无可识别的决算表，也无“决算”字样）", kind="not_report")
+def load_documents(paths: Sequence[Path | str], max_pages: int | None = None) -> Document:
+    """Several files of one report read as one Document (see ``merge.py``); one file as is."""
+    from auditor.ingest.merge import merge_documents, single_file
+
+    if not paths:
+        raise InputError("没有给出要读取的文件", kind="missing")
+    docs = []
+    for path in paths:
+        try:
+            docs.append(load_document(path, max_pages=max_pages))
+        except InputError as exc:
+            if len(paths) == 1:
+                raise
+            raise InputError(f"{Path(path).name}：{exc.reason}", kind=exc.kind) from exc
+    total = sum(d.page_count or 0 for d in docs)
+    if max_pages and total > max_pages:
+        raise InputError(f"这些文件共 {total} 页，超过上限 {max_pages} 页（可用 --max-pages 调整）", kind="too_large")
+    return merge_documents(docs) if len(docs) > 1 else single_file(docs[0])
+
+
+def load_report(path: Path | str | Sequence[Path | str], max_pages: int | None = None) -> Report:
+    """The Report of one file, or of several files that together make one report."""
+    paths = [path] if isinstance(path, str | Path) else list(path)
+    report = assemble(load_documents(paths, max_pages=max_pages))
+    reason = not_a_report(report)
+    if reason:
+        raise InputError(reason, kind="not_report")
     return report
+
+
+_TITLE_RE = re.compile(r"(20\d{2}|二〇[一二三四五六七八九〇零]{2})\s*年度?.{0,40}?(决算|预算)")
+
+
+def not_a_report(report: Report) -> str:
+    """Why the text is not a 部门决算 (or 部门预算) report, or "" when it is one: a report has a
+    standard table with figures, or a title line naming a year and 决算 / 预算 together with
+    the report's typical headings."""
+    if any(not t.is_empty for t in report.tables if t.kind.value != "OTHER"):
+        return ""
+    head = [line.text for line in report.lines[:80]]
+    has_title = any(_TITLE_RE.search(text.replace(" ", "")) for text in head)
+    words = sum(1 for w in ("收入", "支出", "财政拨款", "基本支出", "项目支出", "三公", "万元", "结转")
+                if any(w in line.text for line in report.lines))
+    if report.recognition.found and (has_title or words >= 4):
+        return ""  # the standard tables, printed empty or as titles only, and a report's words
+    if has_title and words >= 4:
+        return ""
+    if not any("决算" in line.text or "预算" in line.text for line in report.lines):
+        return "文件中没有部门决算的内容（既无可识别的决算表，也无“决算”字样）"
+    return "这不是部门决算或部门预算报告：没有可识别的决算表，也没有报告标题（“20XX年度…决算”）和报告的基本内容"
 
 
 # Formats people upload by mistake, by their leading bytes (a PDF may follow some junk, so a
@@ -75,6 +133,11 @@ _MAGIC = (
 
 def _other_format(head: bytes) -> str:
     return next((name for magic, name in _MAGIC if head.startswith(magic)), "")
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -110,6 +110,7 @@ def assemble(doc: Document) -> Report:
         source_kind=doc.source_kind,
         page_count=doc.page_count,
         sha256=doc.sha256,
+        files=list(doc.files),
     )
     sections = build_sections([line for line in narrative if id(line) not in toc_ids])
     report = Report(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.model import BBox, Location
+from auditor.model import BBox, Location, SourceFile
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Document:
     page_count: int | None = None
     sha256: str = ""
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
+    files: list[SourceFile] = field(default_factory=list)  # set when merged from several files
 
 
 def union_bbox(boxes: list[BBox | None]) -> BBox | None:

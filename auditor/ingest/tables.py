@@ -189,10 +189,42 @@ def group_roles(
                     warnings.append(f"第{col + 1}列“{'/'.join(path)}”与前面的列含义重复")
                     key = f"{key}#{col + 1}"
                 roles.value_cols[col] = Column(key=key, header=path, side=side)
+        _extend_split_code(roles, paths, data, warnings)
         if roles.label_col is None:
             roles.label_col = _guess_label_col(data, start, end, roles)
         result.append(roles)
     return result
+
+
+_CODE_PART = re.compile(r"^\d{2}$")
+
+
+def _extend_split_code(roles: GroupRoles, paths: list[tuple[str, ...]], data: list[list[str]], warnings: list[str]) -> None:
+    """A code printed in 类 / 款 / 项 columns under one merged "科目编码" header: the columns
+    right of the code column whose header is blank (or the same merged header) and whose
+    cells are blank or two digits are the 款 and 项 parts, not amounts."""
+    if len(roles.code_cols) != 1:
+        return
+    first = roles.code_cols[0]
+    header = paths[first] if first < len(paths) else ()
+    added: list[int] = []
+    for col in (first + 1, first + 2):
+        if col >= roles.end:
+            break
+        path = paths[col] if col < len(paths) else ()
+        if path and path != header:
+            break
+        cells = [compact(r[col]) for r in data if col < len(r) and compact(r[col])]
+        if not cells or not all(_CODE_PART.match(c) for c in cells):
+            break
+        added.append(col)
+    if not added:
+        return
+    for col in added:
+        column = roles.value_cols.pop(col, None)
+        if column is not None:
+            warnings[:] = [w for w in warnings if not w.startswith(f"第{col + 1}列")]
+        roles.code_cols.append(col)
 
 
 def _column_has_numbers(data: list[list[str]], col: int) -> bool:
