@@ -30,6 +30,10 @@ class AuditResult:
         counter = Counter(f.severity.value for f in self.findings)
         return {s.value: counter.get(s.value, 0) for s in Severity}
 
+    def report_health(self):  # type: ignore[no-untyped-def]
+        """The reading health of the audited report (see ``auditor/health.py``)."""
+        return reading_health(self.report)
+
     @property
     def has_errors(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self.findings)
@@ -49,7 +53,7 @@ class AuditResult:
         }
 
 
-TIEABLE = ("amount", "outturn", "budget", "share", "growth", "completion")
+from auditor.health import TIEABLE, reading_health  # noqa: E402
 
 
 def claims_coverage(report: Report) -> dict[str, Any]:
@@ -141,6 +145,7 @@ def report_summary(report: Report) -> dict[str, Any]:
             for t in report.tables
             if t.kind in STANDARD_KINDS
         ],
+        "reading": reading_health(report).to_dict(),
         "recognition": {
             "found": report.recognition.found,
             "missed": report.recognition.missed,

@@ -103,7 +103,9 @@ def parse_toc(lines: list[TextLine]) -> tuple[list[TocEntry], int]:
             text, tail = text[: glued.start(1)], True  # "收入决算表8": the page number glued on
         page = lines[index].location.page
         if tailed >= 2 and not tail and page is not None and last_page is not None and page != last_page:
-            break  # the body starts on a new page
+            following = lines[index + 1].text if index + 1 < len(lines) else ""
+            if not has_toc_tail(following) and not is_page_number(following):
+                break  # the body starts on a new page (an entry wrapped over its page number continues)
         heading = parse_heading(text)
         is_table_title = kind_from_title(text) is not None
         if heading is None and not tail and not is_table_title:

@@ -37,6 +37,14 @@ def render_text(result: AuditResult, color: bool = False, show_info: bool = True
         f"正文陈述 {claims['claims']} 条（{claims['sentences']} 句）；可与表格对照的 {claims['tieable']} 条中"
         f"已对应 {claims['tied']} 条，未对应 {claims['tieable'] - claims['tied']} 条（原因见 JSON/HTML 报告）"
     )
+    health = result.report_health()
+    console.print(
+        f"读取情况：有数据的表 {len(health.tables_with_data)} 张，空表 {len(health.tables_empty)} 张；"
+        f"只有数字的行 {health.figures_outside_sentences} 行；无法解码的文字 {health.undecodable_chars} 处"
+        + (f"；[bold red]读取可能失败：{'；'.join(health.problems)}[/bold red]" if health.problems else "")
+    )
+    if len(meta.files) > 1:
+        console.print("文件：" + "；".join(f"{f.name}（第{f.first_page}–{f.first_page + f.pages - 1}页）" for f in meta.files))
     console.print(f"问题：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")
     console.print()
     for finding in result.findings:

@@ -1,0 +1,247 @@
+"""Reading reports as they are published: Word/WPS lines, 目录 pages that list the tables,
+split code columns, reports in several files (PDF, text, web page, spreadsheet), reading
+health, and files that are not reports."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from auditor.audit import audit_report
+from auditor.cli import main
+from auditor.health import reading_health
+from auditor.ingest import InputError, load_report
+from auditor.model import STANDARD_KINDS, Report
+from auditor.synth import load_spec, render_pdf
+from tests.conftest import REAL, ROOT, need, report_from_text
+
+EXAMPLE_TXT = ROOT / "examples" / "example_report.txt"
+EXAMPLE_YAML = ROOT / "examples" / "example_2022.yaml"
+
+
+def _counts(report: Report) -> collections.Counter[str]:
+    return collections.Counter(f"{f.code}:{f.severity.value}" for f in audit_report(report).findings)
+
+
+# ---- Word / WPS: figures in a Latin font on a lower baseline -------------------------
+
+
+def _word_like_pdf(path: Path, shift: float) -> None:
+    """A sentence set as Word sets it: Chinese runs in a CJK font, figures in Times with
+    their glyph boxes ``shift`` points lower."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    runs = [("一般公共预算财政拨款支出年初预算为", False), ("120.50", True), ("万元，支出决算为", False),
+            ("118.30", True), ("万元，完成年初预算的", False), ("98.17%", True), ("。", False)]
+    for y in (700, 640):  # two paragraphs
+        x = 60.0
+        for text, latin in runs:
+            font = "Times-Roman" if latin else "STSong-Light"
+            page.setFont(font, 13)
+            page.drawString(x, y - (shift if latin else 0), text)
+            x += pdfmetrics.stringWidth(text, font, 13)
+    page.save()
+
+
+def test_word_export_figures_stay_in_their_sentence(tmp_path: Path) -> None:
+    from auditor.ingest import load_document
+    from auditor.ingest.document import TextLine
+
+    pdf = tmp_path / "word.pdf"
+    _word_like_pdf(pdf, shift=5)
+    lines = [b.text for b in load_document(pdf).blocks if isinstance(b, TextLine)]
+    sentence = "一般公共预算财政拨款支出年初预算为120.50万元，支出决算为118.30万元，完成年初预算的98.17%。"
+    assert lines == [sentence, sentence]
+
+
+# ---- a 目录 page that lists the nine tables -------------------------------------------
+
+
+def test_toc_listing_table_titles_is_not_read_as_tables(tmp_path: Path) -> None:
+    spec = load_spec(EXAMPLE_YAML)
+    plain = tmp_path / "plain.pdf"
+    render_pdf(spec, plain)
+    toc = []
+    for page, entry in enumerate(spec.toc, start=3):
+        number, _, rest = entry.partition("、")
+        if rest and "表" in rest and "说明" not in rest and len(number) <= 2:
+            entry = rest  # tables listed by title only, as many 目录 do
+        toc.append(f"{entry}{'…' * 18}{page}")
+    listed = tmp_path / "toc.pdf"
+    render_pdf(dataclasses.replace(spec, toc=tuple(toc)), listed)
+    report = load_report(listed)
+    assert sorted(report.recognition.found) == [k.value for k in STANDARD_KINDS]
+    for kind in STANDARD_KINDS:
+        table = report.table(kind)
+        assert table is not None and not any("同一种表" in w for w in table.warnings), kind
+    assert not report.table(STANDARD_KINDS[0]).is_empty  # type: ignore[union-attr]
+    assert report.meta.year == 2022
+    assert any(e.number == "" and "收入支出决算总表" in e.title for e in report.toc)
+    assert _counts(report) == _counts(load_report(plain))
+
+
+# ---- codes in 类 / 款 / 项 columns under one merged header ----------------------------
+
+SPLIT_CODES = """2022年度示例单位部门决算
+支出决算表
+公开03表
+单位：万元
+| 科目编码 | | | 科目名称 | 本年支出合计 | 基本支出 | 项目支出 |
+| 合计 | | | | 300.00 | 200.00 | 100.00 |
+| 208 | | | 社会保障和就业支出 | 300.00 | 200.00 | 100.00 |
+| | 05 | | 行政事业单位养老支出 | 300.00 | 200.00 | 100.00 |
+| | | 05 | 机关事业单位基本养老保险缴费支出 | 120.00 | 120.00 | |
+| | | 06 | 机关事业单位职业年金缴费支出 | 180.00 | 80.00 | 100.00 |
+"""
+
+
+def test_split_code_columns_under_one_header_give_levels() -> None:
+    table = report_from_text(SPLIT_CODES).tables[0]
+    assert [c.key for c in table.columns] == ["total", "basic", "project"]
+    assert [(r.code, r.level) for r in table.rows] == [("", 0), ("208", 1), ("20805", 2), ("2080505", 3), ("2080506", 3)]
+    assert not table.warnings
+
+
+# ---- several files: narrative + tables -------------------------------------------------
+
+
+def _split_example(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The example as a narrative text file plus its nine tables as XLSX and as a web page."""
+    full = load_report(EXAMPLE_TXT)
+    narrative = tmp_path / "narrative.txt"
+    narrative.write_text(
+        "\n".join(line for line in EXAMPLE_TXT.read_text(encoding="utf-8").splitlines() if "\t" not in line),
+        encoding="utf-8",
+    )
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    html = ["<html><head><meta charset='gbk'><script>alert(1)</script></head><body><div><table><tr><td>"]
+    for table in (t for t in full.tables if t.kind in STANDARD_KINDS):
+        sheet = book.create_sheet(table.kind.value)
+        sheet.append([table.title])
+        sheet.append([table.label, "", "单位：万元"])
+        html.append(f"<h3>{table.title}</h3><p>{table.label}　单位：万元</p><table border=1>")
+        for row in table.grid:
+            values: list[object] = []
+            for cell in row:
+                digits = cell.text.replace(",", "").replace(".", "", 1).lstrip("-")
+                values.append(float(cell.text.replace(",", "")) if "." in cell.text and digits.isdigit() else cell.text)
+            sheet.append(values)
+            html.append("<tr>" + "".join(f"<td>{c.text}</td>" for c in row) + "</tr>")
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, float):
+                    cell.number_format = "#,##0.00"
+        html.append("</table>")
+        for note in table.notes:
+            sheet.append([note])
+            html.append(f"<p>{note}</p>")
+    html.append("</td></tr></table></div></body></html>")
+    xlsx = tmp_path / "tables.xlsx"
+    book.save(xlsx)
+    page = tmp_path / "tables.html"
+    page.write_bytes("".join(html).encode("gbk"))
+    return narrative, xlsx, page
+
+
+def test_report_in_several_files_reads_as_one(tmp_path: Path) -> None:
+    narrative, xlsx, page = _split_example(tmp_path)
+    whole = _counts(load_report(EXAMPLE_TXT))
+    whole = collections.Counter({k: v for k, v in whole.items() if not k.startswith("PERF")})  # 绩效 tables not exported
+    for tables in (xlsx, page):
+        report = load_report([narrative, tables])
+        assert sorted(report.recognition.found) == [k.value for k in STANDARD_KINDS]
+        assert report.meta.year == 2022 and report.meta.department
+        assert [f.name for f in report.meta.files] == ["narrative.txt", tables.name]
+        counts = collections.Counter({k: v for k, v in _counts(report).items() if not k.startswith("PERF")})
+        assert counts == whole, tables.suffix
+        located = [e for f in audit_report(report).findings for e in f.locations if e.table == "T6"]
+        assert located and all(e.file == tables.name for e in located)
+
+
+def test_cli_audit_takes_several_files(tmp_path: Path) -> None:
+    narrative, xlsx, _ = _split_example(tmp_path)
+    result = CliRunner().invoke(main, ["audit", str(narrative), str(xlsx), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    import json
+
+    data = json.loads(result.stdout)
+    assert [f["name"] for f in data["report"]["files"]] == ["narrative.txt", "tables.xlsx"]
+    assert any(loc["file"] == "tables.xlsx" and loc["file_page"] for f in data["findings"] for loc in f["locations"])
+
+
+def test_spreadsheet_without_a_table_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["只有一行说明文字"])
+    path = tmp_path / "notes.xlsx"
+    book.save(path)
+    with pytest.raises(InputError, match="没有可识别的表格"):
+        load_report(path)
+
+
+def test_web_page_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "news.html"
+    page.write_text("<html><body><h1>通知</h1><p>明天上午九点开会，请准时参加。</p></body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="部门决算"):
+        load_report(page)
+
+
+def test_readme_is_not_a_report() -> None:
+    result = CliRunner().invoke(main, ["audit", str(ROOT / "README.md")])
+    assert result.exit_code == 2
+    assert "不是部门决算或部门预算报告" in result.stderr or "没有部门决算的内容" in result.stderr
+
+
+# ---- reading health ----------------------------------------------------------------------
+
+TITLES_ONLY = """2022年度示例单位部门决算
+第二部分 2022年度部门决算表
+收入支出决算总表
+收入决算表
+支出决算表
+财政拨款收入支出决算总表
+一般公共预算财政拨款支出决算表
+一般公共预算财政拨款基本支出决算表
+第三部分 2022年度部门决算情况说明
+一、收入支出决算总体情况说明
+2022年度收入总计1,234.56万元，支出总计1,234.56万元。本年收入合计1,000.00万元，比上年增加10.00万元。
+本年支出合计1,100.00万元，其中基本支出800.00万元，项目支出300.00万元。
+"""
+
+
+def test_reading_failed_is_an_error_not_a_clean_report() -> None:
+    report = report_from_text(TITLES_ONLY)
+    health = reading_health(report)
+    assert health.tables_empty and not health.tables_with_data and health.problems
+    findings = [f for f in audit_report(report).findings if f.code == "READ001"]
+    assert len(findings) == 1 and findings[0].severity.value == "error"
+    clean = load_report(EXAMPLE_TXT)
+    assert not reading_health(clean).problems
+    assert not [f for f in audit_report(clean).findings if f.code == "READ001"]
+
+
+def test_figures_split_from_their_sentences_are_counted() -> None:
+    broken = "2022年度示例单位部门决算\n" + "\n".join(
+        ["一般公共预算财政拨款支出年初预算为 万元，支出决算为 万元。", "120.50 118.30"] * 6
+    )
+    health = reading_health(report_from_text(broken))
+    assert health.figures_outside_sentences == 6 and health.problems
+
+
+# ---- real files ------------------------------------------------------------------------------
+
+
+def test_budget_page_with_rule_at_page_edge_reads() -> None:
+    """Regression: a rule at the page's top edge gave a zero-height crop (ValueError)."""
+    from auditor.ingest import load_document
+
+    doc = load_document(need(REAL / "budget_jiangsu" / "jiangsu_npc_office_2017_budget_report.pdf"))
+    assert doc.page_count and doc.blocks
