@@ -248,6 +248,14 @@ class FactBase:
     facts: list[Fact]
 
     def __post_init__(self) -> None:
+        # ids must be unique (the vector store refuses duplicates): a row label printed twice
+        # in one table, or a table printed twice, gives its later facts "#2", "#3" ...
+        seen: dict[str, int] = {}
+        for fact in self.facts:
+            count = seen.get(fact.id, 0) + 1
+            seen[fact.id] = count
+            if count > 1:
+                fact.id = f"{fact.id}#{count}"
         self.by_id = {f.id: f for f in self.facts}
 
     def get(self, fact_id: str) -> Fact | None:
