@@ -91,9 +91,20 @@ def _first_page(finding: Finding) -> int:
     return 0
 
 
+# Checks whose rule holds for any report, 决算 or 预算 (the others are written for the nine
+# 决算 tables and their narrative; budget rules are separate checks).
+ANY_DOCUMENT = ("READ001", "TPL001", "STR004")
+
+
 def audit_report(report: Report, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> AuditResult:
     checks = select_checks(select, ignore)
-    results = [run_check(c, report) for c in checks]
+    results = []
+    for check in checks:
+        if report.meta.document_type == "budget" and check.code not in ANY_DOCUMENT:
+            results.append(CheckResult(check.code, check.name, check.category, Outcome.NOT_APPLICABLE, [], 0,
+                                       f"本报告为{report.meta.document_name}，该检查针对决算，不适用"))
+            continue
+        results.append(run_check(check, report))
     if len(report.meta.files) > 1:
         for result in results:
             result.findings = [name_files(f, report) for f in result.findings]
@@ -122,6 +133,8 @@ def report_summary(report: Report) -> dict[str, Any]:
     return {
         "department": meta.department,
         "year": meta.year,
+        "document_type": meta.document_type,
+        "scope": meta.scope,
         "unit": meta.unit,
         "source": meta.source,
         "source_kind": meta.source_kind,

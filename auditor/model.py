@@ -301,6 +301,8 @@ class SourceFile:
 @dataclass
 class ReportMeta:
     department: str = ""
+    document_type: str = "final_accounts"  # "final_accounts" (决算) or "budget" (预算)
+    scope: str = "department"  # "department" (部门) or "unit" (单位)
     year: int | None = None
     unit: str = "万元"
     source: str = ""
@@ -308,6 +310,11 @@ class ReportMeta:
     page_count: int | None = None
     sha256: str = ""
     files: list[SourceFile] = field(default_factory=list)  # several files: each with its pages
+
+    @property
+    def document_name(self) -> str:
+        """"部门决算", "单位预算" ..."""
+        return ("单位" if self.scope == "unit" else "部门") + ("预算" if self.document_type == "budget" else "决算")
 
     def file_of(self, page: int | None) -> SourceFile | None:
         """The file a report page comes from (only for reports read from several files)."""

@@ -245,3 +245,32 @@ def test_budget_page_with_rule_at_page_edge_reads() -> None:
 
     doc = load_document(need(REAL / "budget_jiangsu" / "jiangsu_npc_office_2017_budget_report.pdf"))
     assert doc.page_count and doc.blocks
+
+
+# ---- document type -----------------------------------------------------------------------
+
+
+def _shared_files() -> list[Path]:
+    if not REAL.exists():
+        return []
+    return sorted(REAL.glob("*.pdf")) + sorted((REAL / "budget_jiangsu").glob("*.pdf")) + sorted(
+        (REAL / "narratives_fujian").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _shared_files() or [REAL / "absent"], ids=lambda p: p.name)
+def test_document_type_of_every_shared_file(path: Path) -> None:
+    report = load_report(need(path))
+    expected = "budget" if "budget" in path.name else "final_accounts"
+    assert report.meta.document_type == expected
+    assert report.meta.scope == "department"
+    if expected == "budget" and "tables" in path.name:
+        assert sum(1 for t in report.tables if not t.is_empty) >= 4  # the budget tables are read, with figures
+
+
+def test_budget_runs_only_checks_that_hold_for_any_document() -> None:
+    report = load_report(need(REAL / "budget_jiangsu" / "jiangsu_npc_office_2019_budget_tables.pdf"))
+    result = audit_report(report)
+    ran = {r.code for r in result.results if r.outcome.value in ("pass", "fail")}
+    assert ran <= {"READ001", "TPL001", "STR004"}
+    skipped = [r for r in result.results if r.outcome.value == "not_applicable" and r.code not in {"READ001", "TPL001", "STR004"}]
+    assert skipped and all("预算" in r.reason for r in skipped)

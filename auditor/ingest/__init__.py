@@ -101,6 +101,8 @@ def not_a_report(report: Report) -> str:
     the report's typical headings."""
     if any(not t.is_empty for t in report.tables if t.kind.value != "OTHER"):
         return ""
+    if report.meta.document_type == "budget" and sum(1 for t in report.tables if not t.is_empty and "预算" in t.title) >= 2:
+        return ""  # a budget's tables (published apart from its narrative)
     head = [line.text for line in report.lines[:80]]
     has_title = any(_TITLE_RE.search(text.replace(" ", "")) for text in head)
     words = sum(1 for w in ("收入", "支出", "财政拨款", "基本支出", "项目支出", "三公", "万元", "结转")

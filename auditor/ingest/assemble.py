@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from auditor.codes import compact
-from auditor.ingest.document import Document, RawTable, TextLine
+from auditor.ingest.doctype import BUDGET, document_type
+from auditor.ingest.document import Block, Document, RawTable, TextLine
 from auditor.ingest.recognize import kind_from_label, kind_from_title
 from auditor.ingest.sections import build_sections, is_page_number, parse_heading, parse_toc
 from auditor.ingest.tables import build_table
@@ -41,7 +42,39 @@ class _PendingTable:
     how: str = ""
 
 
+def lift_titles(blocks: list[Block]) -> list[Block]:
+    """Tables printed from Excel often carry their title, "部门：…" and "单位：…" in the first
+    rows of the grid (one merged cell across the sheet). Those rows are text lines above the
+    table, as in every other layout: lift them out so the title names the table."""
+    result: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, RawTable):
+            result.append(block)
+            continue
+        lifted: list[TextLine] = []
+        rows = list(block.rows)
+        while len(rows) > 1:
+            filled = [c for c in rows[0] if c.text.strip()]
+            if len(filled) != 1 or not _is_title_text(filled[0].text):
+                break
+            cell = filled[0]
+            lifted.extend(TextLine(text=part.strip(), location=cell.location)
+                          for part in cell.text.replace("\r", "\n").split("\n") if part.strip())
+            rows.pop(0)
+        if lifted:
+            result.extend(lifted)
+            block = RawTable(rows=rows, location=block.location)
+        result.append(block)
+    return result
+
+
+def _is_title_text(text: str) -> bool:
+    first = text.strip().split("\n")[0]
+    return kind_from_title(first) is not None or bool(re.search(r"单位[:：]|部门[:：]|公开\s*0?\d+\s*表", text))
+
+
 def assemble(doc: Document) -> Report:
+    doc.blocks = lift_titles(doc.blocks)
     lines = [b for b in doc.blocks if isinstance(b, TextLine)]
     toc, toc_end = parse_toc(lines)
     toc_ids = {id(line) for line in lines[:toc_end]}
@@ -102,7 +135,19 @@ def assemble(doc: Document) -> Report:
         if kind.value not in recognition.found:
             recognition.missed[kind.value] = _why_missed(kind, lines, toc_ids)
 
+    doc_type, scope = document_type([line.text for line in lines[:60]], [item.title for item in pending])
+    if doc_type == BUDGET:
+        # the nine 决算 tables and their 公开0X表 labels mean other tables in a budget: read
+        # them (kept as other tables) but do not check them as 决算 tables
+        for table in tables:
+            if table.kind is not TableKind.OTHER:
+                recognition.unrecognised.append(table.title)
+                table.kind = TableKind.OTHER
+        recognition.found = {}
+        recognition.missed = {}
     meta = ReportMeta(
+        document_type=doc_type,
+        scope=scope,
         department=_department(lines),
         year=_year(lines),
         unit=default_unit,

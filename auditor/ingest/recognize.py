@@ -44,6 +44,10 @@ OTHER_TITLE_WORDS: tuple[str, ...] = (
     "项目支出决算表",
     "绩效",
     "会议费",
+    # 部门预算 tables (read and kept; checked by budget rules, not as 决算 tables)
+    "预算总表",
+    "预算表",
+    "决算表",
 )
 
 _LABEL_RE = re.compile(r"公开\s*0?(\d{1,2})\s*表")
@@ -61,8 +65,8 @@ def kind_from_title(text: str) -> TableKind | None:
         return None
     if re.search(r"[；;。]|^附件[:：]|^\d+[.．、]", title):
         return None  # a list of attachments or a sentence, not a table's title
-    if len(title) > 60:
-        return None
+    if len(title) > 60 or re.match(r"^第[一二三四五六七八九十\d]+部分", title):
+        return None  # a part heading ("第二部分 2022年度部门决算表") names a part, not a table
     for rule in TITLE_RULES:
         if all(w in title for w in rule.all_of) and not any(w in title for w in rule.none_of):
             return rule.kind

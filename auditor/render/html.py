@@ -25,7 +25,7 @@ def render_html(result: AuditResult) -> str:
     meta = result.report.meta
     counts = result.counts()
     coverage = result.coverage()
-    title = f"{meta.department or '（未识别部门）'} {meta.year or ''}年度部门决算审核报告"
+    title = f"{meta.department or '（未识别部门）'} {meta.year or ''}年度{meta.document_name}审核报告"
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",

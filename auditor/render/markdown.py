@@ -13,7 +13,7 @@ def render_markdown(result: AuditResult) -> str:
     counts = result.counts()
     coverage = result.coverage()
     out = [
-        f"# {meta.department or '（未识别部门）'} {meta.year or ''}年度部门决算审核报告",
+        f"# {meta.department or '（未识别部门）'} {meta.year or ''}年度{meta.document_name}审核报告",
         "",
         f"- 来源：`{meta.source}`（{meta.source_kind}，{meta.page_count or '-'} 页）",
         f"- 识别到的表：{'、'.join(coverage['tables_found']) or '无'}",

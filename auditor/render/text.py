@@ -21,11 +21,16 @@ def render_text(result: AuditResult, color: bool = False, show_info: bool = True
     meta = result.report.meta
     counts = result.counts()
     coverage = result.coverage()
-    console.print(f"[bold]{meta.department or '（未识别部门）'} {meta.year or ''}年度部门决算[/bold]  来源：{meta.source}")
-    console.print(
-        f"识别到的表：{'、'.join(coverage['tables_found']) or '无'}"
-        + (f"；未找到：{'、'.join(coverage['tables_missing'])}" if coverage["tables_missing"] else "")
-    )
+    console.print(f"[bold]{meta.department or '（未识别部门）'} {meta.year or ''}年度{meta.document_name}[/bold]  来源：{meta.source}")
+    if meta.document_type == "budget":
+        titles = [t.title for t in result.report.tables if not t.is_empty]
+        console.print(f"读取到的预算表：{'、'.join(titles) or '无'}")
+        console.print("[yellow]本报告为预算：决算专用的检查不适用，预算专用检查尚未提供；下面只有通用检查（读取情况、模板残留、标题编号）的结果。[/yellow]")
+    else:
+        console.print(
+            f"识别到的表：{'、'.join(coverage['tables_found']) or '无'}"
+            + (f"；未找到：{'、'.join(coverage['tables_missing'])}" if coverage["tables_missing"] else "")
+        )
     outcomes = coverage["outcomes"]
     console.print(
         f"检查 {coverage['checks_total']} 项：通过 {outcomes['pass']}，未通过 {outcomes['fail']}，"
