@@ -275,9 +275,23 @@ def _place_lines(
         pending[-1].notes = [n for n in pending[-1].notes if n not in remaining]
         return
     narrative.extend(remaining)
+    if not _has_amounts(table):
+        # a grid with no title and no amounts (a list of units, a signature block): text
+        narrative.extend(
+            TextLine(text="  ".join(c.text.replace("\n", "") for c in row if c.text.strip()), location=row[0].location)
+            for row in table.rows if any(c.text.strip() for c in row)
+        )
+        return
     item = _PendingTable(kind=TableKind.OTHER, title="未识别的表格", title_line=None, how="无标题")
     item.parts.append(table)
     pending.append(item)
+
+
+_AMOUNT_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d{1,4}$")
+
+
+def _has_amounts(table: RawTable) -> bool:
+    return any(_AMOUNT_RE.match(c.text.strip().replace("，", ",")) for row in table.rows for c in row)
 
 
 def _is_main_heading(line: TextLine) -> bool:

@@ -65,8 +65,8 @@ def kind_from_title(text: str) -> TableKind | None:
         return None
     if re.search(r"[；;。]|^附件[:：]|^\d+[.．、]", title):
         return None  # a list of attachments or a sentence, not a table's title
-    if len(title) > 60 or re.match(r"^第[一二三四五六七八九十\d]+部分", title):
-        return None  # a part heading ("第二部分 2022年度部门决算表") names a part, not a table
+    if len(title) > 60 or re.match(r"^第[一二三四五六七八九十\d]+部分", title) or re.search(r"(部门|单位|年度)(决算|预算)表$", title):
+        return None  # a part's title ("第二部分 2022年度部门决算表", "…局2024年度部门决算表"), not a table
     for rule in TITLE_RULES:
         if all(w in title for w in rule.all_of) and not any(w in title for w in rule.none_of):
             return rule.kind
