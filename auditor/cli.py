@@ -150,13 +150,21 @@ def audit(
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", help="输出格式")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件")
+@click.option("--debug", "debug_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="把每页画成图片存入该目录：框出识别到的表（种类、标题）、表头、每行的编码与级次、目录和文字行")
 @limit_options
-def extract(files: tuple[str, ...], fmt: str, out: Path | None, max_pages: int | None, timeout: float,
-            max_memory_mb: int) -> None:
+def extract(files: tuple[str, ...], fmt: str, out: Path | None, debug_dir: Path | None, max_pages: int | None,
+            timeout: float, max_memory_mb: int) -> None:
     """提取报告中的表格（JSON 或 CSV，金额单位为万元）；一份报告的几个文件可一起给出。"""
     from auditor.extract import tables_to_dict
 
     report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
+    if debug_dir is not None:
+        from auditor.debug import draw_debug
+
+        images = draw_debug(report, debug_dir)
+        click.echo(f"已写入 {len(images)} 张页面图片到 {debug_dir}" if images else "没有 PDF 页面可画（文本、网页或电子表格输入）",
+                   err=True)
     data = tables_to_dict(report)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2), out)

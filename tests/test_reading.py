@@ -274,3 +274,26 @@ def test_budget_runs_only_checks_that_hold_for_any_document() -> None:
     assert ran <= {"READ001", "TPL001", "STR004"}
     skipped = [r for r in result.results if r.outcome.value == "not_applicable" and r.code not in {"READ001", "TPL001", "STR004"}]
     assert skipped and all("预算" in r.reason for r in skipped)
+
+
+def test_extract_debug_draws_what_the_reader_saw(tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "debug"
+    pdf = ROOT / "examples" / "example_report.pdf"
+    result = CliRunner().invoke(main, ["extract", str(pdf), "--debug", str(out)])
+    assert result.exit_code == 0, result.output
+    images = sorted(out.glob("page-*.png"))
+    report = load_report(pdf)
+    assert len(images) == report.meta.page_count
+    t1 = report.table(STANDARD_KINDS[0])
+    assert t1 is not None and t1.location.bbox is not None and t1.location.page
+    image = Image.open(out / f"page-{t1.location.page:03d}.png").convert("RGB")
+    x0, bottom = int(t1.location.bbox[0] * 1.5), int(t1.location.bbox[3] * 1.5)
+
+    def red(x: int, y: int) -> bool:
+        r, g, _ = image.getpixel((x, y))
+        return r > 180 and g < 90
+
+    # the table's frame is drawn in red on its page (its bottom edge, under the last row)
+    assert sum(1 for dx in range(200) if any(red(x0 + dx, bottom - dy) for dy in range(4))) > 150
