@@ -297,3 +297,28 @@ def test_extract_debug_draws_what_the_reader_saw(tmp_path: Path) -> None:
 
     # the table's frame is drawn in red on its page (its bottom edge, under the last row)
     assert sum(1 for dx in range(200) if any(red(x0 + dx, bottom - dy) for dy in range(4))) > 150
+
+
+def test_radical_code_points_read_as_characters(tmp_path: Path) -> None:
+    """Chromium's print maps some CJK glyphs to Kangxi radicals (⼀ for 一, ⽀ for 支) and to the
+    radical supplement (⻔ for 门): the reader maps them back."""
+    from auditor.ingest import load_document
+    from auditor.ingest.document import TextLine
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "radicals.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("STSong-Light", 12)
+    page.drawString(60, 700, "⼀般公共预算财政拨款⽀出决算表")
+    page.drawString(60, 600, "部⻔决算⽬录")
+    page.save()
+    lines = [b.text for b in load_document(path).blocks if isinstance(b, TextLine)]
+    assert lines == ["一般公共预算财政拨款支出决算表", "部门决算目录"]
+
+
+def test_header_cell_wrapped_over_a_rule_is_one_header() -> None:
+    text = SPLIT_CODES.replace("| 科目编码 | | | 科目名称 | 本年支出合计 | 基本支出 | 项目支出 |",
+                               "| 科目编 | | | 科目名称 | 本年支出合计 | 基本支出 | 项目支出 |\n| 码 | | | | | | |")
+    table = report_from_text(text).tables[0]
+    assert [(r.code, r.level) for r in table.rows][1:3] == [("208", 1), ("20805", 2)]
+    assert not table.warnings

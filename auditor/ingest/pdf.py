@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,33 @@ def _open_error(exc: Exception) -> InputError:
     return InputError(f"PDF 文件已损坏或不完整，无法打开（{name}）", kind="corrupt")
 
 
+# Some producers (Chromium's print, some WPS fonts) map CJK glyphs to the Kangxi radicals
+# (U+2F00–U+2FD5: "⼀" for 一, "⽀" for 支) or to the CJK radical supplement ("⻔" for 门). NFKC
+# maps the former; the simplified radicals of the supplement have no mapping and are listed.
+_RADICALS = str.maketrans(
+    "⺟⺠⻄⻅⻆⻉⻋⻓⻔⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "母民西见角贝车长门韦页风飞马鱼鸟卤麦黄黾齐齿龙龟",
+)
+
+
+def normalise_glyph_text(text: str) -> str:
+    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+        return text
+    text = text.translate(_RADICALS)
+    return "".join(unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch for ch in text)
+
+
+def _normalise_chars(page: Any) -> None:
+    """Map radical code points back to the characters they stand for, in place (pdfplumber
+    caches the page's char objects, so every later reading sees the mapped text)."""
+    for char in page.chars:
+        text = char.get("text", "")
+        if text and "\u2e80" <= text[0] <= "\u2fdf":
+            char["text"] = normalise_glyph_text(text)
+
+
 def _read_page(page: Any, number: int) -> list[Block]:
+    _normalise_chars(page)
     tables = page.find_tables()
     raws = [_raw_table(t, number) for t in tables]
     raws += _rules_only_tables(page, [t.bbox for t in tables], number)

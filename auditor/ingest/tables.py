@@ -117,10 +117,28 @@ def header_paths(header: list[list[str]], width: int) -> list[tuple[str, ...]]:
             text = compact(row[col]) if col < len(row) else ""
             if text.isdigit() and len(text) <= 2:
                 continue  # a column number printed in a header row
+            if text and path and _split_word(path[-1], text):
+                path[-1] += text  # one header cell wrapped over two ruled rows
+                continue
             if text and (not path or path[-1] != text):
                 path.append(text)
         paths.append(tuple(path))
     return paths
+
+
+# Words a header cell is made of: joined from two header rows, a word neither row holds means
+# the cell's text wrapped over a row rule (Calc, narrow columns), not a parent and its child.
+HEADER_WORDS = ("编码", "代码", "科目", "名称", "项目", "行次", "栏次", "合计", "小计", "决算数", "预算数", "金额",
+                "基本支出", "项目支出", "人员经费", "公用经费", "财政拨款", "本年收入", "本年支出", "上缴上级",
+                "经营支出", "附属单位", "事业收入", "经营收入", "其他收入", "上级补助", "年初结转", "年末结转",
+                "一般公共预算", "政府性基金", "国有资本经营", "因公出国", "公务接待", "公务用车", "运行维护")
+
+
+def _split_word(upper: str, lower: str) -> bool:
+    if len(lower) > 4:
+        return False
+    joined = upper + lower
+    return any(w in joined and w not in upper and w not in lower for w in HEADER_WORDS)
 
 
 def column_groups(header: list[list[str]], width: int) -> list[tuple[int, int]]:
