@@ -12,6 +12,7 @@ probes one by one.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -192,7 +193,7 @@ def probe_batch_hostile(folder: Path) -> Outcome:
     expected = {"selfref.pdf": "超过时间上限", "pipe.pdf": "命名管道", "zero": "字符设备", "loop_a.pdf": "符号链接循环",
                 "empty_folder": "没有可审核的文件", "notes.docx": "不支持的文件类型"}
     wrong = [name for name, fragment in expected.items() if fragment not in reasons.get(name, "")]
-    good = next((r for r in rows if r["file"].endswith("good.txt")), {})
+    good: dict[str, object] = next((r for r in rows if r["file"].endswith("good.txt")), {})
     ok = (code == 2 and len(rows) == len(entries) and not wrong and good.get("status") == "ok"
           and (out / "findings.csv").exists() and seconds < 60)
     return Outcome("batch_hostile", "batch：自引用 PDF + FIFO + /dev/zero + 符号链接循环 + 空文件夹 + .docx + 一份正常报告",
@@ -238,11 +239,9 @@ def probe_formulas(folder: Path) -> Outcome:
     report.write_text(hostile_report_text(), encoding="utf-8")
     reviews = folder / "reviews"
     started = time.perf_counter()
-    code, stdout, err, _ = auditor("audit", str(report), "--format", "json")
+    _, stdout, _, _ = auditor("audit", str(report), "--format", "json")
     data = json.loads(stdout)
     from auditor.review import ReviewStore
-
-    import hashlib
 
     sha = hashlib.sha256(report.read_bytes()).hexdigest()
     store = ReviewStore(reviews, sha)
