@@ -257,6 +257,7 @@ def _collect(pid: int, fd: int, limits: Limits, wait_ready: bool) -> tuple[bytes
     ready = not wait_ready
     started = time.monotonic()
     deadline = started + (START_SECONDS if wait_ready else (limits.seconds or 24 * 3600.0))
+
     def memory_cap() -> int | None:  # what the child holds now, plus what it may add
         baseline = _resident_bytes(pid)
         return baseline + limits.memory_mb * 1024 * 1024 if limits.memory_mb and baseline is not None else None
