@@ -140,13 +140,18 @@ def live_csv_fields(text: str) -> tuple[int, int]:
 
 # ---- probes ---------------------------------------------------------------------------------
 
-def probe_self_ref_pdf(folder: Path) -> Outcome:
+def probe_self_ref_pdf(folder: Path) -> list[Outcome]:
+    """audit, extract, ask and index on the self-referencing PDF all end soon after --timeout 5."""
     path = folder / "selfref.pdf"
     path.write_bytes(self_ref_pdf())
-    code, _, err, seconds = auditor("audit", str(path), "--timeout", "5", timeout=60)
-    ok = code == 2 and seconds < 10 and "超过时间上限（5 秒）" in err
-    return Outcome("self_ref_pdf", f"页面 MediaBox 引用自身的 PDF（{len(self_ref_pdf())} 字节），audit --timeout 5", ok,
-                   f"退出码 {code}，{seconds:.1f} 秒：{_last(err)}", seconds)
+    outcomes = []
+    for command, extra in (("audit", []), ("extract", []), ("ask", ["-q", "总计多少？", "--keyword-only"]), ("index", [])):
+        code, _, err, seconds = auditor(command, str(path), *extra, "--timeout", "5", timeout=60)
+        ok = code == 2 and seconds < 10 and "超过时间上限（5 秒）" in err
+        outcomes.append(Outcome(f"self_ref_pdf:{command}",
+                                f"页面 MediaBox 引用自身的 PDF（{len(self_ref_pdf())} 字节），{command} --timeout 5", ok,
+                                f"退出码 {code}，{seconds:.1f} 秒：{_last(err)}", seconds))
+    return outcomes
 
 
 def special_files(folder: Path) -> dict[str, tuple[str, str]]:
