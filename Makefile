@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bad-inputs fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bad-inputs redteam fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -25,7 +25,7 @@ setup-dev: $(STAMP_DEV)
 # 审核随附的示例报告：终端输出问题清单，并生成 HTML 报告（有“错误”级问题时 auditor 退出码为 1，属正常）
 demo: setup
 	$(BIN)/auditor audit examples/example_report.pdf --no-info || [ $$? -eq 1 ]
-	$(BIN)/auditor audit examples/example_report.pdf --format html --out out/example_audit.html || [ $$? -eq 1 ]
+	$(BIN)/auditor audit examples/example_report.pdf --format html --out out/example_audit.html --force || [ $$? -eq 1 ]
 	$(BIN)/auditor ask examples/example_report.pdf -q "人员经费是多少？" -q "公用经费呢？" -q "机关运行经费为什么增加？"
 
 # 启动审核工作台（浏览器打开 http://127.0.0.1:7860）
@@ -56,6 +56,11 @@ bench-ui: setup-dev
 # 坏输入语料：生成 0 字节、截断、加密、改扩展名、扫描件、1000 页、解压炸弹、GBK/UTF-16 等文件，逐个经命令行与界面测量
 bad-inputs: setup-dev
 	$(BIN)/python bench/bad_inputs.py
+
+# 红队探测：自引用 PDF、FIFO、/dev/zero、符号链接循环、覆盖输入、公式注入、20 万空行、错误参数、并发复核、batch 中途 kill -9
+#（结果写入 bench/results_redteam.md，任何一项不通过即失败）
+redteam: setup
+	$(BIN)/python bench/redteam.py
 
 # 变异模糊测试：损坏示例 PDF 与文本后审核，任何未转成中文错误的异常都算崩溃（FUZZ_SECONDS 为每个目标的秒数）
 FUZZ_SECONDS ?= 600

@@ -10,11 +10,12 @@ consecutive years are compared: this year's "上年" figures against last year's
 
 from __future__ import annotations
 
-import csv
 import glob
 import hashlib
 import json
+import os
 import re
+import stat
 import time
 import traceback
 from collections import Counter, defaultdict
@@ -28,31 +29,90 @@ from typing import Any
 from auditor import code_fingerprint
 from auditor.limits import Limits
 
-SUFFIXES = (".pdf", ".txt")
+SUFFIXES = (".pdf", ".txt")  # what a folder is searched for
+NAMED_SUFFIXES = (*SUFFIXES, ".text", ".md")  # what is read when named (the reader also sniffs the content)
 
 
-def expand_inputs(inputs: Iterable[str]) -> list[Path]:
-    """Files, folders (searched recursively for .pdf / .txt) and glob patterns, in a stable order."""
+def expand_entries(inputs: Iterable[str]) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Files, folders (searched recursively for .pdf / .txt) and glob patterns, in a stable
+    order; and an error row for every entry that yields nothing (a folder without reports, a
+    pattern that matches nothing), so that no entry given is silently dropped. A file given by
+    name is always kept: reading it says what is wrong (missing, special file, not a report)."""
     found: dict[str, Path] = {}
+    problems: list[dict[str, Any]] = []
     for item in inputs:
         path = Path(item)
-        if path.is_dir():
-            candidates = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES]
-        elif any(ch in item for ch in "*?["):
-            candidates = [Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file()]
+        if _is_dir(path):
+            candidates = sorted(p for p in path.rglob("*") if _is_regular(p) and p.suffix.lower() in SUFFIXES)
+            if not candidates:
+                problems.append(_problem(item, f"文件夹中没有可审核的文件（支持 {'、'.join(SUFFIXES)}）：{item}", "empty_folder"))
+        elif any(ch in item for ch in "*?[") and not os.path.lexists(item):
+            candidates = sorted(Path(p) for p in glob.glob(item, recursive=True) if not _is_dir(Path(p)))
+            if not candidates:
+                problems.append(_problem(item, f"通配符没有匹配到任何文件：{item}", "no_match"))
         else:
             candidates = [path]
         for candidate in candidates:
-            found.setdefault(str(candidate.resolve()) if candidate.exists() else str(candidate), candidate)
-    return sorted(found.values(), key=lambda p: str(p))
+            suffix = candidate.suffix.lower()
+            if suffix and suffix not in NAMED_SUFFIXES and _is_regular(candidate):
+                problems.append(_problem(str(candidate), f"不支持的文件类型（扩展名 {candidate.suffix}）；支持 .pdf 与 .txt",
+                                         "unsupported"))
+                continue
+            found.setdefault(_key(candidate), candidate)
+    return sorted(found.values(), key=lambda p: str(p)), problems
+
+
+def expand_inputs(inputs: Iterable[str]) -> list[Path]:
+    """The files ``expand_entries`` finds (without the rows for empty entries)."""
+    return expand_entries(inputs)[0]
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:  # missing, a symlink loop: reported when read
+        return False
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _key(path: Path) -> str:
+    try:
+        return str(path.resolve(strict=True))
+    except (OSError, RuntimeError):  # missing, a symlink loop
+        return str(path)
+
+
+def _problem(entry: str, reason: str, kind: str) -> dict[str, Any]:
+    return {"file": entry, "name": "", "sha256": "", "version": "", "status": "error", "reason": reason, "kind": kind,
+            "seconds": 0.0}
 
 
 def file_digest(path: Path) -> str:
+    """SHA-256 of a regular file, reading no more than the size it had when looked at (a file
+    that keeps growing cannot make this endless); "unreadable" for anything else (FIFOs,
+    devices, sockets, folders, symlink loops are never opened)."""
+    from auditor.ingest import InputError
+    from auditor.limits import check_path
+
+    try:
+        size = check_path(path).st_size
+    except InputError:
+        return "unreadable"
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
+            while size > 0:
+                block = handle.read(min(1 << 20, size))
+                if not block:
+                    break
                 digest.update(block)
+                size -= len(block)
     except OSError:
         return "unreadable"
     return digest.hexdigest()
@@ -68,15 +128,18 @@ def process_one(path_text: str, out_dir_text: str, limits: Limits | None = None)
     Reading is bounded in time and memory (``limits``)."""
     from auditor.audit import audit_report, to_json_dict
     from auditor.ingest import InputError
-    from auditor.limits import read_bounded
+    from auditor.limits import check_path, read_bounded
     from auditor.render.html import render_html
 
     path, out_dir = Path(path_text), Path(out_dir_text)
     started = time.perf_counter()
-    digest = file_digest(path)
-    name = output_name(path, digest)
-    row: dict[str, Any] = {"file": str(path), "name": name, "sha256": digest, "version": code_fingerprint()}
+    row: dict[str, Any] = {"file": str(path), "name": output_name(path, "unreadable"), "sha256": "unreadable",
+                           "version": code_fingerprint()}
     try:
+        check_path(path)  # special files are refused before anything opens them (hashing too)
+        digest = file_digest(path)
+        name = output_name(path, digest)
+        row.update(name=name, sha256=digest)
         report = read_bounded(path, limits or Limits())
         result = audit_report(report)
         data = to_json_dict(result)
@@ -149,12 +212,23 @@ def _local(paths: list[Path], out: Path, jobs: int, limits: Limits,
         for path in paths:
             yield process_one(str(path), str(out), limits)
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(process_one, str(p), str(out), limits) for p in paths]
+    from auditor.limits import die_with_parent
+
+    # fresh interpreters (not forks of a process that may run threads), which the kernel kills
+    # when this process dies, even by SIGKILL: no orphaned workers after a crash
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(process_one, str(p), str(out), limits): p for p in paths}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
+                yield {**_problem(str(futures[future]), f"处理该文件的进程意外退出（{type(exc).__name__}），已跳过",
+                                  "crash"), "version": code_fingerprint()}
 
 
 def _dask(address: str) -> Executor:
@@ -171,40 +245,90 @@ def _dask(address: str) -> Executor:
     return run
 
 
+JOURNAL = "batch.progress.jsonl"  # one row per finished file, appended as it finishes
+_REDO_KINDS = {"timeout", "too_large", "crash", "special", "missing", "directory", "unsupported", "empty_folder",
+               "no_match"}  # errors that depend on the limits or the moment, not on the content
+
+
+def _previous_rows(out: Path) -> dict[str, dict[str, Any]]:
+    """Rows of earlier runs: the final state, then the journal of a run that did not finish."""
+    previous: dict[str, dict[str, Any]] = {}
+    try:
+        for row in json.loads((out / "batch.json").read_text(encoding="utf-8")).get("rows", []):
+            previous[row["file"]] = row
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    try:
+        lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            row = json.loads(line)
+            previous[row["file"]] = row
+        except (ValueError, KeyError, TypeError):  # the last line of a run killed mid-write
+            continue
+    return previous
+
+
+def _reusable(old: dict[str, Any] | None, path: Path, version: str, out: Path) -> bool:
+    if not old or old.get("version") != version or old.get("kind") in _REDO_KINDS:
+        return False
+    digest = file_digest(path)
+    if digest == "unreadable" or old.get("sha256") != digest:
+        return False
+    return old.get("status") == "error" or (out / "reports" / f"{old['name']}.json").exists()
+
+
 def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "local", scheduler: str = "",
               limits: Limits | None = None, progress: Callable[[dict[str, Any], int, int], None] | None = None) -> BatchResult:
+    """Audit every input; a row for every entry given. Each finished file is appended to the
+    journal at once, so a run that is killed resumes with only the unfinished files."""
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    paths = expand_inputs(inputs)
-    state_file = out / "batch.json"
-    previous: dict[str, dict[str, Any]] = {}
-    if state_file.exists():
-        for row in json.loads(state_file.read_text(encoding="utf-8")).get("rows", []):
-            previous[row["file"]] = row
+    paths, problems = expand_entries(inputs)
+    previous = _previous_rows(out)
     version = code_fingerprint()
     todo, kept = [], []
     for path in paths:
         old = previous.get(str(path))
-        if old and old.get("version") == version and old.get("sha256") == file_digest(path) and (
-            old.get("status") == "error" or (out / "reports" / f"{old['name']}.json").exists()
-        ):
+        if old is not None and _reusable(old, path, version, out):
             kept.append(old)
         else:
             todo.append(path)
     run: Executor = _dask(scheduler) if executor == "dask" else _local
-    rows = list(kept)
+    rows = [*kept, *problems]
     done = 0
-    for row in run(todo, out, jobs, limits or Limits(), lambda r: None):
-        rows.append(row)
-        done += 1
-        if progress is not None:
-            progress(row, done, len(todo))
+    with (out / JOURNAL).open("a", encoding="utf-8") as journal:
+        for row in run(todo, out, jobs, limits or Limits(), lambda r: None):
+            rows.append(row)
+            journal.write(json.dumps(row, ensure_ascii=False) + "\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+            done += 1
+            if progress is not None:
+                progress(row, done, len(todo))
     rows.sort(key=lambda r: r["file"])
     cross = cross_year_checks(rows)
-    state_file.write_text(json.dumps({"version": version, "rows": rows, "cross_year": cross}, ensure_ascii=False,
-                                     indent=1), encoding="utf-8")
+    state = out / "batch.json"
+    temporary = out / "batch.json.tmp"
+    temporary.write_text(json.dumps({"version": version, "rows": rows, "cross_year": cross}, ensure_ascii=False,
+                                    indent=1), encoding="utf-8")
+    os.replace(temporary, state)
+    (out / JOURNAL).unlink(missing_ok=True)
     write_summary(rows, cross, out)
     return BatchResult(rows, len(kept), time.perf_counter() - started, cross)
+
+
+def exit_code(result: BatchResult) -> int:
+    """2 when any file could not be read, else 1 when any report has an error-level finding
+    (or a cross-year error), else 0."""
+    if any(r.get("status") != "ok" for r in result.rows):
+        return 2
+    if any((r.get("counts") or {}).get("error") for r in result.rows) or any(
+            f.get("severity") == "error" for f in result.cross_year):
+        return 1
+    return 0
 
 
 def cross_year_checks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -266,24 +390,48 @@ def report_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+FINDING_HEADERS_ZH = {"department": "部门", "year": "年度", "file": "文件", "code": "代码", "severity": "级别",
+                      "category": "类别", "title": "问题", "message": "说明", "page": "页/行"}
+REPORT_HEADERS_ZH = {"file": "文件", "department": "部门", "year": "年度", "status": "状态", "reason": "原因", "pages": "页数",
+                     "tables_found": "识别的表", "checks_run": "已运行检查", "checks_total": "检查总数", "error": "错误",
+                     "warning": "警告", "info": "提示", "seconds": "用时（秒）"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_ZH = {"ok": "成功", "error": "无法读取"}
+
+
+def _finding_values(finding: dict[str, Any]) -> list[Any]:
+    """One findings row for a reviewer: Chinese level and category (the JSON keeps the codes)."""
+    from auditor.findings import CATEGORY_ZH
+
+    zh = {"severity": SEVERITY_ZH.get(str(finding.get("severity")), finding.get("severity")),
+          "category": CATEGORY_ZH.get(str(finding.get("category")), finding.get("category"))}
+    return [zh.get(c, finding.get(c)) for c in FINDING_COLUMNS]
+
+
+def _report_values(report: dict[str, Any]) -> list[Any]:
+    return [STATUS_ZH.get(str(report.get(c)), report.get(c)) if c == "status" else report.get(c) for c in REPORT_COLUMNS]
+
+
 def write_summary(rows: list[dict[str, Any]], cross: list[dict[str, Any]], out: Path) -> None:
+    """findings.csv, reports.csv, findings.xlsx (Chinese headers and values, every text cell
+    neutralised against formula injection) and dashboard.html."""
+    from auditor.spreadsheet import csv_text
+
     findings = finding_rows(rows, cross)
     reports = report_rows(rows)
-    for name, columns, data in (("findings.csv", FINDING_COLUMNS, findings), ("reports.csv", REPORT_COLUMNS, reports)):
+    finding_headers = [FINDING_HEADERS_ZH[c] for c in FINDING_COLUMNS]
+    report_headers = [REPORT_HEADERS_ZH[c] for c in REPORT_COLUMNS]
+    for name, headers, data in (("findings.csv", finding_headers, [_finding_values(f) for f in findings]),
+                                ("reports.csv", report_headers, [_report_values(r) for r in reports])):
         with (out / name).open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(data)
+            handle.write(csv_text(headers, data))
     from openpyxl import Workbook
 
     from auditor.render.xlsx import add_sheet
 
     book = Workbook()
-    headers = {"department": "部门", "year": "年度", "file": "文件", "code": "代码", "severity": "级别", "category": "类别",
-               "title": "问题", "message": "说明", "page": "页/行"}
-    add_sheet(book, "问题", [headers[c] for c in FINDING_COLUMNS], ([f.get(c) for c in FINDING_COLUMNS] for f in findings),
-              first=True)
-    add_sheet(book, "报告", list(REPORT_COLUMNS), ([r.get(c) for c in REPORT_COLUMNS] for r in reports))
+    add_sheet(book, "问题", finding_headers, (_finding_values(f) for f in findings), first=True)
+    add_sheet(book, "报告", report_headers, (_report_values(r) for r in reports))
     book.save(out / "findings.xlsx")
     (out / "dashboard.html").write_text(dashboard_html(rows, findings), encoding="utf-8")
 

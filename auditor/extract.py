@@ -42,3 +42,33 @@ def tables_to_dict(report: Report) -> dict[str, Any]:
             for t in report.tables
         ],
     }
+
+
+CSV_HEADERS = ("表", "表名", "页", "行号", "收/支", "编码", "科目", "列", "金额（万元）", "原文")
+SIDE_ZH = {"income": "收入", "expense": "支出"}
+
+
+def tables_to_csv(report: Report) -> str:
+    """One line per cell, for a reviewer: Chinese headers, the column's printed header rather than
+    its internal key, 收入/支出 for the side; every text field neutralised against formula
+    injection. (The JSON of ``tables_to_dict`` keeps the machine-readable keys.)"""
+    import re
+
+    from auditor.findings import column_name
+    from auditor.spreadsheet import csv_text
+
+    def column(table: Any, key: str, side: str) -> str:
+        name = column_name(table, key, side)
+        unnamed = re.fullmatch(r"col(\d+)", name)  # a column without a recognised header
+        return f"第{unnamed.group(1)}列" if unnamed else name
+
+    rows = []
+    for table in report.tables:
+        name = TABLE_NAMES_ZH.get(table.kind, "") if table.kind.value != "OTHER" else (table.title or "其他表")
+        kind = table.kind.value if table.kind.value != "OTHER" else "其他"
+        for row in table.rows:
+            for key, cell in row.cells.items():
+                rows.append([kind, name, row.location.page, row.location.line, SIDE_ZH.get(row.side, row.side), row.code,
+                             row.label, column(table, key, row.side), str(cell.value) if cell.value is not None else "",
+                             cell.raw])
+    return csv_text(CSV_HEADERS, rows)

@@ -54,10 +54,15 @@ def test_batch_isolates_errors_resumes_and_summarises(inputs: Path, tmp_path: Pa
         assert status[bad]["status"] == "error" and reason in status[bad]["reason"]
     # one findings table, a per-report table, a workbook and a dashboard
     rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
-    assert {"department", "year", "file", "code", "severity", "category", "message", "page"} <= set(rows[0])
-    assert any(r["code"] == "INPUT" and r["file"].endswith("empty.pdf") for r in rows)
+    assert list(rows[0]) == ["部门", "年度", "文件", "代码", "级别", "类别", "问题", "说明", "页/行"]  # Chinese for reviewers
+    assert any(r["代码"] == "INPUT" and r["文件"].endswith("empty.pdf") and r["级别"] == "错误" and r["类别"] == "文件"
+               for r in rows)
+    assert {r["级别"] for r in rows} <= {"错误", "警告", "提示"} and "arithmetic" not in {r["类别"] for r in rows}
+    reports = list(csv.DictReader((out / "reports.csv").open(encoding="utf-8-sig")))
+    assert {"文件", "状态", "原因", "错误", "警告", "提示"} <= set(reports[0]) and {r["状态"] for r in reports} == {"成功", "无法读取"}
     book = load_workbook(out / "findings.xlsx")
     assert book.sheetnames == ["问题", "报告"] and book["问题"].max_row == len(rows) + 1
+    assert [c.value for c in book["报告"][1]][:4] == ["文件", "部门", "年度", "状态"]
     html = (out / "dashboard.html").read_text(encoding="utf-8")
     assert "<svg" in html and "无法读取的文件" in html and "<script" not in html
     assert (out / "reports" / f"{status['example.pdf']['name']}.json").exists()
@@ -86,7 +91,7 @@ def test_resume_redoes_results_of_other_code(inputs: Path, tmp_path: Path, monke
 
 def test_batch_cli(inputs: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(inputs / "*.txt"), "--out", str(tmp_path / "o"), "--jobs", "1"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the two years disagree (YOY001, an error): exit 1
     assert "共 2 份：成功 2" in result.output
     state = json.loads((tmp_path / "o" / "batch.json").read_text(encoding="utf-8"))
     assert len(state["rows"]) == 2
@@ -105,3 +110,24 @@ def test_dask_executor_matches_local(inputs: Path, tmp_path: Path) -> None:
 
     assert key(local.rows) == key(remote.rows)
     assert local.cross_year == remote.cross_year
+
+
+def test_every_entry_gets_a_row_with_its_reason(tmp_path: Path) -> None:
+    import os
+
+    from auditor.batch import exit_code
+
+    (tmp_path / "empty_dir").mkdir()
+    (tmp_path / "sheet.xlsx").write_bytes(b"PK\x03\x04")
+    os.mkfifo(tmp_path / "pipe.txt")
+    entries = [str(tmp_path / "empty_dir"), str(tmp_path / "nothing-*.pdf"), str(tmp_path / "sheet.xlsx"),
+               str(tmp_path / "pipe.txt"), str(tmp_path / "missing.pdf")]
+    result = run_batch(entries, tmp_path / "out", jobs=1)
+    reasons = {Path(r["file"]).name: r["reason"] for r in result.rows}
+    assert len(result.rows) == len(entries) and all(r["status"] == "error" for r in result.rows)
+    assert "文件夹中没有可审核的文件" in reasons["empty_dir"]
+    assert "通配符没有匹配到任何文件" in reasons["nothing-*.pdf"]
+    assert "不支持的文件类型（扩展名 .xlsx）" in reasons["sheet.xlsx"]
+    assert "命名管道" in reasons["pipe.txt"] and "不存在" in reasons["missing.pdf"]
+    assert exit_code(result) == 2
+    assert not (tmp_path / "out" / "batch.progress.jsonl").exists()  # the journal is folded into batch.json

@@ -393,6 +393,8 @@ class Workspace:
 
         result = self.result
         assert result is not None and self.source is not None
+        if self.review is not None:  # other sessions may have marked this report meanwhile
+            result.review = self.review.as_dict()
         out = self.dir / "out"
         out.mkdir(exist_ok=True)
         stem = safe_name(Path(self.source).stem)

@@ -109,8 +109,8 @@ def not_a_report(report: Report) -> str:
                 if any(w in line.text for line in report.lines))
     if report.recognition.found and (has_title or words >= 4):
         return ""  # the standard tables, printed empty or as titles only, and a report's words
-    if has_title and words >= 4:
-        return ""
+    if has_title and words >= 2:
+        return ""  # a narrative published without its tables
     if not any("决算" in line.text or "预算" in line.text for line in report.lines):
         return "文件中没有部门决算的内容（既无可识别的决算表，也无“决算”字样）"
     return "这不是部门决算或部门预算报告：没有可识别的决算表，也没有报告标题（“20XX年度…决算”）和报告的基本内容"

@@ -40,6 +40,7 @@ def read_text(path: Path) -> Document:
 
 def parse_text(text: str, source: str = "<text>", sha256: str = "") -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    continues_table = _next_nonblank_has_tab(lines)
     blocks: list[TextLine | RawTable] = []
     current: list[list[RawCell]] = []
     start_line = 0
@@ -60,7 +61,7 @@ def parse_text(text: str, source: str = "<text>", sha256: str = "") -> Document:
             continue
         if not line.strip():
             # a blank line inside a table run: keep the run open if more tab lines follow
-            if current and _next_nonblank_has_tab(lines, index):
+            if current and continues_table[index]:
                 continue
             flush()
             continue
@@ -70,8 +71,13 @@ def parse_text(text: str, source: str = "<text>", sha256: str = "") -> Document:
     return Document(blocks=blocks, source=source, source_kind="text", sha256=sha256)
 
 
-def _next_nonblank_has_tab(lines: list[str], index: int) -> bool:
-    for line in lines[index + 1 :]:
-        if line.strip():
-            return "\t" in line
-    return False
+def _next_nonblank_has_tab(lines: list[str]) -> list[bool]:
+    """For each line, whether the next non-blank line after it contains a tab: one backward
+    pass, so a long run of blank lines costs linear time (asking line by line was quadratic)."""
+    answers = [False] * len(lines)
+    following = False
+    for index in range(len(lines) - 1, -1, -1):
+        answers[index] = following
+        if lines[index].strip():
+            following = "\t" in lines[index]
+    return answers

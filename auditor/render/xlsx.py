@@ -14,16 +14,24 @@ from auditor.render.common import location_lines
 
 
 def add_sheet(book: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], first: bool = False) -> Any:
-    """A sheet with a bold, frozen header row; None becomes an empty cell."""
+    """A sheet with a bold, frozen header row; None becomes an empty cell. Text that a
+    spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``...) is neutralised; numbers stay
+    numbers."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+
+    from auditor.spreadsheet import safe_row
+
+    def clean(values: Iterable[Any]) -> list[Any]:  # control characters would make openpyxl refuse the file
+        return safe_row(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values)
 
     sheet = book.active if first else book.create_sheet()
     sheet.title = title
-    sheet.append(list(headers))
+    sheet.append(clean(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(["" if value is None else value for value in row])
+        sheet.append(clean("" if value is None else value for value in row))
     sheet.freeze_panes = "A2"
     return sheet
 
