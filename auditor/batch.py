@@ -29,7 +29,7 @@ from typing import Any
 from auditor import code_fingerprint
 from auditor.limits import Limits
 
-SUFFIXES = (".pdf", ".txt")  # what a folder is searched for
+SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xlsx", ".xls")  # what a folder is searched for
 NAMED_SUFFIXES = (*SUFFIXES, ".text", ".md")  # what is read when named (the reader also sniffs the content)
 
 
@@ -55,7 +55,7 @@ def expand_entries(inputs: Iterable[str]) -> tuple[list[Path], list[dict[str, An
         for candidate in candidates:
             suffix = candidate.suffix.lower()
             if suffix and suffix not in NAMED_SUFFIXES and _is_regular(candidate):
-                problems.append(_problem(str(candidate), f"不支持的文件类型（扩展名 {candidate.suffix}）；支持 .pdf 与 .txt",
+                problems.append(_problem(str(candidate), f"不支持的文件类型（扩展名 {candidate.suffix}）；支持 {'、'.join(SUFFIXES)}",
                                          "unsupported"))
                 continue
             found.setdefault(_key(candidate), candidate)
@@ -118,29 +118,81 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A report published as several files: the same name but for a word that says which part
+# the file holds (说明 / 公开表, report / tables ...). Such files in one folder are one report.
+_PART_WORDS = re.compile(
+    r"(report|narrative|text|tables?|sheets?|attachments?|annex|情况说明|说明|正文|文字|公开表|报表|表格|附表|附件\d*|表)",
+    re.IGNORECASE)
+
+
+def report_key(path: Path) -> tuple[str, str] | None:
+    """(folder, name without its part word) when the name carries a part word, else None."""
+    stem = path.stem
+    if not _PART_WORDS.search(stem):
+        return None
+    core = re.sub(r"[\s_\-.()（）]+", "", _PART_WORDS.sub("", stem)).lower()
+    return (str(path.parent), core) if core else None
+
+
+def group_files(paths: list[Path]) -> list[list[Path]]:
+    """The jobs of a batch: files that are parts of one report (same folder, same name but
+    for the part word) form one job, narrative first; every other file is a job of its own."""
+    groups: dict[tuple[str, str], list[Path]] = defaultdict(list)
+    for path in paths:
+        key = report_key(path)
+        if key is not None:
+            groups[key].append(path)
+    grouped = {str(p) for members in groups.values() if len(members) > 1 for p in members}
+    jobs: list[list[Path]] = [[p] for p in paths if str(p) not in grouped]
+    for members in groups.values():
+        if len(members) > 1:
+            jobs.append(sorted(members, key=_part_order))
+    return sorted(jobs, key=lambda job: str(job[0]))
+
+
+def _part_order(path: Path) -> tuple[int, str]:
+    tables = re.search(r"tables?|sheets?|公开表|报表|表格|附表|表", path.stem, re.IGNORECASE) is not None
+    return (1 if tables or path.suffix.lower() in {".xlsx", ".xls"} else 0, path.name)
+
+
+def job_digest(job: list[Path]) -> str:
+    digests = [file_digest(p) for p in job]
+    if len(job) == 1 or "unreadable" in digests:
+        return digests[0] if len(job) == 1 else "unreadable"
+    return hashlib.sha256("".join(digests).encode()).hexdigest()
+
+
+def _job_arg(job: list[Path]) -> str | list[str]:
+    return str(job[0]) if len(job) == 1 else [str(p) for p in job]
+
+
 def output_name(path: Path, digest: str) -> str:
     stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", path.stem)[:60] or "report"
     return f"{stem}-{digest[:10]}"
 
 
-def process_one(path_text: str, out_dir_text: str, limits: Limits | None = None) -> dict[str, Any]:
-    """Audit one file and write its JSON and HTML; never raises (errors become the row).
-    Reading is bounded in time and memory (``limits``)."""
+def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | None = None) -> dict[str, Any]:
+    """Audit one file (or the files of one report) and write its JSON and HTML; never raises
+    (errors become the row). Reading is bounded in time and memory (``limits``)."""
     from auditor.audit import audit_report, to_json_dict
     from auditor.ingest import InputError
     from auditor.limits import check_path, read_bounded
     from auditor.render.html import render_html
 
-    path, out_dir = Path(path_text), Path(out_dir_text)
+    job = [Path(p) for p in ([path_text] if isinstance(path_text, str) else path_text)]
+    path, out_dir = job[0], Path(out_dir_text)
     started = time.perf_counter()
     row: dict[str, Any] = {"file": str(path), "name": output_name(path, "unreadable"), "sha256": "unreadable",
                            "version": code_fingerprint()}
+    if len(job) > 1:
+        row["group"] = [str(p) for p in job]
     try:
-        check_path(path)  # special files are refused before anything opens them (hashing too)
-        digest = file_digest(path)
+        for member in job:
+            check_path(member)  # special files are refused before anything opens them (hashing too)
+        digest = job_digest(job)
         name = output_name(path, digest)
         row.update(name=name, sha256=digest)
-        report = read_bounded(path, limits or Limits())
+        report = read_bounded([str(p) for p in job] if len(job) > 1 else path, limits or Limits())
         result = audit_report(report)
         data = to_json_dict(result)
         reports = out_dir / "reports"
@@ -151,6 +203,7 @@ def process_one(path_text: str, out_dir_text: str, limits: Limits | None = None)
             status="ok",
             reason="",
             department=report.meta.department,
+            document=report.meta.document_name,
             year=report.meta.year,
             pages=report.meta.page_count,
             tables_found=len(report.recognition.found),
@@ -203,14 +256,14 @@ class BatchResult:
     cross_year: list[dict[str, Any]]
 
 
-Executor = Callable[[list[Path], Path, int, Limits, Callable[[dict[str, Any]], None]], Iterator[dict[str, Any]]]
+Executor = Callable[[list[list[Path]], Path, int, Limits, Callable[[dict[str, Any]], None]], Iterator[dict[str, Any]]]
 
 
-def _local(paths: list[Path], out: Path, jobs: int, limits: Limits,
+def _local(paths: list[list[Path]], out: Path, jobs: int, limits: Limits,
            _progress: Callable[[dict[str, Any]], None]) -> Iterator[dict[str, Any]]:
     if jobs <= 1:
-        for path in paths:
-            yield process_one(str(path), str(out), limits)
+        for job in paths:
+            yield process_one(_job_arg(job), str(out), limits)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -222,7 +275,7 @@ def _local(paths: list[Path], out: Path, jobs: int, limits: Limits,
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(process_one, str(p), str(out), limits): p for p in paths}
+        futures = {pool.submit(process_one, _job_arg(job), str(out), limits): job[0] for job in paths}
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -232,13 +285,13 @@ def _local(paths: list[Path], out: Path, jobs: int, limits: Limits,
 
 
 def _dask(address: str) -> Executor:
-    def run(paths: list[Path], out: Path, jobs: int, limits: Limits,
+    def run(paths: list[list[Path]], out: Path, jobs: int, limits: Limits,
             _progress: Callable[[dict[str, Any]], None]) -> Iterator[dict[str, Any]]:
         from distributed import Client, as_completed
 
         with Client(address) as client:
-            futures = client.map(process_one, [str(p) for p in paths], [str(out)] * len(paths), [limits] * len(paths),
-                                 pure=False)
+            futures = client.map(process_one, [_job_arg(job) for job in paths], [str(out)] * len(paths),
+                                 [limits] * len(paths), pure=False)
             for future in as_completed(futures):
                 yield future.result()
 
@@ -271,10 +324,12 @@ def _previous_rows(out: Path) -> dict[str, dict[str, Any]]:
     return previous
 
 
-def _reusable(old: dict[str, Any] | None, path: Path, version: str, out: Path) -> bool:
+def _reusable(old: dict[str, Any] | None, job: list[Path], version: str, out: Path) -> bool:
     if not old or old.get("version") != version or old.get("kind") in _REDO_KINDS:
         return False
-    digest = file_digest(path)
+    if (old.get("group") or [str(job[0])]) != [str(p) for p in job]:
+        return False
+    digest = job_digest(job)
     if digest == "unreadable" or old.get("sha256") != digest:
         return False
     return old.get("status") == "error" or (out / "reports" / f"{old['name']}.json").exists()
@@ -290,12 +345,12 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
     previous = _previous_rows(out)
     version = code_fingerprint()
     todo, kept = [], []
-    for path in paths:
-        old = previous.get(str(path))
-        if old is not None and _reusable(old, path, version, out):
+    for job in group_files(paths):
+        old = previous.get(str(job[0]))
+        if old is not None and _reusable(old, job, version, out):
             kept.append(old)
         else:
-            todo.append(path)
+            todo.append(job)
     run: Executor = _dask(scheduler) if executor == "dask" else _local
     rows = [*kept, *problems]
     done = 0
@@ -364,7 +419,7 @@ def cross_year_checks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 FINDING_COLUMNS = ("department", "year", "file", "code", "severity", "category", "title", "message", "page")
 REPORT_COLUMNS = ("file", "department", "year", "status", "reason", "pages", "tables_found", "checks_run", "checks_total",
-                  "error", "warning", "info", "seconds")
+                  "error", "warning", "info", "seconds", "document", "group")
 
 
 def finding_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -385,14 +440,15 @@ def report_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         counts = row.get("counts") or {}
-        out.append({**{k: row.get(k, "") for k in REPORT_COLUMNS}, "error": counts.get("error", ""),
+        group = " + ".join(Path(p).name for p in row.get("group") or [])
+        out.append({**{k: row.get(k, "") for k in REPORT_COLUMNS}, "group": group, "error": counts.get("error", ""),
                     "warning": counts.get("warning", ""), "info": counts.get("info", "")})
     return out
 
 
 FINDING_HEADERS_ZH = {"department": "部门", "year": "年度", "file": "文件", "code": "代码", "severity": "级别",
                       "category": "类别", "title": "问题", "message": "说明", "page": "页/行"}
-REPORT_HEADERS_ZH = {"file": "文件", "department": "部门", "year": "年度", "status": "状态", "reason": "原因", "pages": "页数",
+REPORT_HEADERS_ZH = {"file": "文件", "group": "同一报告的文件（按文件名合并）", "document": "类型", "department": "部门", "year": "年度", "status": "状态", "reason": "原因", "pages": "页数",
                      "tables_found": "识别的表", "checks_run": "已运行检查", "checks_total": "检查总数", "error": "错误",
                      "warning": "警告", "info": "提示", "seconds": "用时（秒）"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -118,16 +118,16 @@ def test_every_entry_gets_a_row_with_its_reason(tmp_path: Path) -> None:
     from auditor.batch import exit_code
 
     (tmp_path / "empty_dir").mkdir()
-    (tmp_path / "sheet.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "sheet.docx").write_bytes(b"PK\x03\x04")
     os.mkfifo(tmp_path / "pipe.txt")
-    entries = [str(tmp_path / "empty_dir"), str(tmp_path / "nothing-*.pdf"), str(tmp_path / "sheet.xlsx"),
+    entries = [str(tmp_path / "empty_dir"), str(tmp_path / "nothing-*.pdf"), str(tmp_path / "sheet.docx"),
                str(tmp_path / "pipe.txt"), str(tmp_path / "missing.pdf")]
     result = run_batch(entries, tmp_path / "out", jobs=1)
     reasons = {Path(r["file"]).name: r["reason"] for r in result.rows}
     assert len(result.rows) == len(entries) and all(r["status"] == "error" for r in result.rows)
     assert "文件夹中没有可审核的文件" in reasons["empty_dir"]
     assert "通配符没有匹配到任何文件" in reasons["nothing-*.pdf"]
-    assert "不支持的文件类型（扩展名 .xlsx）" in reasons["sheet.xlsx"]
+    assert "不支持的文件类型（扩展名 .docx）" in reasons["sheet.docx"]
     assert "命名管道" in reasons["pipe.txt"] and "不存在" in reasons["missing.pdf"]
     assert exit_code(result) == 2
     assert not (tmp_path / "out" / "batch.progress.jsonl").exists()  # the journal is folded into batch.json

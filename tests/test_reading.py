@@ -322,3 +322,28 @@ def test_header_cell_wrapped_over_a_rule_is_one_header() -> None:
     table = report_from_text(text).tables[0]
     assert [(r.code, r.level) for r in table.rows][1:3] == [("208", 1), ("20805", 2)]
     assert not table.warnings
+
+
+def test_batch_groups_the_files_of_one_report(tmp_path: Path) -> None:
+    import csv
+
+    from auditor.batch import group_files, run_batch
+
+    narrative, xlsx, _ = _split_example(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "示例中心2022决算_说明.txt").write_bytes(narrative.read_bytes())
+    (folder / "示例中心2022决算_公开表.xlsx").write_bytes(xlsx.read_bytes())
+    (folder / "other.txt").write_bytes(EXAMPLE_TXT.read_bytes())
+    jobs = group_files(sorted(folder.iterdir()))
+    assert sorted(len(j) for j in jobs) == [1, 2]
+    assert [p.suffix for p in next(j for j in jobs if len(j) == 2)] == [".txt", ".xlsx"]  # narrative first
+    out = tmp_path / "out"
+    result = run_batch([str(folder)], out, jobs=1)
+    assert len(result.rows) == 2 and all(r["status"] == "ok" for r in result.rows)
+    grouped = next(r for r in result.rows if r.get("group"))
+    assert grouped["tables_found"] == 9 and grouped["year"] == 2022
+    rows = list(csv.DictReader((out / "reports.csv").open(encoding="utf-8-sig")))
+    assert any(r["同一报告的文件（按文件名合并）"] == "示例中心2022决算_说明.txt + 示例中心2022决算_公开表.xlsx" for r in rows)
+    again = run_batch([str(folder)], out, jobs=1)
+    assert again.skipped == 2
