@@ -127,7 +127,7 @@ def _split_example(tmp_path: Path) -> tuple[Path, Path, Path]:
     for table in (t for t in full.tables if t.kind in STANDARD_KINDS):
         sheet = book.create_sheet(table.kind.value)
         sheet.append([table.title])
-        sheet.append([table.label, "", "单位：万元"])
+        sheet.append([f"部门：{full.meta.department}", table.label, "单位：万元"])
         html.append(f"<h3>{table.title}</h3><p>{table.label}　单位：万元</p><table border=1>")
         for row in table.grid:
             values: list[object] = []
@@ -347,3 +347,17 @@ def test_batch_groups_the_files_of_one_report(tmp_path: Path) -> None:
     assert any(r["同一报告的文件（按文件名合并）"] == "示例中心2022决算_说明.txt + 示例中心2022决算_公开表.xlsx" for r in rows)
     again = run_batch([str(folder)], out, jobs=1)
     assert again.skipped == 2
+
+
+def test_files_of_different_departments_are_not_one_report(tmp_path: Path) -> None:
+    narrative, xlsx, _ = _split_example(tmp_path)
+    other = tmp_path / "other.txt"
+    other.write_text(narrative.read_text(encoding="utf-8").replace("示例区社会保险服务中心", "另一个区教育局"), encoding="utf-8")
+    with pytest.raises(InputError, match="不是同一份报告"):
+        load_report([other, xlsx])
+    later = tmp_path / "later.txt"
+    later.write_text(narrative.read_text(encoding="utf-8").replace("2022", "2023"), encoding="utf-8")
+    with pytest.raises(InputError, match="不是同一年度"):
+        load_report([later, xlsx])
+    result = CliRunner().invoke(main, ["audit", str(other), str(xlsx)])
+    assert result.exit_code == 2 and "不是同一份报告" in result.stderr

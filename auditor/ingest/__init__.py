@@ -76,10 +76,34 @@ def load_documents(paths: Sequence[Path | str], max_pages: int | None = None) ->
             if len(paths) == 1:
                 raise
             raise InputError(f"{Path(path).name}：{exc.reason}", kind=exc.kind) from exc
+    if len(docs) > 1:
+        _same_report(docs)
     total = sum(d.page_count or 0 for d in docs)
     if max_pages and total > max_pages:
         raise InputError(f"这些文件共 {total} 页，超过上限 {max_pages} 页（可用 --max-pages 调整）", kind="too_large")
     return merge_documents(docs) if len(docs) > 1 else single_file(docs[0])
+
+
+def _same_report(docs: list[Document]) -> None:
+    """Files given as one report must be of one department and one year (where a file names
+    them): a narrative of one office and the tables of another are refused."""
+    departments: dict[str, str] = {}
+    years: dict[int, str] = {}
+    for doc in docs:
+        meta = assemble(doc).meta
+        name = Path(doc.source).name
+        if meta.department and meta.department not in ("部门", "单位"):
+            departments.setdefault(meta.department, name)
+        if meta.year:
+            years.setdefault(meta.year, name)
+    names = list(departments)
+    unrelated = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if a not in b and b not in a]
+    if unrelated:
+        a, b = unrelated[0]
+        raise InputError(f"这些文件不是同一份报告：{departments[a]} 属于“{a}”，{departments[b]} 属于“{b}”", kind="mismatch")
+    if len(years) > 1:
+        listed = "，".join(f"{name} 为 {year} 年度" for year, name in sorted(years.items()))
+        raise InputError(f"这些文件不是同一年度的报告：{listed}", kind="mismatch")
 
 
 def load_report(path: Path | str | Sequence[Path | str], max_pages: int | None = None) -> Report:
