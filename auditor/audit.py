@@ -99,10 +99,13 @@ ANY_DOCUMENT = ("READ001", "TPL001", "STR004")
 def audit_report(report: Report, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> AuditResult:
     checks = select_checks(select, ignore)
     results = []
+    budget = report.meta.document_type == "budget"
     for check in checks:
-        if report.meta.document_type == "budget" and check.code not in ANY_DOCUMENT:
+        for_budget = check.code.startswith("BUD")
+        if check.code not in ANY_DOCUMENT and for_budget != budget:
+            target = "预算" if for_budget else "决算"
             results.append(CheckResult(check.code, check.name, check.category, Outcome.NOT_APPLICABLE, [], 0,
-                                       f"本报告为{report.meta.document_name}，该检查针对决算，不适用"))
+                                       f"本报告为{report.meta.document_name}，该检查针对{target}，不适用"))
             continue
         results.append(run_check(check, report))
     if len(report.meta.files) > 1:

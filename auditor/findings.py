@@ -22,6 +22,7 @@ CATEGORY_ZH = {
     "extraction": "读取",
     "input": "文件",
     "cross_year": "跨年度",
+    "budget": "预算",
 }
 
 

@@ -39,10 +39,23 @@ class TableKind(str, Enum):
     T7 = "T7"  # 财政拨款"三公"经费支出决算表
     T8 = "T8"  # 政府性基金预算财政拨款收入支出决算表
     T9 = "T9"  # 国有资本经营预算财政拨款支出决算表
+    # the tables of a 部门预算 (budget); title aliases in auditor/ingest/budget_tables.yaml
+    B1 = "B1"  # 收支预算总表
+    B2 = "B2"  # 收入预算总表
+    B3 = "B3"  # 支出预算总表
+    B4 = "B4"  # 财政拨款收支预算总表
+    B5 = "B5"  # 一般公共预算支出预算表 (功能分类)
+    B6 = "B6"  # 一般公共预算基本支出预算表 (经济分类)
+    B7 = "B7"  # 一般公共预算“三公”经费支出预算表
+    B8 = "B8"  # 政府性基金预算支出表
+    B9 = "B9"  # 国有资本经营预算支出表
+    B10 = "B10"  # 财政拨款支出预算表 (功能分类; some provinces print it besides B5)
+    B11 = "B11"  # 财政拨款基本支出预算表 (经济分类)
     OTHER = "OTHER"  # 机关运行经费表, 政府采购情况表, ... (kept, not checked yet)
 
 
-STANDARD_KINDS: tuple[TableKind, ...] = tuple(k for k in TableKind if k is not TableKind.OTHER)
+STANDARD_KINDS: tuple[TableKind, ...] = tuple(TableKind(f"T{n}") for n in range(1, 10))
+BUDGET_KINDS: tuple[TableKind, ...] = tuple(TableKind(f"B{n}") for n in range(1, 12))
 
 TABLE_NAMES_ZH: dict[TableKind, str] = {
     TableKind.T1: "收入支出决算总表",
@@ -54,6 +67,17 @@ TABLE_NAMES_ZH: dict[TableKind, str] = {
     TableKind.T7: "一般公共预算财政拨款“三公”经费支出决算表",
     TableKind.T8: "政府性基金预算财政拨款收入支出决算表",
     TableKind.T9: "国有资本经营预算财政拨款支出决算表",
+    TableKind.B1: "收支预算总表",
+    TableKind.B2: "收入预算总表",
+    TableKind.B3: "支出预算总表",
+    TableKind.B4: "财政拨款收支预算总表",
+    TableKind.B5: "一般公共预算支出预算表",
+    TableKind.B6: "一般公共预算基本支出预算表",
+    TableKind.B7: "一般公共预算“三公”经费支出预算表",
+    TableKind.B8: "政府性基金预算支出表",
+    TableKind.B9: "国有资本经营预算支出表",
+    TableKind.B10: "财政拨款支出预算表",
+    TableKind.B11: "财政拨款基本支出预算表",
     TableKind.OTHER: "其他表",
 }
 

@@ -9,7 +9,7 @@ import re
 import auditor.checks as checks_package
 from auditor.checks.base import DOC_SECTIONS, DOC_SECTIONS_ZH, REGISTRY, load_all
 
-CODE_RE = re.compile(r"^(STR|SUM|XT|NAR|UNIT|YEAR|TPL|PERF)\d{3}$")
+CODE_RE = re.compile(r"^(STR|SUM|XT|NAR|UNIT|YEAR|TPL|PERF|READ|BUD)\d{3}$")
 HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -14,6 +14,7 @@ from auditor.ingest.recognize import kind_from_label, kind_from_title
 from auditor.ingest.sections import build_sections, is_page_number, parse_heading, parse_toc
 from auditor.ingest.tables import build_table
 from auditor.model import (
+    BUDGET_KINDS,
     STANDARD_KINDS,
     TABLE_NAMES_ZH,
     Recognition,
@@ -131,20 +132,9 @@ def assemble(doc: Document) -> Report:
             table.warnings.append("同一种表出现多次，只核对数据最多的一张")
             continue
         recognition.found[item.kind.value] = f"{item.how}“{item.title}”{('（' + table.label + '）') if table.label else ''}，{where}"
-    for kind in STANDARD_KINDS:
-        if kind.value not in recognition.found:
-            recognition.missed[kind.value] = _why_missed(kind, lines, toc_ids)
 
     doc_type, scope = document_type([line.text for line in lines[:60]], [item.title for item in pending])
-    if doc_type == BUDGET:
-        # the nine 决算 tables and their 公开0X表 labels mean other tables in a budget: read
-        # them (kept as other tables) but do not check them as 决算 tables
-        for table in tables:
-            if table.kind is not TableKind.OTHER:
-                recognition.unrecognised.append(table.title)
-                table.kind = TableKind.OTHER
-        recognition.found = {}
-        recognition.missed = {}
+    _keep_kinds_of(doc_type, tables, recognition, lines, toc_ids)
     meta = ReportMeta(
         document_type=doc_type,
         scope=scope,
@@ -170,6 +160,24 @@ def assemble(doc: Document) -> Report:
 
     analyse_narrative(report)
     return report
+
+
+def _keep_kinds_of(doc_type: str, tables: list[Table], recognition: Recognition, lines: list[TextLine],
+                  toc_ids: set[int]) -> None:
+    """A budget's tables are the B kinds; a 决算's the T kinds. A kind of the other document
+    (a 公开0X表 label that means another table in a budget, a budget table attached to a 决算)
+    is kept as an other table: read, not checked as what it is not."""
+    own = BUDGET_KINDS if doc_type == BUDGET else STANDARD_KINDS
+    for table in tables:
+        if table.kind is not TableKind.OTHER and table.kind not in own:
+            recognition.found.pop(table.kind.value, None)
+            recognition.unrecognised.append(table.title)
+            table.kind = TableKind.OTHER
+    recognition.missed = {}
+    expected = BUDGET_KINDS[:9] if doc_type == BUDGET else STANDARD_KINDS
+    for kind in expected:
+        if kind.value not in recognition.found:
+            recognition.missed[kind.value] = _why_missed(kind, lines, toc_ids)
 
 
 def _data_cells(table: Table) -> int:

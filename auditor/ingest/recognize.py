@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from auditor.codes import compact
 from auditor.model import TableKind
@@ -58,9 +59,31 @@ def normalise_title(text: str) -> str:
     return compact(text).translate(_QUOTES)
 
 
+def _budget_rules() -> list[tuple[TableKind, list[list[str]], list[str]]]:
+    import yaml  # type: ignore[import-untyped]
+
+    path = Path(__file__).with_name("budget_tables.yaml")
+    return [(TableKind(r["kind"]), r["all_of"], r.get("none_of", [])) for r in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+BUDGET_RULES = _budget_rules()
+_QUALIFIER_RE = re.compile(r"[（(](?:按)?(?:功能|经济)(?:科目|分类)(?:科目)?[）)]$")
+
+
+def budget_kind(title: str) -> TableKind | None:
+    """The 部门预算 table a (normalised) title names, or None."""
+    if "决算" in title or "预算" not in title:
+        return None
+    for kind, all_of, none_of in BUDGET_RULES:
+        if any(all(w in title for w in words) for words in all_of) and not any(w in title for w in none_of):
+            return kind
+    return None
+
+
 def kind_from_title(text: str) -> TableKind | None:
-    """The standard table a title line names, OTHER for a known extra, None if not a title."""
-    title = normalise_title(text)
+    """The standard table a title line names (决算 T1–T9, 预算 B1–B11), OTHER for a known extra,
+    None if not a title."""
+    title = _QUALIFIER_RE.sub("", normalise_title(text))  # "…支出预算表（功能科目）"
     if not title.endswith(("表", "表）", "表)")) and "决算表" not in title:
         return None
     if re.search(r"[；;。]|^附件[:：]|^\d+[.．、]", title):
@@ -70,6 +93,9 @@ def kind_from_title(text: str) -> TableKind | None:
     for rule in TITLE_RULES:
         if all(w in title for w in rule.all_of) and not any(w in title for w in rule.none_of):
             return rule.kind
+    budget = budget_kind(title)
+    if budget is not None:
+        return budget
     if any(w in title for w in OTHER_TITLE_WORDS):
         return TableKind.OTHER
     return None
@@ -147,11 +173,32 @@ _VALUE_COLUMNS: dict[TableKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+# 部门预算 tables: the same meanings for every kind (a budget prints 上年 / 本年 / 增减 columns).
+_BUDGET_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("prior", ("上年预算", "上年数", "上年执行", "上年")),
+    ("change_rate", ("增减率", "增长率", "增幅", "%")),
+    ("change", ("增减", "增加额", "比上年")),
+    ("basic", ("基本支出",)),
+    ("project", ("项目支出",)),
+    ("personnel", ("人员经费",)),
+    ("public", ("公用经费",)),
+    ("reserve", ("机动经费", "预留")),
+    ("carry_over", ("结转下年",)),
+    ("total", ("合计", "小计", "本年预算", "预算数", "金额", "总计", "机关运行经费")),
+)
+
+
 def value_column_key(kind: TableKind, header: tuple[str, ...]) -> str | None:
     """The meaning of a value column from its header path (top to bottom), or None."""
     if kind is TableKind.T7:
         return _three_public_key(header)
-    rules = _VALUE_COLUMNS.get(kind, ())
+    if kind is TableKind.B7:
+        key = _three_public_key(header)
+        if key is not None:
+            stage = "prior" if any("上年" in h for h in header) else "budget"
+            return f"{stage}.{key.split('.', 1)[1]}"
+        return None
+    rules = _BUDGET_COLUMNS if kind.value.startswith("B") else _VALUE_COLUMNS.get(kind, ())
     # The deepest header text decides first; a parent header (e.g. "本年支出") decides
     # only when the deeper text names nothing.
     for text in reversed([compact(h) for h in header if h]):

@@ -6,7 +6,7 @@ from auditor.health import reading_health
 from auditor.model import Report
 
 
-@register("READ001", "reading.reading_failed", "extraction")
+@register("READ001", "extraction.reading_failed", "extraction")
 def reading_failed(report: Report, ctx: CheckContext) -> None:
     """The report was read: its tables have figures and its narrative ties to them.
 
