@@ -308,7 +308,7 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
     退出码：0 无“错误”级问题；1 有报告含“错误”级问题；2 有文件无法读取（每个都在汇总中单独成行）。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from auditor.batch import exit_code, expand_entries, run_batch
+    from auditor.batch import SchedulerError, exit_code, expand_entries, run_batch
 
     if executor == "dask" and not scheduler:
         click.echo("使用 --executor dask 时需要 --scheduler 地址", err=True)
@@ -334,6 +334,9 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
         try:
             result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler,
                                limits=Limits(timeout, max_memory_mb, max_pages), progress=advance)
+        except SchedulerError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_USAGE)
         except OSError as exc:
             click.echo(f"无法写入输出目录 {out}：{exc.strerror or type(exc).__name__}", err=True)
             sys.exit(EXIT_USAGE)
