@@ -42,6 +42,9 @@ def expand_entries(inputs: Iterable[str]) -> tuple[list[Path], list[dict[str, An
     problems: list[dict[str, Any]] = []
     for item in inputs:
         path = Path(item)
+        if not item.strip():  # Path("") would mean the current folder
+            problems.append(_problem(item, "输入项为空（未给出文件名）", "missing"))
+            continue
         if _is_dir(path):
             candidates = sorted(p for p in path.rglob("*") if _is_regular(p) and p.suffix.lower() in SUFFIXES)
             if not candidates:
