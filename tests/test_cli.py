@@ -171,3 +171,18 @@ def test_outputs_never_overwrite_an_input(tmp_path: Path) -> None:
     assert again.exit_code == 2 and "--force" in again.stderr
     assert runner.invoke(main, ["audit", str(report), "--format", "json", "--out", str(out), "--force"]).exit_code == 1
     assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_annotate_writes_a_marked_copy_and_keeps_the_source(tmp_path: Path) -> None:
+    import pdfplumber
+
+    from tests.conftest import EXAMPLE_PDF
+
+    source = tmp_path / "r.pdf"
+    source.write_bytes(EXAMPLE_PDF.read_bytes())
+    marked = tmp_path / "marked.pdf"
+    result = CliRunner().invoke(main, ["audit", str(source), "--format", "json", "--annotate", str(marked)])
+    assert result.exit_code == 1, result.stderr  # the example has error findings
+    with pdfplumber.open(marked) as pdf:
+        assert any(page.annots for page in pdf.pages)
+    assert source.read_bytes() == EXAMPLE_PDF.read_bytes()
