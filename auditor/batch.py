@@ -42,6 +42,9 @@ def expand_entries(inputs: Iterable[str]) -> tuple[list[Path], list[dict[str, An
     problems: list[dict[str, Any]] = []
     for item in inputs:
         path = Path(item)
+        if not item.strip():  # Path("") would mean the current folder
+            problems.append(_problem(item, "输入项为空（未给出文件名）", "missing"))
+            continue
         if _is_dir(path):
             candidates = sorted(p for p in path.rglob("*") if _is_regular(p) and p.suffix.lower() in SUFFIXES)
             if not candidates:
@@ -284,16 +287,31 @@ def _local(paths: list[list[Path]], out: Path, jobs: int, limits: Limits,
                                   "crash"), "version": code_fingerprint()}
 
 
+class SchedulerError(RuntimeError):
+    """The Dask scheduler cannot be reached (or Dask is not installed); the message is Chinese."""
+
+
 def _dask(address: str) -> Executor:
     def run(paths: list[list[Path]], out: Path, jobs: int, limits: Limits,
             _progress: Callable[[dict[str, Any]], None]) -> Iterator[dict[str, Any]]:
-        from distributed import Client, as_completed
+        try:
+            from distributed import Client, as_completed
 
-        with Client(address) as client:
+            client = Client(address, timeout=30)
+        except ImportError as exc:
+            raise SchedulerError("未安装 Dask（pip install \"dask[distributed]\"）") from exc
+        except (OSError, ValueError, TypeError) as exc:
+            raise SchedulerError(f"无法连接 Dask 调度器 {address}：{exc}"[:300]) from exc
+        with client:
             futures = client.map(process_one, [_job_arg(job) for job in paths], [str(out)] * len(paths),
                                  [limits] * len(paths), pure=False)
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker lost with its task
+                    yield {**_problem(str(paths[futures.index(future)][0]),
+                                      f"处理该文件的进程意外退出（{type(exc).__name__}），已跳过", "crash"),
+                           "version": code_fingerprint()}
 
     return run
 

@@ -7,6 +7,7 @@ Everything the user reads is Chinese, click's own usage and error texts too (``c
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -32,6 +33,17 @@ MIN_MEMORY_MB = 128  # reading even a small PDF needs about 64 MB more than the 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+OS_REASONS_ZH = {errno.ENOENT: "文件夹不存在", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
+                 errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的文件系统", errno.EISDIR: "这是文件夹",
+                 errno.ENOTDIR: "路径中的某一级不是文件夹", errno.ENAMETOOLONG: "文件名过长", errno.EDQUOT: "超出磁盘配额",
+                 errno.EEXIST: "已存在", errno.ELOOP: "符号链接循环"}
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese reason for a failed file operation (the system's own text is English)."""
+    return OS_REASONS_ZH.get(exc.errno or 0) or f"系统错误 {exc.errno or type(exc).__name__}"
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -83,7 +95,7 @@ def _write(text: str | bytes, out: Path | None) -> None:
                 os.unlink(temporary)
             raise
     except OSError as exc:
-        click.echo(f"无法写入 {out}：{exc.strerror or type(exc).__name__}", err=True)
+        click.echo(f"无法写入 {out}：{os_reason(exc)}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"已写入 {out}", err=True)
 
@@ -320,7 +332,7 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
     退出码：0 无“错误”级问题；1 有报告含“错误”级问题；2 有文件无法读取（每个都在汇总中单独成行）。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from auditor.batch import exit_code, expand_entries, run_batch
+    from auditor.batch import SchedulerError, exit_code, expand_entries, run_batch
 
     if executor == "dask" and not scheduler:
         click.echo("使用 --executor dask 时需要 --scheduler 地址", err=True)
@@ -346,8 +358,11 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
         try:
             result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler,
                                limits=Limits(timeout, max_memory_mb, max_pages), progress=advance)
+        except SchedulerError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_USAGE)
         except OSError as exc:
-            click.echo(f"无法写入输出目录 {out}：{exc.strerror or type(exc).__name__}", err=True)
+            click.echo(f"无法写入输出目录 {out}：{os_reason(exc)}", err=True)
             sys.exit(EXIT_USAGE)
     ok = sum(1 for r in result.rows if r.get("status") == "ok")
     click.echo(
@@ -460,7 +475,8 @@ def _ui_auth(auth_file: Path | None) -> list[tuple[str, str]]:
         try:
             text = auth_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"无法读取登录账号文件 {auth_file}：{getattr(exc, 'strerror', None) or '不是 UTF-8 文本'}", err=True)
+            reason = os_reason(exc) if isinstance(exc, OSError) else "不是 UTF-8 文本"
+            click.echo(f"无法读取登录账号文件 {auth_file}：{reason}", err=True)
             sys.exit(EXIT_USAGE)
         for number, line in enumerate(text.splitlines(), 1):
             line = line.strip()

@@ -70,8 +70,12 @@ def check_path(path: Any) -> os.stat_result:
     """The file's ``os.stat`` when it is a regular, readable file; otherwise ``InputError`` with
     the Chinese reason. Nothing is opened."""
     name = os.fspath(path)
+    if not str(name).strip():
+        raise InputError("未给出文件名", kind="missing")
     try:
         info = os.stat(name)  # follows symlinks; a loop fails here with ELOOP
+    except ValueError:  # an embedded NUL character
+        raise InputError("文件名含有不允许的字符（空字符）", kind="missing") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise InputError(f"符号链接循环（链接最终指向自身），无法读取：{name}", kind="special") from None
@@ -85,7 +89,7 @@ def check_path(path: Any) -> os.stat_result:
             raise InputError("文件名过长，无法读取", kind="missing") from None
         if exc.errno == errno.ENOTDIR:
             raise InputError(f"路径中的某一级不是文件夹：{name}", kind="missing") from None
-        raise InputError(f"无法访问该文件（{exc.strerror or type(exc).__name__}）：{name}", kind="unreadable") from None
+        raise InputError(f"无法访问该文件（系统错误 {exc.errno}）：{name}", kind="unreadable") from None
     mode = info.st_mode
     if stat.S_ISDIR(mode):
         raise InputError(f"这是一个文件夹，不是文件：{name}", kind="directory")

@@ -450,7 +450,10 @@ def main() -> None:
                 print(f"{'PASS' if outcome.ok else 'FAIL'} {outcome.name}: {outcome.detail}", flush=True)
     failed = [o for o in outcomes if not o.ok]
     rows = ["| 探测 | 攻击 | 结果 | 通过 |", "|---|---|---|---|"]
-    rows += [f"| {o.name} | {o.what} | {o.detail.replace('|', '/')} | {'是' if o.ok else '**否**'} |" for o in outcomes]
+    def shown(text: str) -> str:  # no machine-specific paths in the committed results
+        return text.replace(temporary, "<临时目录>").replace(str(ROOT) + "/", "").replace("|", "/")
+
+    rows += [f"| {shown(o.name)} | {shown(o.what)} | {shown(o.detail)} | {'是' if o.ok else '**否**'} |" for o in outcomes]
     text = "\n".join(["# Red-team probes (bench/redteam.py, `make redteam`)", "",
                       "Each attack from issue 17 run against the real CLI, batch runner and review store "
                       "(each CLI call in its own process).", "", *rows, "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from auditor.cli import main
@@ -129,3 +130,59 @@ def test_usage_mistakes_get_chinese_messages(tmp_path: Path) -> None:
     assert typo.exit_code == 2 and "未知的检查代码：SMU" in typo.stderr
     listing = runner.invoke(main, ["checks"])
     assert listing.exit_code == 0 and "合计" in listing.stdout and "equals" not in listing.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["audit", "{txt}", "--timeout", "-1"], ["audit", "{txt}", "--timeout", "inf"], ["audit", "{txt}", "--max-memory-mb", "1"],
+    ["audit", "{txt}", "--max-pages", "0"], ["extract", "{txt}", "--max-pages", "-3"], ["batch", "{txt}", "--out", "{tmp}", "--jobs", "0"],
+    ["ui", "--port", "0"], ["audit", "{examples}"], ["audit", "{txt}", "--bogus"], ["bogus"], ["audit"],
+])
+def test_bad_options_get_a_chinese_usage_error(args: list[str], tmp_path: Path) -> None:
+    values = {"txt": str(EXAMPLE_TXT), "tmp": str(tmp_path / "o"), "examples": str(EXAMPLE_TXT.parent)}
+    result = CliRunner().invoke(main, [a.format(**values) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "错误：" in result.stderr and "用法：" in result.stderr
+    assert not any(w in result.output for w in ("Error:", "Usage:", "Invalid value", "No such", "Traceback"))
+
+
+def test_help_is_chinese() -> None:
+    text = CliRunner().invoke(main, ["audit", "--help"]).output
+    assert "显示本帮助并退出" in text and "[默认：300.0]" in text and "用法： main audit [选项] FILE" in text and "选项：" in text
+    assert not any(w in text for w in ("Show this message", "[default:", "Usage:", "Options:"))
+
+
+def test_outputs_never_overwrite_an_input(tmp_path: Path) -> None:
+    import os
+
+    report = tmp_path / "r.txt"
+    report.write_bytes(EXAMPLE_TXT.read_bytes())
+    runner = CliRunner()
+    same = runner.invoke(main, ["audit", str(report), "--format", "json", "--out", str(report)])
+    assert same.exit_code == 2 and "就是输入文件" in same.stderr and report.read_bytes() == EXAMPLE_TXT.read_bytes()
+    os.link(report, tmp_path / "hard.txt")
+    hard = runner.invoke(main, ["extract", str(report), "--out", str(tmp_path / "hard.txt"), "--force"])
+    assert hard.exit_code == 2 and report.read_bytes() == EXAMPLE_TXT.read_bytes()
+    os.symlink(tmp_path / "elsewhere.json", tmp_path / "link.json")
+    link = runner.invoke(main, ["audit", str(report), "--format", "json", "--out", str(tmp_path / "link.json"), "--force"])
+    assert link.exit_code == 2 and "符号链接" in link.stderr and not (tmp_path / "elsewhere.json").exists()
+    out = tmp_path / "a.json"
+    assert runner.invoke(main, ["audit", str(report), "--format", "json", "--out", str(out)]).exit_code == 1
+    again = runner.invoke(main, ["audit", str(report), "--format", "json", "--out", str(out)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert runner.invoke(main, ["audit", str(report), "--format", "json", "--out", str(out), "--force"]).exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_annotate_writes_a_marked_copy_and_keeps_the_source(tmp_path: Path) -> None:
+    import pdfplumber
+
+    from tests.conftest import EXAMPLE_PDF
+
+    source = tmp_path / "r.pdf"
+    source.write_bytes(EXAMPLE_PDF.read_bytes())
+    marked = tmp_path / "marked.pdf"
+    result = CliRunner().invoke(main, ["audit", str(source), "--format", "json", "--annotate", str(marked)])
+    assert result.exit_code == 1, result.stderr  # the example has error findings
+    with pdfplumber.open(marked) as pdf:
+        assert any(page.annots for page in pdf.pages)
+    assert source.read_bytes() == EXAMPLE_PDF.read_bytes()
