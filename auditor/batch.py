@@ -180,6 +180,7 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
     from auditor.audit import audit_report, to_json_dict
     from auditor.ingest import InputError
     from auditor.limits import check_path, read_bounded
+    from auditor.pairing import budget_facts
     from auditor.render.html import render_html
 
     job = [Path(p) for p in ([path_text] if isinstance(path_text, str) else path_text)]
@@ -219,6 +220,7 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
                 for f in result.findings
             ],
             year_facts=_year_facts(report),
+            budget_facts=budget_facts(report),
         )
     except InputError as exc:
         row.update(status="error", reason=exc.reason, kind=exc.kind)
@@ -382,7 +384,7 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
             if progress is not None:
                 progress(row, done, len(todo))
     rows.sort(key=lambda r: r["file"])
-    cross = cross_year_checks(rows)
+    cross = cross_year_checks(rows) + budget_pair_checks(rows)
     state = out / "batch.json"
     temporary = out / "batch.json.tmp"
     temporary.write_text(json.dumps({"version": version, "rows": rows, "cross_year": cross}, ensure_ascii=False,
@@ -404,11 +406,39 @@ def exit_code(result: BatchResult) -> int:
     return 0
 
 
+def budget_pair_checks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each 部门决算's 年初预算 against the same department's 部门预算 of that year (PAIR001):
+    reports are paired by department (one name containing the other) and year."""
+    from auditor.pairing import PAIR_CODE, compare_facts
+
+    ok = [r for r in rows if r.get("status") == "ok" and r.get("department") and r.get("year") and r.get("budget_facts")]
+    finals = [r for r in ok if r.get("document", "").endswith("决算")]
+    budgets = [r for r in ok if r.get("document", "").endswith("预算")]
+    findings = []
+    for final in finals:
+        for budget in budgets:
+            a, b = final["department"], budget["department"]
+            if budget["year"] != final["year"] or not (a in b or b in a):
+                continue
+            final["paired_budget"] = budget["file"]
+            for gap in compare_facts(final["budget_facts"], budget["budget_facts"]):
+                findings.append({
+                    "code": PAIR_CODE, "severity": "error", "category": "cross_document", "department": a,
+                    "year": final["year"], "file": final["file"], "title": "年初预算与当年部门预算不符",
+                    "message": f"“{gap['subject']}”决算所列年初预算为{Decimal(gap['final']):,.2f}万元，"
+                               f"{Path(budget['file']).name} 为{Decimal(gap['budget']):,.2f}万元，相差{Decimal(gap['gap']):,.2f}万元。",
+                    "quote": gap["final_quote"], "previous_quote": gap["budget_quote"], "page": gap["final_page"],
+                })
+    return findings
+
+
 def cross_year_checks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """This year's "上年" figures (this year minus the stated change) against last year's
-    own figures, for reports of one department in consecutive years."""
+    own figures, for reports of one department in consecutive years (决算 with 决算)."""
     by_department: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
     for row in rows:
+        if str(row.get("document", "决算")).endswith("预算"):
+            continue
         if row.get("status") == "ok" and row.get("department") and row.get("year"):
             by_department[row["department"]][int(row["year"])] = row
     findings = []
@@ -437,7 +467,7 @@ def cross_year_checks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 FINDING_COLUMNS = ("department", "year", "file", "code", "severity", "category", "title", "message", "page")
 REPORT_COLUMNS = ("file", "department", "year", "status", "reason", "pages", "tables_found", "checks_run", "checks_total",
-                  "error", "warning", "info", "seconds", "document", "group")
+                  "error", "warning", "info", "seconds", "document", "group", "paired_budget")
 
 
 def finding_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -466,7 +496,8 @@ def report_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 FINDING_HEADERS_ZH = {"department": "部门", "year": "年度", "file": "文件", "code": "代码", "severity": "级别",
                       "category": "类别", "title": "问题", "message": "说明", "page": "页/行"}
-REPORT_HEADERS_ZH = {"file": "文件", "group": "同一报告的文件（按文件名合并）", "document": "类型", "department": "部门", "year": "年度", "status": "状态", "reason": "原因", "pages": "页数",
+REPORT_HEADERS_ZH = {"file": "文件", "group": "同一报告的文件（按文件名合并）", "document": "类型",
+                     "paired_budget": "对照的部门预算", "department": "部门", "year": "年度", "status": "状态", "reason": "原因", "pages": "页数",
                      "tables_found": "识别的表", "checks_run": "已运行检查", "checks_total": "检查总数", "error": "错误",
                      "warning": "警告", "info": "提示", "seconds": "用时（秒）"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -184,6 +184,26 @@ def main() -> None:
     """审核部门决算公开报告（PDF 或文本），列出带证据的问题。"""
 
 
+def _pair_with_budget(result: Any, budget_files: list[str], limits: Limits) -> None:
+    """The 决算's 年初预算 figures against the department's 部门预算 of the year (PAIR001)."""
+    from auditor.pairing import pair_result
+
+    report = result.report
+    budget = _load(budget_files, limits)
+    if report.meta.document_type != "final_accounts" or budget.meta.document_type != "budget":
+        click.echo(f"--budget 需要一份部门决算和一份部门预算：审核的文件是{report.meta.document_name}，"
+                   f"--budget 给出的是{budget.meta.document_name}", err=True)
+        sys.exit(EXIT_USAGE)
+    if report.meta.year and budget.meta.year and report.meta.year != budget.meta.year:
+        click.echo(f"决算为 {report.meta.year} 年度，预算为 {budget.meta.year} 年度，不是同一年度", err=True)
+        sys.exit(EXIT_USAGE)
+    a, b = report.meta.department, budget.meta.department
+    if a and b and a not in b and b not in a and b not in ("部门", "单位"):
+        click.echo(f"决算的部门为“{a}”，预算的部门为“{b}”，不是同一部门", err=True)
+        sys.exit(EXIT_USAGE)
+    result.results.append(pair_result(report, budget))
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html", "xlsx"]), default="text",
@@ -193,6 +213,8 @@ def main() -> None:
               help="另存一份标注版 PDF：在原页面上框出每个问题的位置（仅 PDF 输入）")
 @click.option("--review", "review_dir", type=click.Path(file_okay=False, path_type=Path),
               help="复核记录目录（界面中“确认/排除”的标记），导出时一并写入")
+@click.option("--budget", "budget_files", multiple=True, type=click.Path(dir_okay=False),
+              help="同一部门同一年度的部门预算（可多次给出，如预算说明与预算表）：核对决算所列年初预算与预算是否一致")
 @click.option("--select", multiple=True, help="只运行这些代码（或前缀）的检查，如 SUM,XT001")
 @click.option("--ignore", multiple=True, help="跳过这些代码（或前缀）的检查")
 @limit_options
@@ -211,6 +233,7 @@ def audit(
     max_memory_mb: int,
     no_info: bool,
     force: bool,
+    budget_files: tuple[str, ...] = (),
 ) -> None:
     """审核一份报告：FILES 为 PDF、文本、网页（.html）或电子表格（.xlsx/.xls）；一份报告分成几个文件
     发布时（如情况说明与公开表分开），把这些文件一起给出，按一份报告审核。"""
@@ -227,6 +250,8 @@ def audit(
     limits = Limits(timeout, max_memory_mb, max_pages)
     report = _load(list(files), limits)
     result = audit_report(report, chosen, dropped)
+    if budget_files:
+        _pair_with_budget(result, list(budget_files), limits)
     if review_dir is not None:
         from auditor.review import ReviewStore
 

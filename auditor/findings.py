@@ -23,6 +23,7 @@ CATEGORY_ZH = {
     "input": "文件",
     "cross_year": "跨年度",
     "budget": "预算",
+    "cross_document": "决算与预算",
 }
 
 
