@@ -429,6 +429,19 @@ def budget_pair_checks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                f"{Path(budget['file']).name} 为{Decimal(gap['budget']):,.2f}万元，相差{Decimal(gap['gap']):,.2f}万元。",
                     "quote": gap["final_quote"], "previous_quote": gap["budget_quote"], "page": gap["final_page"],
                 })
+    for budget in budgets:  # a budget's 上年预算数 against last year's budget (PAIR002)
+        for previous in budgets:
+            a, b = budget["department"], previous["department"]
+            if previous["year"] != budget["year"] - 1 or not (a in b or b in a):
+                continue
+            for gap in compare_facts(budget["budget_facts"], previous["budget_facts"], prefix="prior_"):
+                findings.append({
+                    "code": "PAIR002", "severity": "error", "category": "cross_document", "department": a,
+                    "year": budget["year"], "file": budget["file"], "title": "上年预算数与上年部门预算不符",
+                    "message": f"“{gap['subject']}”{budget['year']}年预算所列上年预算数为{Decimal(gap['final']):,.2f}万元，"
+                               f"{previous['year']}年部门预算为{Decimal(gap['budget']):,.2f}万元，相差{Decimal(gap['gap']):,.2f}万元。",
+                    "quote": gap["final_quote"], "previous_quote": gap["budget_quote"], "page": gap["final_page"],
+                })
     return findings
 
 

@@ -29,21 +29,27 @@ def budget_facts(report: Report) -> dict[str, dict[str, Fact]]:
     """The budget figures a report states: for a 部门预算 its 本年预算数, for a 部门决算 its 年初预算."""
     facts: dict[str, dict[str, Fact]] = {"three_public": {}, "items": {}}
     if report.meta.document_type == "budget":
+        # this year's budget, and the 上年预算数 it prints (to compare with last year's budget)
+        facts.update(prior_three_public={}, prior_items={})
         b7 = report.table(TableKind.B7)
         if b7 is not None:
             for row in b7.rows:
                 for key, cell in row.cells.items():
                     stage, _, item = key.partition(".")
-                    if stage == "budget" and item in THREE_PUBLIC_ZH and cell.value is not None:
-                        facts["three_public"].setdefault(item, [str(cell.value), cell.raw, cell.location.page])
+                    group = {"budget": "three_public", "prior": "prior_three_public"}.get(stage)
+                    if group and item in THREE_PUBLIC_ZH and cell.value is not None:
+                        facts[group].setdefault(item, [str(cell.value), cell.raw, cell.location.page])
         for kind in (TableKind.B5, TableKind.B10):
             table = report.table(kind)
             if table is None:
                 continue
             for row in table.rows:
-                value = row.value("total")
-                if row.level == 3 and row.label and value is not None:
-                    facts["items"].setdefault(_name(row.label), [str(value), f"{row.code} {row.label}", row.location.page])
+                if row.level != 3 or not row.label:
+                    continue
+                for key, group in (("total", "items"), ("prior", "prior_items")):
+                    value = row.value(key)
+                    if value is not None:
+                        facts[group].setdefault(_name(row.label), [str(value), f"{row.code} {row.label}", row.location.page])
         return facts
     t7 = report.table(TableKind.T7)
     if t7 is not None:
@@ -70,11 +76,13 @@ def _name(label: str) -> str:
     return re.sub(r"[\s“”\"]", "", label).removesuffix("支出") or label
 
 
-def compare_facts(final: dict[str, dict[str, Fact]], budget: dict[str, dict[str, Fact]]) -> list[dict[str, Any]]:
-    """Each figure both documents state, where they differ (beyond rounding)."""
+def compare_facts(final: dict[str, dict[str, Fact]], budget: dict[str, dict[str, Fact]],
+                  groups: tuple[str, ...] = ("three_public", "items"), prefix: str = "") -> list[dict[str, Any]]:
+    """Each figure both documents state, where they differ (beyond rounding). ``prefix``
+    picks the first document's groups ("prior_" for a budget's 上年预算数)."""
     gaps = []
-    for group in ("three_public", "items"):
-        for key, (value, quote, page) in final.get(group, {}).items():
+    for group in groups:
+        for key, (value, quote, page) in final.get(prefix + group, {}).items():
             other = budget.get(group, {}).get(key)
             if other is None:
                 continue

@@ -77,3 +77,21 @@ def test_batch_pairs_final_accounts_with_budget(tmp_path: Path) -> None:
     assert final["对照的部门预算"].endswith("budget.txt") and final["类型"] == "部门决算"
     findings = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
     assert any(r["代码"] == PAIR_CODE for r in findings)
+
+
+def test_batch_compares_a_budgets_prior_year_column_with_last_years_budget(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "budget_2024.txt").write_bytes(BUDGET.read_bytes())
+    header = "科目编码\t科目名称\t合计\t基本支出\t项目支出"
+    later = BUDGET.read_text(encoding="utf-8").replace("2024", "2025").replace(
+        header, "科目编码\t科目名称\t上年预算数\t合计\t基本支出\t项目支出").replace(
+        "2010301\t行政运行\t300.00", "2010301\t行政运行\t290.00\t320.00").replace(
+        "2010302\t一般行政管理事务\t120.00", "2010302\t一般行政管理事务\t120.00\t100.00")
+    for code in ("201\t一般公共服务支出\t420.00", "20103\t政府办公厅（室）及相关机构事务\t420.00"):
+        later = later.replace(code, code.replace("420.00", "410.00\t420.00"))
+    (folder / "budget_2025.txt").write_text(later, encoding="utf-8")
+    result = run_batch([str(folder)], tmp_path / "out", jobs=1)
+    codes = [(f["code"], f["year"]) for f in result.cross_year]
+    assert codes == [("PAIR002", 2025)], result.cross_year
+    assert "行政运行" in result.cross_year[0]["message"] and "290.00" in result.cross_year[0]["message"]
