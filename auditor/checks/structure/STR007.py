@@ -20,6 +20,7 @@ _FIELD = re.compile(r"(?:编制单位|填报单位|单位名称|部门名称|预
 _UNIT_WORDS = re.compile(r"万元|千元|亿元|^元$|^[个人辆台套次项%]$")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+$")
 _AFTER_NAME = re.compile(r"\s*(?:\d{4}\s*年|本年度|概况|部门决算|部门预算|本级|所属|部门（单位）|部门\(单位\)|共有|$)")
+_LONGER_NAME = re.compile(r"[\u4e00-\u9fff]{0,4}(?:分局|分中心|分院|分所|分会|支队|大队|中队|派出)")  # another body named after it
 _BEFORE_NAME = re.compile(r"(?:^|[，。；：:、“（(\s]|第[一二三四五六七八九十]+部分)$")
 SIMILAR = 0.8  # a printed name this close to the department's is taken as the department's, misprinted
 
@@ -78,6 +79,8 @@ def text_names(text: str, department: str, anchor: str) -> list[str]:
     while (at := text.find(anchor, start)) >= 0:
         end = at + len(anchor)
         start = end
+        if _LONGER_NAME.match(text, end):
+            continue
         run = _NAME_RUN.search(text[:end])
         if run is None:
             continue
