@@ -104,6 +104,8 @@ def check_naming(match: re.Match[str], names: Names) -> Problem | None:
     if not lei or _PLACEHOLDER.match(lei):
         return None
     if code is None:
+        if not (lei.endswith("支出") or match.group("kuan")):  # "（类）" after words that are not a name
+            return None
         return Problem(1, lei, "", "不是政府收支分类的类级科目名称，表中也没有此类")
     if code not in names.labels:
         return Problem(1, lei, "", f"表中没有{code}类（表中的类：{names.listed('') or '无'}）")
