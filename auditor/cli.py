@@ -451,7 +451,8 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
     for answer in answers:
         click.echo(f"问：{answer.question}")
         mark = {"passed": "（大模型表述，已核验）", "repaired": "（大模型表述，已删去无法核验的数字）",
-                "replaced": "（大模型回答未通过核验，已改用程序计算的回答）"}.get(str(answer.verification.get("status")), "")
+                "replaced": "（大模型回答未通过核验，已改用程序计算的回答）",
+                "error": f"（{answer.verification.get('error')}；已改用程序计算的回答）"}.get(str(answer.verification.get("status")), "")
         click.echo(f"答：{answer.text}{mark}")
         if answer.computation:
             click.echo(f"  计算：{answer.computation}")

@@ -102,6 +102,76 @@ class Finding:
         }
 
 
+MAX_LISTED = 6  # distinct wordings quoted in a grouped finding's message
+
+
+def _scope(finding: Finding) -> tuple[str | None, int | None] | None:
+    """Where a finding sits for grouping: its table, else its page (None for a text report's
+    lines); None when it points nowhere (never grouped)."""
+    if not finding.locations:
+        return None
+    first = finding.locations[0]
+    return (first.table, None) if first.table else (None, first.page)
+
+
+def group_repeats(findings: list[Finding]) -> list[Finding]:
+    """Repeated findings of one kind in one place become one finding with all locations.
+
+    "One kind" is the same code, severity, category, title, expected value and message apart
+    from the observed value (TPL001's "XX" and "XXX"); "one place" is the table of the first
+    location, else its page (a text report, without pages, is one place). The merged finding
+    says how many there are and lists the distinct observed values; its locations keep the
+    report's order, so its fingerprint is stable from run to run. Findings about different
+    items (different rows, subjects, figures) differ in their messages and stay apart."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    order: list[tuple[object, ...]] = []
+    for index, finding in enumerate(findings):
+        scope = _scope(finding)
+        key: tuple[object, ...] = (
+            (finding.code, finding.severity, finding.category, finding.title, finding.expected, scope,
+             _template(finding))
+            if scope is not None else ("single", index)
+        )
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(finding)
+    return [_merge(groups[key]) if len(groups[key]) > 1 else groups[key][0] for key in order]
+
+
+def _template(finding: Finding) -> str:
+    """The message with the observed value taken out: what repeated findings have in common."""
+    return finding.message.replace(finding.observed, "\0") if finding.observed else finding.message
+
+
+def _unique(values: list[str]) -> list[str]:
+    return [v for v in dict.fromkeys(values) if v]
+
+
+def _merge(group: list[Finding]) -> Finding:
+    first = group[0]
+    scope = _scope(first)
+    assert scope is not None
+    table, page = scope
+    where = f"{table}中" if table else (f"第{page}页" if page is not None else "全文")
+    observed = _unique([f.observed for f in group])
+    if observed:  # the messages differ at most in the observed value: list those
+        detail = "".join(f"“{o}”" for o in observed[:MAX_LISTED]) + ("等" if len(observed) > MAX_LISTED else "")
+    else:
+        detail = first.message.rstrip("。")
+    locations = tuple(dict.fromkeys(loc for f in group for loc in f.locations))
+    return Finding(
+        code=first.code,
+        severity=first.severity,
+        category=first.category,
+        title=first.title,
+        message=f"{where}共{len(group)}处{first.title}：{detail}。",
+        observed="、".join(observed),
+        expected=first.expected,
+        locations=locations,
+    )
+
+
 def row_name(row: Row) -> str:
     return f"{row.code} {row.label}".strip() if row.code else row.label
 

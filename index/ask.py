@@ -15,7 +15,7 @@ from auditor.model import Report
 from index.answer import Answer, Answerer
 from index.embed import EmbeddingSettings
 from index.facts import FactBase, build_facts
-from index.llm import LLMSettings, make_chat, phrase
+from index.llm import LLMSettings, LLMUnavailable, make_chat, phrase
 from index.store import ReportIndex, build_index
 from index.verify import verify
 
@@ -62,8 +62,12 @@ class Session:
         return self._phrase(question, answer)
 
     def _phrase(self, question: str, draft: Answer) -> Answer:
-        if self._chat is None:
-            self._chat = make_chat(self.llm)
+        try:
+            if self._chat is None:
+                self._chat = make_chat(self.llm)
+        except LLMUnavailable as exc:  # the model never answered: not a failed verification
+            draft.verification = {"status": "error", "error": str(exc)}
+            return draft
         facts = [self.base.get(i) for i in draft.facts]
         retrieved = [f for f, _ in self.index.search(question, k=6)]
         shown = [f for f in [*facts, *retrieved] if f is not None and not f.extra.get("suspect")]
@@ -78,7 +82,10 @@ class Session:
         try:
             text = phrase(self._chat, question, "\n".join(lines[:12]), draft.text, meta.department, str(meta.year or ""))
         except Exception as exc:  # noqa: BLE001 - a failing model never hides the answer
-            draft.verification = {"status": "replaced", "reason": f"模型调用失败：{type(exc).__name__}"}
+            # a call that failed is not a failed verification: status "error", the reason shown
+            error = str(exc) if isinstance(exc, LLMUnavailable) else f"模型调用失败：{type(exc).__name__}"
+            draft.verification = {"status": "error", "error": error}
+            self._chat = None  # try again (a local server is restarted) on the next question
             return draft
         computations = [draft.text, draft.computation]
         ids = {f.id for f in shown} | set(draft.facts) | {s for f in shown for s in f.sources}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
-from auditor.findings import Evidence, Finding, Severity
+from auditor.findings import Evidence, Finding, Severity, group_repeats
 from auditor.model import Amount, Report, TableKind
 from auditor.numbers import fmt
 
@@ -255,11 +255,13 @@ def run_check(check: Check, report: Report) -> CheckResult:
     ctx = CheckContext(report=report, code=check.code, category=check.category)
     try:
         check.func(report, ctx)
+        ctx.findings = group_repeats(ctx.findings)  # one finding per kind and place, with all locations
     except NotApplicable as exc:
         return CheckResult(check.code, check.name, check.category, Outcome.NOT_APPLICABLE, [], 0, str(exc))
     except InsufficientData as exc:
         return CheckResult(
-            check.code, check.name, check.category, Outcome.INSUFFICIENT_DATA, ctx.findings, ctx.comparisons, str(exc)
+            check.code, check.name, check.category, Outcome.INSUFFICIENT_DATA, group_repeats(ctx.findings),
+            ctx.comparisons, str(exc)
         )
     except Exception as exc:  # noqa: BLE001 - a crashing check is a result, the run goes on
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()

@@ -66,7 +66,7 @@ def listed_items_in_table(report: Report, ctx: CheckContext) -> None:
             if row is None:
                 ctx.add(
                     Severity.WARNING,
-                    "列举的支出项目在表中不存在",
+                    f"列举的“{item}”在表中不存在",  # the item in the title: a list of findings tells them apart
                     f"“{claim.subject}主要包括”列有“{item}”，T6{'人员经费' if personnel else '公用经费'}科目中没有此项。",
                     observed=item,
                     expected="T6中存在的科目",
@@ -78,7 +78,7 @@ def listed_items_in_table(report: Report, ctx: CheckContext) -> None:
                 evidence: list[Evidence] = [sentence_evidence(claim), cell_evidence(t6, row, "amount")]
                 ctx.add(
                     Severity.WARNING,
-                    "列举的支出项目在表中为零",
+                    f"列举的“{item}”在表中为零",
                     f"“{claim.subject}主要包括”列有“{item}”，但T6“{row.code} {row.label}”为{row.cells['amount'].raw or '空'}。",
                     observed=item,
                     expected="有支出的科目",
