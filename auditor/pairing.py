@@ -17,7 +17,7 @@ from auditor.findings import Evidence, Finding, Severity
 from auditor.model import Report, TableKind
 
 PAIR_CODE = "PAIR001"
-THREE_PUBLIC_ZH = {"total": "“三公”经费合计", "abroad": "因公出国（境）费", "car_total": "公务用车购置及运行维护费",
+THREE_PUBLIC_ZH = {"total": "“三公”经费合计", "three_total": "“三公”经费小计", "abroad": "因公出国（境）费", "car_total": "公务用车购置及运行维护费",
                    "car_purchase": "公务用车购置费", "car_operation": "公务用车运行维护费", "reception": "公务接待费"}
 _ITEM_RE = re.compile(r"([^（）()，,。：:；;、\d]+)[（(]项[）)]")
 TOLERANCE = Decimal("0.01")
@@ -50,6 +50,9 @@ def budget_facts(report: Report) -> dict[str, dict[str, Fact]]:
                     value = row.value(key)
                     if value is not None:
                         facts[group].setdefault(_name(row.label), [str(value), f"{row.code} {row.label}", row.location.page])
+        three = facts["three_public"]
+        if "three_total" in three:  # 合计 also covers 会议费 / 培训费: the 三公 total is the subtotal
+            three["total"] = three.pop("three_total")
         return facts
     t7 = report.table(TableKind.T7)
     if t7 is not None:

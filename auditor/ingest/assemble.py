@@ -56,6 +56,9 @@ def lift_titles(blocks: list[Block]) -> list[Block]:
         rows = list(block.rows)
         while len(rows) > 1:
             filled = [c for c in rows[0] if c.text.strip()]
+            if not filled and any(c.text.strip() for row in rows[1:3] for c in row if len([x for x in row if x.text.strip()]) == 1):
+                rows.pop(0)  # an empty frame row above the title row
+                continue
             if len(filled) != 1 or not _is_title_text(filled[0].text):
                 break
             cell = filled[0]

@@ -179,13 +179,23 @@ def _read_page(page: Any, number: int) -> list[Block]:
     raws = [_raw_table(t, number) for t in tables]
     raws += _rules_only_tables(page, [t.bbox for t in tables], number)
     boxes = [r.location.bbox for r in raws if r.location.bbox is not None]
+    # a ruled table's frame may hold text outside its cells (a "公开03表" label or a title in
+    # the frame's margin): such text is read as text, not dropped
+    cells = [[c.location.bbox for row in r.rows for c in row if c.location.bbox is not None] for r in raws
+             if r.location.bbox is not None]
+
+    def inside(b: BBox, cx: float, cy: float) -> bool:
+        return b[0] <= cx <= b[2] and b[1] <= cy <= b[3]
 
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
         cx = (obj["x0"] + obj["x1"]) / 2
         cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+        for box, table_cells in zip(boxes, cells):
+            if inside(box, cx, cy) and (not table_cells or any(inside(c, cx, cy) for c in table_cells)):
+                return False
+        return True
 
     text_page = page.filter(outside) if boxes else page
     lines = merge_overlapping_lines(text_page.extract_text_lines(layout=False, strip=True, return_chars=True))

@@ -221,11 +221,19 @@ def _three_public_key(header: tuple[str, ...]) -> str | None:
             stage = "final"
         else:
             items.append(text)
-    for leaf in reversed(items):
+    for position in range(len(items) - 1, -1, -1):
+        leaf = items[position]
+        parent = items[position - 1] if position else ""
         if "出国" in leaf:
             item = "abroad"
         elif "接待" in leaf:
             item = "reception"
+        elif "会议费" in leaf:
+            item = "meeting"  # some budgets print 会议费 and 培训费 beside the 三公 (Jiangsu)
+        elif "培训费" in leaf:
+            item = "training"
+        elif "小计" in leaf and "三公" in parent:
+            item = "three_total"  # the 三公 subtotal when 合计 also covers 会议费 / 培训费
         elif "小计" in leaf or ("购置" in leaf and "运行" in leaf):
             item = "car_total"
         elif "购置" in leaf:
