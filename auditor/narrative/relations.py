@@ -158,10 +158,9 @@ def half_wan(claim: Claim) -> Decimal:
 
 def parts_end(text: str, open_at: int) -> int:
     """Where a parts list opened at ``open_at`` ends: the close of the parenthesis it sits in,
-    else the end of the sentence part up to the first "；" / "。" after a clause that does not
-    continue the list (a clause without a money figure, or one that opens a new topic)."""
+    else the end of the sentence (the caller also stops at a clause naming another total)."""
     for span in paren_spans(text):
         if span[0] < open_at < span[1]:
             return span[1]
-    stop = re.search(r"[。；;]", text[open_at:])
+    stop = re.search(r"[。！？]", text[open_at:])
     return open_at + stop.start() if stop else len(text)
