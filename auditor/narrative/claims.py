@@ -127,6 +127,8 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
             unit = "万元"  # "0.39 万（含…）": the 元 dropped; read as 万元
         if unit in ("%", "％"):
             unit = "%"
+        if not unit and _measured(text, end):
+            continue  # "已经完成52座": a count of something, not a percentage without "%"
         kind, extra = _classify(prefix, unit)
         if kind == "skip":
             continue
@@ -155,6 +157,13 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     claims.extend(_list_claims(sentence))
     claims.extend(_no_data_claims(sentence))
     return claims
+
+
+def _measured(text: str, end: int) -> bool:
+    from auditor.narrative.relations import vocab
+
+    following = text[end : end + 4].lstrip()
+    return any(following.startswith(word) for word in vocab()["measure_words"])
 
 
 def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
