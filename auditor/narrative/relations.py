@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from auditor.model import Claim, NarrativeSentence, Report
+from auditor.model import Claim, NarrativeSentence, Report, numeral_value
 
 MONEY_KINDS = ("amount", "outturn")
 MONEY_UNITS = ("万元", "元", "亿元", "千元")
@@ -164,3 +164,85 @@ def parts_end(text: str, open_at: int) -> int:
             return span[1]
     stop = re.search(r"[。！？]", text[open_at:])
     return open_at + stop.start() if stop else len(text)
+
+
+# --- roles, parts and wholes --------------------------------------------------------------
+
+_YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@cache
+def _roles() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, re.compile(pattern)) for name, pattern in vocab()["roles"])
+
+
+def role_of(claim: Claim) -> str | None:
+    subject = re.sub(r"[“”\"'‘’\s]", "", claim.subject)
+    for name, pattern in _roles():
+        if pattern.search(subject):
+            return name
+    return None
+
+
+def other_year(claim: Claim, report_year: int | None) -> bool:
+    """The figure is stated for another year than the report's: "2014年度支出 1.11 万元"."""
+    if report_year is None:
+        return False
+    clause = re.split(r"[，,。；;]", claim.sentence.text[: claim.span[0]])[-1]
+    years = [int(y) for y in _YEAR_BEFORE.findall(clause)]
+    return bool(years) and years[-1] != report_year
+
+
+_BUDGET_FIGURE = re.compile(r"预算(?:数|金额)?$|年初预算|全年预算|调整预算")
+
+
+def in_attachments(claim: Claim) -> bool:
+    """第四–第六部分 (名词解释, 附件: 绩效 reports of other scopes)."""
+    return numeral_value(claim.sentence.part or "") in (4, 5, 6)
+
+
+def current_figures(report: Report) -> list[Claim]:
+    """This year's money figures of the 情况说明: not last year's, not another year's, not a
+    change, not in the attachments."""
+    return [
+        c for c in report.claims
+        if c.kind in MONEY_KINDS and c.amount_wan is not None and not is_prior(c) and not in_attachments(c)
+        and not other_year(c, report.meta.year) and not _BUDGET_FIGURE.search(c.subject)
+    ]
+
+
+def roled(report: Report) -> list[tuple[str, Claim]]:
+    result = []
+    for claim in current_figures(report):
+        role = role_of(claim)
+        if role is not None:
+            result.append((role, claim))
+    return result
+
+
+def changes_by_role(report: Report) -> list[tuple[str, Claim]]:
+    """Money changes ("减少 0.15 万元") with the role of the figure they change."""
+    result = []
+    for claim in report.claims:
+        if claim.kind == "growth" and claim.unit in MONEY_UNITS and claim.amount_wan is not None:
+            role = role_of(claim)
+            if role is not None:
+                result.append((role, claim))
+    return result
+
+
+def signed_change(claim: Claim) -> Decimal:
+    assert claim.amount_wan is not None
+    return claim.amount_wan if claim.direction == "up" else -claim.amount_wan
+
+
+def near(a: Claim, b: Claim, after: int = 2) -> bool:
+    """b is in a's sentence or one of the ``after`` sentences after it, in the same section."""
+    return (b.sentence.section_title == a.sentence.section_title
+            and 0 <= b.sentence.index - a.sentence.index <= after)
+
+
+def tolerance(claims: list[Claim]) -> Decimal:
+    """DESIGN §4: each printed figure is an interval of its own rounding radius (0.005 万元
+    for two decimals); a sum disagrees only when the intervals cannot meet."""
+    return sum((half_wan(c) for c in claims), Decimal(0))
