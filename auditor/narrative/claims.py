@@ -44,11 +44,13 @@ _SUBJECT_NOISE = re.compile(
     r"^(?:其中|主要用于以下方面|主要用于|主要包括|具体情况如下|包括|分别为|分别是|共计|合计为|全年|本年度?|"
     r"与上年相比|与上年度相比|比上年|较上一?年?度?|较上年|同比)[：:，,]?"
 )
-_SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共)$")
+_SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共|各)$")
 _BARE_REFERENCE = re.compile(r"^(?:上年|上一年度?|上年度)?(?:决算|预算)?数?$")
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)")
 # "本部门", "本中心", "我局", "部门（单位）": the department speaking of itself
 _SELF_REFERENCE = re.compile(r"^(?:本|我)(?:部门|单位|中心|局|委|办|院|所|厅|部|会|站|队|处|馆)|部门（单位）|（单位）")
+_CODE_REMARK = re.compile(r"[（(](?:科目)?编[码号][:：]?\d*[）)]|^\d{3,8}[-－]?|(?<=[-－])?科目编[码号]\d+[-－]")
+_LEADING_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d))")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 
@@ -61,6 +63,8 @@ def _value(match: re.Match[str]) -> tuple[Decimal, int]:
 
 def clean_subject(text: str, department: str = "") -> str:
     subject = compact(text).translate(_QUOTES)
+    subject = _LEADING_NUMBER.sub("", subject)
+    subject = _CODE_REMARK.sub("", subject)
     if department:
         subject = subject.replace(compact(department), "")
     previous = None
@@ -82,6 +86,14 @@ def _clause_prefix(text: str, start: int, floor: int = 0) -> str:
     for boundary in _CLAUSE_BOUNDARY.finditer(text, floor, start):
         cut = boundary.end()
     prefix = text[cut:start]
+    opened = text.rfind("（", floor, cut)
+    if prefix.count("）") > prefix.count("（") and opened >= 0:
+        # the cut fell inside a remark ("…补助（科目编码：2130701）24.5万元"): the clause starts
+        # before the parenthesis
+        cut = floor
+        for boundary in _CLAUSE_BOUNDARY.finditer(text, floor, opened):
+            cut = boundary.end()
+        prefix = text[cut:start]
     # "（类）" naming and quoted names are part of a subject, not clause breaks
     if text[max(0, cut - 3) : cut] in ("（类）", "（款）", "（项）") or re.search(r"（[类款项]）$", text[:cut]):
         back = text.rfind("，", 0, cut - 3)
@@ -104,6 +116,8 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
             # "附件：1. 2022 年度…": a list number, then a year — not the decimal 1.2022
             value, decimals = Decimal(frac), 0
         raw = text[match.start() : end]
+        if not unit and _is_code(text, match):
+            continue  # "（科目编码2010301）", "2012999群团事务": a classification code, not a figure
         prefix = _clause_prefix(text, match.start(), previous_end)
         previous_end = end
         if unit in ("年", "年度") and 1990 <= value <= 2100 and decimals == 0:
@@ -146,8 +160,11 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
         if kind == "count" and len(claim.subject) <= 2:
             # "编报绩效目标的 2024 年度项目 39 个": the year splits the subject in two
             whole = re.sub(r"(?:19|20)\d{2}\s*年度?", "", _clause_prefix(text, match.start()))
-            claim.subject = clean_subject(whole, department) or claim.subject
-        if kind == "count" and (not claim.subject or re.search(r"(?:中|等|了|有|共|计|完成)$", claim.subject)):
+            if not re.search(r"\d", whole):
+                claim.subject = clean_subject(whole, department) or claim.subject
+        if kind == "count" and re.fullmatch(r"(?:较上年|比上年|同比)?(?:增加|减少|增长|下降)了?", claim.subject):
+            claim.subject = ""  # "较上年减少 4 批次": the count of the thing named before
+        elif kind == "count" and (not claim.subject or re.search(r"(?:中|等|了|有|共|计|完成|对|开展|涉及)$", claim.subject)):
             following = _FOLLOWING_NOUN.match(text, end)
             if following:  # "清理 801 个老身份证号码": the counted thing follows the number
                 claim.subject = following.group(1)
@@ -157,6 +174,19 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     claims.extend(_list_claims(sentence))
     claims.extend(_no_data_claims(sentence))
     return claims
+
+
+_CODE_BEFORE = re.compile(r"(?:编码|编号|代码|科目)\s*[:：为]?\s*$")
+
+
+def _is_code(text: str, match: re.Match[str]) -> bool:
+    digits = match.group("num")
+    if match.group("frac") or len(digits) < 3 or not digits.isdigit():
+        return False
+    if _CODE_BEFORE.search(text[max(0, match.start() - 6) : match.start()]):
+        return True
+    following = text[match.end() : match.end() + 1]
+    return len(digits) in (3, 5, 7) and digits[0] in "2345" and bool(re.match(r"[\u4e00-\u9fff\-－]", following))
 
 
 def _measured(text: str, end: int) -> bool:
@@ -220,6 +250,7 @@ def _inherit_subjects(claims: list[Claim], sentence: NarrativeSentence) -> None:
     clause before), else of the numbered item."""
     last = ""
     last_count = ""
+    last_change = ""
     for claim in claims:
         if claim.kind == "count":
             if not claim.subject:
@@ -231,13 +262,23 @@ def _inherit_subjects(claims: list[Claim], sentence: NarrativeSentence) -> None:
         if claim.subject:
             if claim.kind in ("amount", "outturn", "budget"):
                 last = claim.subject
+                last_change = ""
+            if claim.kind == "growth" and claim.unit in MONEY_UNITS:
+                last_change = claim.subject
+            continue
+        if claim.kind == "growth" and claim.unit in ("%", "") and last_change:
+            claim.subject = last_change  # "…各增加 X 万元，增长 Y%": the rate of the change before it
             continue
         if claim.kind == "growth":
             named = list(_NAMED_CHANGE.finditer(sentence.text, 0, claim.span[0]))
             if named and (not last or named[-1].start() > sentence.text.find(last)):
                 claim.subject = clean_subject(named[-1].group("subject"))
+                if claim.unit in MONEY_UNITS:
+                    last_change = claim.subject
                 continue
         claim.subject = last or sentence.item
+        if claim.kind == "growth" and claim.unit in MONEY_UNITS:
+            last_change = claim.subject
 
 
 def _compare_claims(sentence: NarrativeSentence) -> list[Claim]:

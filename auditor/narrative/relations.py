@@ -88,6 +88,7 @@ class RateLink:
     current_raw: str
     prior: Decimal | None  # last year's figure, when the text states it
     prior_raw: str
+    subject: str = ""  # the line the rate belongs to
 
 
 _BARE = re.compile(r"(?<![\d.．])(\d+(?:[.．]\d+))(?![\d.．]|\s*(?:%|％|年|月|日|万|元|亿|个|人|辆))")
@@ -139,10 +140,12 @@ def rate_links(report: Report) -> list[RateLink]:
                 link.current, link.current_half, link.current_raw = bare[0], Decimal(5).scaleb(-(bare[1] + 1)), bare[2]
             elif current is not None:
                 link.current, link.current_half, link.current_raw = current.amount_wan, half_wan(current), current.raw
+                link.subject = current.subject
             elif not before and position > 0 and position - 1 in previous_main:
                 # "…支出 75.03 万元（其中…）。较上年增加 49.83 万元，增长…": the line of the sentence before
                 head = previous_main[position - 1]
                 link.current, link.current_half, link.current_raw = head.amount_wan, half_wan(head), head.raw
+                link.subject = head.subject
             if link.current is None and link.prior is None:
                 continue
             links.append(link)

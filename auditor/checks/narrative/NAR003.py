@@ -79,7 +79,7 @@ def growth_recomputed(report: Report, ctx: CheckContext) -> None:
             base_err = current_err + text_half_wan(change)
         ctx.comparisons += 1
         evidence = [sentence_evidence(claim)] + ([cell_ref_evidence(claim.target)] if claim.target else [])
-        subject = claim.subject or change.subject or claim.sentence.item
+        subject = link.subject or claim.subject or change.subject or claim.sentence.item
         word = "增加" if sign > 0 else "减少"
         if change.amount_wan == 0 and claim.value == 0:
             continue  # "增加 0 万元，增长 0%": no change, whatever the base
