@@ -45,7 +45,7 @@ _SUBJECT_NOISE = re.compile(
     r"与上年相比|与上年度相比|比上年|较上一?年?度?|较上年|同比)[：:，,]?"
 )
 _SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共|各)$")
-_BARE_REFERENCE = re.compile(r"^(?:上年|上一年度?|上年度)?(?:决算|预算)?数?$")
+_BARE_REFERENCE = re.compile(r"^(?:与|较|比|同)?(?:上年|上一年度?|上年度)?(?:相比|相较|对比|同期)?(?:决算|预算)?数?$")
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)")
 # "本部门", "本中心", "我局", "部门（单位）": the department speaking of itself
 _SELF_REFERENCE = re.compile(r"^(?:本|我)(?:部门|单位|中心|局|委|办|院|所|厅|部|会|站|队|处|馆)|部门（单位）|（单位）")
@@ -313,7 +313,8 @@ def _list_claims(sentence: NarrativeSentence) -> list[Claim]:
         items_text = match.group("items")
         if re.search(r"\d", items_text):
             continue  # "主要用于以下方面：社会保障和就业支出 244.97 万元…": amounts, not a name list
-        items = tuple(i.strip("等及和与 ") for i in re.split(r"[、，,]", items_text) if i.strip("等及和与 "))
+        pieces = (re.sub(r"等方面$", "", i).strip("等及和与 ") for i in re.split(r"[、，,]", items_text))
+        items = tuple(i for i in pieces if i)
         if len(items) < 2:
             continue
         owner = clean_subject(_clause_prefix(sentence.text, match.start()))
@@ -354,4 +355,4 @@ def _owner_before(text: str, start: int) -> str:
     """'人员经费193.51万元，占…，主要包括…': the list belongs to the last amount's subject."""
     before = text[:start]
     amounts = list(re.finditer(r"([^，,。；;：:\d]+?)\s*" + NUMBER + r"\s*(?:万元|元|亿元)", before))
-    return clean_subject(amounts[-1].group(1)) if amounts else ""
+    return clean_subject(re.sub(r"^\s*年度?", "", amounts[-1].group(1))) if amounts else ""
