@@ -173,7 +173,7 @@ def evaluate(corpus: Path, jobs: int) -> str:
 
 NARRATIVE_KINDS = ("parts_not_whole", "contradictory_change_words", "rate_on_current_base", "placeholder_amount",
                    "template_blank", "doubled_unit", "magnitude_slip", "invalid_class_code", "part_above_total",
-                   "vehicle_count_mismatch", "within_rounding_rate", "wrong_growth", "wrong_share", "part_greater_than_whole")
+                   "vehicle_count_mismatch", "within_rounding_rate", "within_rounding_total", "wrong_growth", "wrong_share", "part_greater_than_whole")
 
 
 def _audit_text(task: tuple[int, str | None, str]) -> dict[str, Any] | None:

@@ -155,7 +155,7 @@ def rate_links(report: Report) -> list[RateLink]:
 def half_wan(claim: Claim) -> Decimal:
     """The rounding radius of a printed amount, in 万元 (whole 万元 figures read as 0.01)."""
     factor = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1")}
-    decimals = max(claim.decimals, 2) if claim.unit == "万元" else claim.decimals
+    decimals = (claim.decimals or 2) if claim.unit == "万元" else claim.decimals
     return Decimal(5).scaleb(-(decimals + 1)) * factor.get(claim.unit, Decimal(1))
 
 

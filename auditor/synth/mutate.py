@@ -300,6 +300,18 @@ def vehicle_count_mismatch(spec: ReportSpec, anchors: Anchors, data: ReportData,
     return (new, Plant("vehicle_count_mismatch", ("NAR029",), "assets")) if new else None
 
 
+@mutator("within_rounding_total")
+def within_rounding_total(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """The spending total printed at one decimal (correctly rounded) above its two-decimal
+    parts: their sum differs by less than the rounding, so no error is allowed."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{Decimal(m.group(2)).quantize(Decimal('0.1'))}万元"
+
+    new = _edit_text(spec, anchors, "spending", r"(本年支出合计)(\d+\.\d{2})万元", repl)
+    return (new, Plant("within_rounding_total", (), "spending", must_not_error=True)) if new else None
+
+
 @mutator("within_rounding_rate")
 def within_rounding_rate(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
     """A rate printed at one decimal instead of two (correctly rounded): must not be an error."""

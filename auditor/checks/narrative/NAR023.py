@@ -6,7 +6,7 @@ from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.checks.narrative.NAR006 import parts_lists
 from auditor.checks.narrative.common import sentence_evidence
 from auditor.findings import Severity
-from auditor.model import Report
+from auditor.model import Claim, Report
 from auditor.narrative.relations import rate_links
 from auditor.numbers import fmt
 
@@ -27,9 +27,9 @@ def unit_magnitude(report: Report, ctx: CheckContext) -> None:
     """A figure is not a thousand or ten thousand times its comparators (a unit slip).
 
     **What it checks**: a stated last-year figure against this year's figure (and the other
-    way), and each "其中" part against its whole: a ratio of 500 or more (typically ~1000× or
-    ~10000×: 元 printed as 万元, 亿元 inside a list of 万元 figures) is reported as a likely
-    unit slip.
+    way), each "其中" part against its whole, and a figure in a list of three or more whose
+    unit differs from its peers': a ratio of 500 or more (typically ~1000× or ~10000×: 元
+    printed as 万元, 亿元 inside a list of 万元 figures) is reported as a likely unit slip.
 
     **Why it matters**: a figure in the wrong unit is off by three or four orders of magnitude;
     every rate and share computed from it is meaningless.
@@ -41,15 +41,14 @@ def unit_magnitude(report: Report, ctx: CheckContext) -> None:
 
     **Basis**: DESIGN §3 (units: an amount in the wrong unit is a slip).
 
-    **检查内容**: 正文写出的上年数与本年数相比（以及反过来），“其中”各分项与其总数相比：相差 500
+    **检查内容**: 正文写出的上年数与本年数相比（以及反过来），“其中”各分项与其总数相比，同一句中
+    三个以上金额里单位与众不同的那一个与其他各项相比：相差 500
     倍以上（通常约 1000 倍或 10000 倍，即把元写成万元、在万元数字中混入亿元）的，报告为疑似单位错误。
 
     **为何重要**: 单位写错的数字差了三四个数量级，由它算出的增减率、占比都失去意义。
     """
     links = [link for link in rate_links(report) if link.prior is not None and link.current is not None]
     lists = parts_lists(report)
-    if not links and not lists:
-        raise NotApplicable("正文没有上年数或“其中”分项可比")
     for link in links:
         ctx.comparisons += 1
         assert link.prior is not None and link.current is not None
@@ -63,6 +62,7 @@ def unit_magnitude(report: Report, ctx: CheckContext) -> None:
                 expected="同一项目两年的数字量级相近",
                 locations=[sentence_evidence(link.rate)],
             )
+    listed = {id(p) for _, parts in lists for p in parts}
     for whole, parts in lists:
         assert whole.amount_wan is not None
         for part in parts:
@@ -78,4 +78,37 @@ def unit_magnitude(report: Report, ctx: CheckContext) -> None:
                     observed=part.raw,
                     expected=f"不超过{whole.raw}",
                     locations=[sentence_evidence(part)],
+                )
+    _peers(report, ctx, listed)
+    if ctx.comparisons == 0:
+        raise NotApplicable("正文没有上年数、“其中”分项或成列的金额可比")
+
+
+def _peers(report: Report, ctx: CheckContext, listed: set[int]) -> None:
+    """A list of three or more money figures in one sentence, one of them in another unit and
+    a thousand times the others ("A 12.30 万元；B 8.20 万元；C 10.50 亿元")."""
+    by_sentence: dict[int, list[Claim]] = {}
+    for claim in report.claims:
+        if claim.kind in ("amount", "outturn") and claim.amount_wan is not None and claim.amount_wan > 0:
+            by_sentence.setdefault(id(claim.sentence), []).append(claim)
+    for claims in by_sentence.values():
+        units = {c.unit for c in claims}
+        if len(claims) < 3 or len(units) < 2:
+            continue
+        for odd in claims:
+            peers = sorted(c.amount_wan for c in claims if c.unit != odd.unit)
+            if len(peers) < 2 or sum(1 for c in claims if c.unit == odd.unit) > 1 or id(odd) in listed:
+                continue
+            ctx.comparisons += 1
+            median = peers[len(peers) // 2]
+            ratio = odd.amount_wan / median if median else Decimal(0)
+            if ratio >= _SLIP or (ratio and 1 / ratio >= _SLIP):
+                ctx.add(
+                    Severity.WARNING,
+                    "数字量级异常，疑为单位错误",
+                    f"同一句中其他金额以{next(c.unit for c in claims if c.unit != odd.unit)}计，"
+                    f"“{odd.subject}”{odd.raw}与它们相差{_factor(max(ratio, 1 / ratio))}，疑为单位写错。",
+                    observed=odd.raw,
+                    expected="与同列各项单位一致",
+                    locations=[sentence_evidence(odd)],
                 )
