@@ -179,10 +179,18 @@ def _roles() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((name, re.compile(pattern)) for name, pattern in vocab()["roles"])
 
 
+_THIS_YEAR_TOTAL = re.compile(r"本年|当年|全年|合计|总额|年度")
+
+
 def role_of(claim: Claim) -> str | None:
     subject = re.sub(r"[“”\"'‘’\s]", "", claim.subject)
     for name, pattern in _roles():
         if pattern.search(subject):
+            if name in ("income", "spending"):
+                # a bare "支出 X 万元" (after "住房公积金(项):") is a line, not the year's total
+                clause = re.split(r"[，,。；;：:]", claim.sentence.text[: claim.span[0]])[-1]
+                if not _THIS_YEAR_TOTAL.search(clause):
+                    return None
             return name
     return None
 

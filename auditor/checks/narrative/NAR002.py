@@ -9,7 +9,6 @@ from auditor.checks.narrative.common import (
     fmt_pct,
     overlaps,
     printed_interval,
-    same_subject,
     rate_slip_severity,
     ratio_interval,
     sentence_evidence,
@@ -46,6 +45,7 @@ def _whole(report: Report, claim: Claim) -> tuple[Decimal, Decimal, str, CellRef
             if c.kind in MONEY and c.amount_wan is not None and _names(c.subject, claim.whole)
             and 0 <= claim.sentence.index - c.sentence.index <= 2
             and (c.sentence is not claim.sentence or c.span[0] < claim.span[0])
+            and not _is_part(report, c, claim)
         ]
         if not named:
             return None
@@ -67,13 +67,16 @@ def _whole(report: Report, claim: Claim) -> tuple[Decimal, Decimal, str, CellRef
     return head.amount_wan, text_half_wan(head), head.subject, None
 
 
+def _is_part(report: Report, candidate: Claim, share: Claim) -> bool:
+    """The money figure the share itself is of (the one printed just before it)."""
+    before = [c for c in report.claims if c.sentence is share.sentence and c.kind in MONEY and c.span[0] < share.span[0]]
+    return bool(before) and before[-1] is candidate
+
+
 def _names(subject: str, whole: str) -> bool:
-    """'政府采购支出总额' names '政府采购支出总额' / '政府采购支出'; '总额' alone names the
-    sentence's total ('支出总额')."""
-    a, b = re.sub(r"(总额|合计|总计|金额)$", "", subject), re.sub(r"(总额|合计|总计|金额)$", "", whole)
-    if not a or not b:
-        return bool(a) and subject.endswith(whole)
-    return a == b or a.endswith(b) or b.endswith(a) or same_subject(a, b)
+    """'政府采购支出总额' names '政府采购支出总额'; '支出合计' names '本年支出合计'."""
+    a, b = subject.replace(" ", ""), whole.replace(" ", "")
+    return bool(a) and bool(b) and (a == b or a.endswith(b) or b.endswith(a))
 
 
 @register("NAR002", "narrative.share_recomputed", "narrative")

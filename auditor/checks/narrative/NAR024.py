@@ -1,16 +1,9 @@
 from __future__ import annotations
 
-import re
-
 from auditor.checks.base import CheckContext, register
 from auditor.findings import Evidence, Severity
 from auditor.model import Report
 from auditor.narrative.relations import patterns
-
-
-def _where(sentence_text: str, location: object, match: re.Match[str]) -> Evidence:
-    return Evidence(page=getattr(location, "page", None), line=getattr(location, "line", None), quote=sentence_text,
-                    bbox=getattr(location, "bbox", None))
 
 
 @register("NAR024", "narrative.placeholders_and_blanks", "narrative")
@@ -21,7 +14,7 @@ def placeholders_and_blanks(report: Report, ctx: CheckContext) -> None:
     belongs ("略万元", "XX万元", "……%"), a template blank left in ("增加 万元", "增长 %",
     "主要用于等方面", "主要原因是。") and a unit written twice ("万元万元"). The patterns are data
     (auditor/narrative/vocab.yaml). Placeholders and blanks are errors (an amount is missing);
-    a doubled unit is a warning.
+    a doubled unit is a warning. One finding per sentence and kind lists what was found.
 
     **Why it matters**: a blank or a placeholder hides an amount the report must disclose, and
     the listed items then fall short of their total; a doubled unit shows the text was not
@@ -35,7 +28,7 @@ def placeholders_and_blanks(report: Report, ctx: CheckContext) -> None:
 
     **检查内容**: 逐句检查正文：应写金额处写了占位符（“略万元”“XX万元”“……%”）、留下了模板空白
     （“增加 万元”“增长 %”“主要用于等方面”“主要原因是。”）、单位重复（“万元万元”）。占位符和空白为错误
-    （缺少金额），单位重复为警告。匹配规则见 auditor/narrative/vocab.yaml。
+    （缺少金额），单位重复为警告。同一句同一类问题合并为一条。匹配规则见 auditor/narrative/vocab.yaml。
 
     **为何重要**: 空白或占位符隐去了报告必须公开的金额，所列各项也因此合不上总数；单位重复说明文
     字没有经过校对。
@@ -47,19 +40,27 @@ def placeholders_and_blanks(report: Report, ctx: CheckContext) -> None:
     )
     for sentence in report.sentences:
         ctx.comparisons += 1
-        seen: set[tuple[int, int]] = set()
-        for key, severity, title, expected in kinds:
+        seen: list[tuple[int, int]] = []
+        found: dict[str, list[str]] = {}
+        for key, _, _, _ in kinds:
             for pattern in patterns(key):
                 for match in pattern.finditer(sentence.text):
                     if any(a <= match.start() < b for a, b in seen):
                         continue
-                    seen.add(match.span())
-                    ctx.add(
-                        severity,
-                        title,
-                        f"正文“{sentence.text[max(0, match.start() - 12) : match.end() + 4]}”中的“{match.group(0)}”处缺少{expected}。"
-                        if key != "doubled_units" else f"正文中“{match.group(0)}”单位重复。",
-                        observed=match.group(0),
-                        expected=expected,
-                        locations=[_where(sentence.text, sentence.location, match)],
-                    )
+                    seen.append(match.span())
+                    found.setdefault(key, []).append(match.group(0))
+        # one finding per sentence and kind, listing what was found (a blank template page
+        # is one problem per sentence, not one per blank)
+        for key, severity, title, expected in kinds:
+            if key not in found:
+                continue
+            marks = "、".join(f"“{m}”" for m in found[key])
+            ctx.add(
+                severity,
+                title,
+                f"正文中{marks}单位重复。" if key == "doubled_units" else f"正文“{sentence.text[:60]}”中{marks}处缺少{expected}。",
+                observed="、".join(found[key]),
+                expected=expected,
+                locations=[Evidence(page=sentence.location.page, line=sentence.location.line, quote=sentence.text,
+                                    bbox=sentence.location.bbox)],
+            )
