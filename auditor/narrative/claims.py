@@ -45,7 +45,9 @@ _SUBJECT_NOISE = re.compile(
     r"与上年相比|与上年度相比|比上年|较上一?年?度?|较上年|同比)[：:，,]?"
 )
 _SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共|各)$")
-_BARE_REFERENCE = re.compile(r"^(?:与|较|比|同)?(?:上年|上一年度?|上年度)?(?:相比|相较|对比|同期)?(?:决算|预算)?数?$")
+_BARE_REFERENCE = re.compile(
+    r"^(?:与|较|比|同)?(?:上年|上一年度?|上年度|年初|全年|调整)?(?:相比|相较|对比|同期)?(?:决算|预算)?数?(?:分别)?$|^分别$|^(?:和|及|与|、|以及)$"
+)
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)")
 # "本部门", "本中心", "我局", "部门（单位）": the department speaking of itself
 _SELF_REFERENCE = re.compile(r"^(?:本|我)(?:部门|单位|中心|局|委|办|院|所|厅|部|会|站|队|处|馆)|部门（单位）|（单位）")
@@ -74,7 +76,7 @@ def clean_subject(text: str, department: str = "") -> str:
         subject = _YEAR_PREFIX.sub("", subject)
         subject = _SUBJECT_NOISE.sub("", subject)
         subject = _SUBJECT_TAIL.sub("", subject)
-    subject = subject.lstrip("、（(），,").rstrip("、，,（(")
+    subject = subject.lstrip("、（(），,．.").rstrip("、，,（(")
     if subject.startswith(("含", "（含")):
         subject = subject.lstrip("（含")
     return "" if _BARE_REFERENCE.match(subject) else subject
@@ -106,6 +108,7 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     text = sentence.text
     claims: list[Claim] = []
     previous_end = 0
+    previous_kind: tuple[str, dict[str, str]] = ("", {})
     for match in _TOKEN.finditer(text):
         unit_match = _UNIT_RE.match(text, match.end())
         unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else ""
@@ -144,6 +147,9 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
         if not unit and _measured(text, end):
             continue  # "已经完成52座": a count of something, not a percentage without "%"
         kind, extra = _classify(prefix, unit)
+        if kind == "amount" and previous_kind[0] == "growth" and _CONJUNCTION.fullmatch(prefix.strip()):
+            kind, extra = previous_kind  # "分别减少 0.20 万元和 0.30 万元": the second change too
+        previous_kind = (kind, extra)
         if kind == "skip":
             continue
         claim = Claim(
@@ -176,6 +182,7 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     return claims
 
 
+_CONJUNCTION = re.compile(r"[和及与、]|以及")
 _CODE_BEFORE = re.compile(r"(?:编码|编号|代码|科目)\s*[:：为]?\s*$")
 
 

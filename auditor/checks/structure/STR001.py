@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.findings import Evidence, Severity
 from auditor.model import STANDARD_KINDS, TABLE_NAMES_ZH, Report
@@ -36,7 +38,7 @@ def nine_tables_present(report: Report, ctx: CheckContext) -> None:
     """
     titles = [t.title for t in report.tables if t.title] + [s.heading for s in report.sections]
     titles += [note for t in report.tables for note in t.notes if note.startswith("公开")]
-    if any("预算表" in t for t in titles) and not any("决算" in t for t in titles):
+    if any(re.search(r"预算[^，。；]{0,6}表", t) for t in titles) and not any("决算" in t for t in titles):
         # a 部门预算: its tables are budget tables, the nine 决算 tables are not expected
         raise NotApplicable("这是部门预算的表格（表名为“……预算表”），不要求九张决算公开表")
     missing = [kind for kind in STANDARD_KINDS if report.table(kind) is None]
