@@ -111,7 +111,7 @@ def evaluate(corpus: Path, jobs: int) -> str:
             lines.append(f"\n{layout} 未还原的例子：{'；'.join(miss[:5])}")
 
     # detection
-    clean_errors = Counter()
+    clean_errors: Counter[str] = Counter()
     for name, entry in entries.items():
         if entry["clean"]:
             for code, severity, _ in results[name]["findings"]:
@@ -231,11 +231,11 @@ def narrative_bench(seeds: int, jobs: int, folder: Path) -> str:
     lines = [f"# 正文植入错误基准（文本版，{seeds} 个种子，用时 {time.perf_counter() - started:.0f} 秒）", "",
              "| 类型 | 植入 | 检出（或：未误报） | 召回率 | 其他新增代码 |", "|---|---|---|---|---|"]
     for kind in NARRATIVE_KINDS:
-        row = stats.get(kind)
-        if not row:
+        if kind not in stats:
             continue
+        counts = stats[kind]
         extra = "、".join(f"{c}×{n}" for c, n in others[kind].most_common(4)) or "—"
-        lines.append(f"| {kind} | {row['planted']} | {row['detected']} | {pct(row['detected'], row['planted'])} | {extra} |")
+        lines.append(f"| {kind} | {counts['planted']} | {counts['detected']} | {pct(counts['detected'], counts['planted'])} | {extra} |")
     lines += ["", f"- 干净报告 {len(clean)} 份上的“错误”级问题：{sum(clean_errors.values())}"
               + (f"（{dict(clean_errors)}）" if clean_errors else "")]
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,7 +27,7 @@ _VOCAB = Path(__file__).with_name("vocab.yaml")
 
 
 @cache
-def vocab() -> dict[str, list[str]]:
+def vocab() -> dict[str, Any]:
     data = yaml.safe_load(_VOCAB.read_text(encoding="utf-8"))
     return {key: list(value) for key, value in data.items()}
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from auditor.checks.base import CheckContext, NotApplicable, register

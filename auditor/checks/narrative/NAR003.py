@@ -17,7 +17,7 @@ from auditor.checks.narrative.common import (
     text_half_wan,
 )
 from auditor.findings import Severity
-from auditor.model import Claim, Report
+from auditor.model import Report
 from auditor.narrative.relations import rate_links
 from auditor.numbers import fmt
 

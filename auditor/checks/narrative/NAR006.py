@@ -34,7 +34,7 @@ def parts_lists(report: Report) -> list[tuple[Claim, list[Claim]]]:
             end = parts_end(text, position)
             own = inside_parens_at(text, position)
             before = [c for c in money if c.span[0] < position and (own is None or inside_parens(c) is None)]
-            after = []
+            after: list[Claim] = []
             for c in money:
                 if not position < c.span[0] < end or is_prior(c):
                     continue

@@ -3,8 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.checks.base import CheckContext, NotApplicable, register
-from auditor.checks.narrative.NAR006 import parts_lists
 from auditor.checks.narrative.common import sentence_evidence
+from auditor.checks.narrative.NAR006 import parts_lists
 from auditor.findings import Severity
 from auditor.model import Claim, Report
 from auditor.narrative.relations import rate_links
@@ -96,12 +96,12 @@ def _peers(report: Report, ctx: CheckContext, listed: set[int]) -> None:
         if len(claims) < 3 or len(units) < 2:
             continue
         for odd in claims:
-            peers = sorted(c.amount_wan for c in claims if c.unit != odd.unit)
+            peers = sorted(c.amount_wan for c in claims if c.unit != odd.unit and c.amount_wan is not None)
             if len(peers) < 2 or sum(1 for c in claims if c.unit == odd.unit) > 1 or id(odd) in listed:
                 continue
             ctx.comparisons += 1
             median = peers[len(peers) // 2]
-            ratio = odd.amount_wan / median if median else Decimal(0)
+            ratio = odd.amount_wan / median if median and odd.amount_wan is not None else Decimal(0)
             if ratio >= _SLIP or (ratio and 1 / ratio >= _SLIP):
                 ctx.add(
                     Severity.WARNING,

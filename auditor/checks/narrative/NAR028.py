@@ -48,12 +48,12 @@ def balance_closes(report: Report, ctx: CheckContext) -> None:
             terms: list[tuple[int, Claim]] = []
             complete = True
             for sign, role in balance:
-                optional = role.endswith("?")
-                claim = figures.get(role.rstrip("?"))
-                if claim is None:
+                optional = str(role).endswith("?")
+                found = figures.get(str(role).rstrip("?"))
+                if found is None:
                     complete = complete and optional
                     continue
-                terms.append((sign, claim))
+                terms.append((int(sign), found))
             if not complete:
                 continue
             ctx.comparisons += 1
