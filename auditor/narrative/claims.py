@@ -248,6 +248,7 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
 _NAMED_CHANGE = re.compile(r"(?P<subject>[^，,。；;：:\d]{2,30}?(?:支出|收入|经费|总计|合计))(?:增加|减少|增长|下降|上升|降低)")
 
 
+_BARE_FIGURE = re.compile(r"(?P<subject>[^，,。；;：:\d]{2,30}?)\s*\d+[.．]\d+\s*[，,]\s*(?:比|较|同比|与)")
 _FOLLOWING_NOUN = re.compile(r"\s*([\u4e00-\u9fff“”（）]{2,14}?)(?=[，。；、,.;：:]|升位|进行|参加|$)")
 
 
@@ -283,6 +284,10 @@ def _inherit_subjects(claims: list[Claim], sentence: NarrativeSentence) -> None:
                 if claim.unit in MONEY_UNITS:
                     last_change = claim.subject
                 continue
+        if not last and claim.kind == "growth":
+            bare = list(_BARE_FIGURE.finditer(sentence.text, 0, claim.span[0]))
+            if bare:  # "项目支出58.40，比上年增加…": the figure printed without its unit
+                last = clean_subject(bare[-1].group("subject"))
         claim.subject = last or sentence.item
         if claim.kind == "growth" and claim.unit in MONEY_UNITS:
             last_change = claim.subject
