@@ -62,9 +62,9 @@ def paren_spans(text: str) -> list[tuple[int, int]]:
 
 
 def inside_parens(claim: Claim) -> tuple[int, int] | None:
+    """The parenthesised remark the figure sits in ("（其中含…收入 30.00 万元）"), if any."""
     for span in paren_spans(claim.sentence.text):
         if span[0] < claim.span[0] < span[1]:
-            # a parenthesis that only names the line ("（科目编码2010301）") is not a remark
             return span
     return None
 
