@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from auditor.codes import compact
 from auditor.model import Claim, NarrativeSentence, Report
+from auditor.narrative.relations import vocab as _vocab
 
 NUMBER = r"(?<![\d.．A-Za-z])(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\s*[.．]\s*(?P<frac>\d+))?"
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
@@ -24,7 +25,12 @@ _UNIT_RE = re.compile(
 _TOKEN = re.compile(NUMBER)
 
 _CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:]")
-_GROWTH = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|节省|增支|减支|多支|少支)了?(?:（(?:增加|减少|增长|下降)）)?\s*$")
+# change words by direction: data (auditor/narrative/vocab.yaml "rising" / "falling")
+_RISING = tuple(_vocab()["rising"])
+_FALLING = tuple(_vocab()["falling"])
+_GROWTH = re.compile(
+    r"(" + "|".join(sorted(_RISING + _FALLING, key=len, reverse=True)) + r")了?(?:（(?:增加|减少|增长|下降)）)?\s*$"
+)
 _SHARE = re.compile(r"占(?P<whole>[^，。；]*?)的?\s*(?:比重|比例)?(?:为)?\s*$")
 _COMPLETION = re.compile(r"完成(?P<basis>年初预算|全年预算|调整预算|预算)?数?的?\s*$")
 _BUDGET = re.compile(r"(?P<basis>年初预算|全年预算|调整预算|预算)数?(?:为|是|安排)?\s*$")
@@ -197,10 +203,8 @@ def _is_code(text: str, match: re.Match[str]) -> bool:
 
 
 def _measured(text: str, end: int) -> bool:
-    from auditor.narrative.relations import vocab
-
     following = text[end : end + 4].lstrip()
-    return any(following.startswith(word) for word in vocab()["measure_words"])
+    return any(following.startswith(word) for word in _vocab()["measure_words"])
 
 
 def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
@@ -210,7 +214,7 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
     growth = _GROWTH.search(p)
     if growth:
         word = growth.group(1)
-        direction = "up" if word in ("增加", "增长", "上升", "增支", "多支") else "down"
+        direction = "up" if word in _RISING else "down"
         if not unit:
             if word in ("增长", "下降", "上升", "降低"):
                 return "growth", {"direction": direction, "basis": "no_percent"}

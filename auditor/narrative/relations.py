@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from auditor.model import Claim, NarrativeSentence, Report, numeral_value
+from auditor.model import Claim, Report, numeral_value
 
 MONEY_KINDS = ("amount", "outturn")
 MONEY_UNITS = ("万元", "元", "亿元", "千元")
@@ -35,11 +35,6 @@ def vocab() -> dict[str, Any]:
 @cache
 def patterns(key: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in vocab()[key])
-
-
-def direction_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    v = vocab()
-    return tuple(v["rising"]), tuple(v["falling"])
 
 
 def paren_spans(text: str) -> list[tuple[int, int]]:
@@ -76,10 +71,6 @@ def is_prior(claim: Claim) -> bool:
     return any(p.search(before) for p in patterns("prior_before"))
 
 
-def money(report: Report, sentence: NarrativeSentence) -> list[Claim]:
-    return [c for c in report.claims if c.sentence is sentence and c.kind in MONEY_KINDS and c.amount_wan is not None]
-
-
 @dataclass
 class RateLink:
     rate: Claim
@@ -92,7 +83,7 @@ class RateLink:
     subject: str = ""  # the line the rate belongs to
 
 
-_BARE = re.compile(r"(?<![\d.．])(\d+(?:[.．]\d+))(?![\d.．]|\s*(?:%|％|年|月|日|万|元|亿|个|人|辆))")
+_BARE = re.compile(r"(?<![\d.．])(\d+(?:[.．]\d+))(?![\d.．]|\s*(?:%|％|年|月|日|万|元|亿|个|人|辆|倍|分|项|次|天))")
 
 
 def _bare_amount(text: str, start: int, end: int) -> tuple[Decimal, int, str] | None:

@@ -7,7 +7,7 @@ from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.checks.narrative.common import sentence_evidence, text_half_wan
 from auditor.findings import Severity
 from auditor.model import Claim, Report
-from auditor.narrative.relations import inside_parens, is_prior, paren_spans, parts_end
+from auditor.narrative.relations import inside_parens, is_prior, paren_spans, parts_end, vocab
 from auditor.numbers import fmt
 
 MONEY = ("amount", "outturn")
@@ -27,7 +27,7 @@ def parts_lists(report: Report) -> list[tuple[Claim, list[Claim]]]:
     for sentence in report.sentences:
         money = [c for c in report.claims if c.sentence is sentence and c.kind in MONEY and c.amount_wan is not None]
         text = sentence.text
-        for opener in re.finditer("其中", text):
+        for opener in re.finditer("|".join(vocab()["parts_open"]), text):
             position = opener.start()
             if not money:
                 break
