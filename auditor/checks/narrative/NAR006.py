@@ -62,7 +62,9 @@ def parts_within_whole(report: Report, ctx: CheckContext) -> None:
     """The parts listed after "其中" never add up to more than their whole.
 
     **What it checks**: in "政府采购支出总额 A 万元，其中：货物 B 万元、工程 C 万元、服务 D 万元"
-    (and any "X 合计 A，其中：…" of money figures), B + C + D ≤ A within rounding.
+    (and any "X 合计 A，其中：…" or "…，分别为：…" of money figures), B + C + D ≤ A within
+    rounding. The list ends where its parenthesis closes, at the sentence's end or at a clause
+    naming another total; last year's figures and remarks on a part are not parts.
 
     **Why it matters**: a part larger than its whole (a total of 0 with 0.27 of goods) means
     the total was not updated or a part belongs elsewhere.
