@@ -111,7 +111,7 @@ def evaluate(corpus: Path, jobs: int) -> str:
             lines.append(f"\n{layout} 未还原的例子：{'；'.join(miss[:5])}")
 
     # detection
-    clean_errors = Counter()
+    clean_errors: Counter[str] = Counter()
     for name, entry in entries.items():
         if entry["clean"]:
             for code, severity, _ in results[name]["findings"]:
@@ -171,6 +171,82 @@ def evaluate(corpus: Path, jobs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+NARRATIVE_KINDS = ("parts_not_whole", "contradictory_change_words", "rate_on_current_base", "placeholder_amount",
+                   "template_blank", "doubled_unit", "magnitude_slip", "invalid_class_code", "part_above_total",
+                   "vehicle_count_mismatch", "within_rounding_rate", "within_rounding_total", "wrong_growth", "wrong_share", "part_greater_than_whole")
+
+
+def _audit_text(task: tuple[int, str | None, str, str]) -> dict[str, Any] | None:
+    """Audit one seed's text (or PDF) rendering, clean or with one planted narrative slip."""
+    from auditor.synth.mutate import plant
+    from auditor.synth.pdf import pdf_bytes
+    from auditor.synth.text import render_text
+
+    seed, kind, folder, render = task
+    layout, mode = variant(seed)
+    data = generate(seed, mode)
+    spec, anchors = compose(data, layout)
+    planted = None
+    if kind is not None:
+        result = plant(kind, spec, anchors, data, seed)
+        if result is None:
+            return None
+        spec, planted = result
+    path = Path(folder) / f"{kind or 'clean'}_{seed:04d}.{'pdf' if render == 'pdf' else 'txt'}"
+    if render == "pdf":
+        path.write_bytes(pdf_bytes(spec, layout))
+    else:
+        path.write_text(render_text(spec), encoding="utf-8")
+    findings = audit_report(load_report(path)).findings
+    return {"seed": seed, "kind": kind, "plant": planted.to_dict() if planted else None,
+            "findings": [(f.code, f.severity.value, f.fingerprint) for f in findings]}
+
+
+def narrative_bench(seeds: int, jobs: int, folder: Path, render: str = "text") -> str:
+    """Planted narrative slips on the text (or PDF, all layouts) rendering: recall per kind,
+    errors on clean ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tasks = [(seed, kind, str(folder), render) for seed in range(seeds) for kind in (None, *NARRATIVE_KINDS)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = [r for r in pool.map(_audit_text, tasks, chunksize=4) if r is not None]
+    clean = {r["seed"]: r for r in results if r["kind"] is None}
+    stats: dict[str, Counter[str]] = defaultdict(Counter)
+    others: dict[str, Counter[str]] = defaultdict(Counter)
+    clean_errors: Counter[str] = Counter()
+    for r in clean.values():
+        clean_errors.update(code for code, severity, _ in r["findings"] if severity == "error")
+    for r in results:
+        if r["kind"] is None:
+            continue
+        base = {fp for _, _, fp in clean[r["seed"]]["findings"]}
+        new = [(code, severity) for code, severity, fp in r["findings"] if fp not in base]
+        plant_info = r["plant"]
+        row = stats[r["kind"]]
+        row["planted"] += 1
+        if plant_info["must_not_error"]:
+            errors = [code for code, severity in new if severity == "error"]
+            row["detected"] += 0 if errors else 1
+            row["false"] += len(errors)
+            others[r["kind"]].update(errors)
+            continue
+        relevant = [code for code, severity in new if code in plant_info["codes"] and severity in ("error", "warning")]
+        row["detected"] += 1 if relevant else 0
+        others[r["kind"]].update(code for code, severity in new if code not in plant_info["codes"] and severity != "info")
+    version = "PDF 版（三种版式轮换）" if render == "pdf" else "文本版"
+    lines = [f"# 正文植入错误基准（{version}，{seeds} 个种子，用时 {time.perf_counter() - started:.0f} 秒）", "",
+             "| 类型 | 植入 | 检出（或：未误报） | 召回率 | 其他新增代码 |", "|---|---|---|---|---|"]
+    for kind in NARRATIVE_KINDS:
+        if kind not in stats:
+            continue
+        counts = stats[kind]
+        extra = "、".join(f"{c}×{n}" for c, n in others[kind].most_common(4)) or "—"
+        lines.append(f"| {kind} | {counts['planted']} | {counts['detected']} | {pct(counts['detected'], counts['planted'])} | {extra} |")
+    lines += ["", f"- 干净报告 {len(clean)} 份上的“错误”级问题：{sum(clean_errors.values())}"
+              + (f"（{dict(clean_errors)}）" if clean_errors else "")]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="在植入错误的语料上测提取、检出与速度")
     parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "out" / "corpus")
@@ -179,7 +255,16 @@ def main() -> int:
     parser.add_argument("--clean", type=int, default=105)
     parser.add_argument("--per-kind", type=int, default=12)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--narrative", type=int, default=0, metavar="SEEDS",
+                        help="只测正文植入错误，使用这么多个种子；结果写入 bench/results_planted_narrative.md")
+    parser.add_argument("--render", choices=["text", "pdf"], default="text", help="正文植入错误基准使用的版本（文本或 PDF）")
     args = parser.parse_args()
+    if args.narrative:
+        text = narrative_bench(args.narrative, args.jobs, ROOT / "bench" / "out" / "narrative", args.render)
+        print(text)
+        out = ROOT / "bench" / ("results_planted_narrative.md" if args.render == "text" else "results_planted_narrative_pdf.md")
+        out.write_text(text, encoding="utf-8")
+        return 0
     if args.rebuild or not (args.corpus / "manifest.json").exists():
         manifest = build(args.corpus, args.clean, args.per_kind, args.jobs)
         print(f"语料：{len(manifest['reports'])} 份，用时 {manifest['seconds']} 秒")  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ import yaml
 from auditor.ingest import load_report
 from auditor.model import Claim, Location, NarrativeSentence, Report
 from auditor.narrative.claims import extract_sentence_claims
+from auditor.narrative.relations import RateLink
 from tests.conftest import REAL, SEED
 
 CASES = Path(__file__).parent / "fixtures" / "claims" / "cases.yaml"
@@ -101,6 +103,65 @@ def score() -> tuple[Counter[str], Counter[str], list[str], int]:
     return found, total, misses, extra
 
 
+def _relations_for(case: dict) -> tuple[list[RateLink], list[tuple[Claim, list[Claim]]]]:
+    """The rate links and parts lists the relation layer finds in one written sentence."""
+    from auditor.checks.narrative.NAR006 import parts_lists
+    from auditor.narrative.relations import rate_links
+
+    claims = _claims_for(case) or []
+    sentence = claims[0].sentence if claims else None
+    view = SimpleNamespace(claims=claims, sentences=[sentence] if sentence else [], meta=SimpleNamespace(year=None))
+    return rate_links(view), parts_lists(view)  # type: ignore[arg-type]
+
+
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def relation_score() -> tuple[int, int, list[str]]:
+    """(right, total, misses) over the `relations` of the written cases: each expected rate
+    link (rate → change → this year's / last year's figure) and parts list (whole → parts)."""
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
+    right = total = 0
+    misses: list[str] = []
+    for case in cases:
+        if not case.get("relations"):
+            continue
+        links, lists = _relations_for(case)
+        for expected in case["relations"]:
+            total += 1
+            if "rate" in expected:
+                ok = any(
+                    _num(link.rate.value) == _num(Decimal(expected["rate"]))
+                    and _num(link.change.value) == _num(Decimal(expected["change"]))
+                    and ("current" not in expected or _num(link.current) == _num(Decimal(expected["current"])))
+                    and ("prior" not in expected or _num(link.prior) == _num(Decimal(expected["prior"])))
+                    for link in links
+                )
+            else:
+                want = (_num(Decimal(expected["whole"])), [_num(Decimal(p)) for p in expected["parts"]])
+                ok = any((_num(w.value), [_num(p.value) for p in parts]) == want for w, parts in lists)
+            right += ok
+            if not ok:
+                misses.append(f"{case['text'][:30]} {expected}")
+    return right, total, misses
+
+
+def test_relation_accuracy() -> None:
+    right, total, misses = relation_score()
+    assert total >= 25
+    assert right / total >= 0.95, f"relations {right}/{total}\n" + "\n".join(misses)
+
+
+def test_corpus_covers_provinces_and_templates() -> None:
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
+    written = [c for c in cases if c.get("province")]
+    assert len({c["province"] for c in written}) >= 12
+    assert {c["template"] for c in written} == {"2015-2018", "2019-"}
+    assert len(cases) >= 400
+    assert sum(1 for c in written if c.get("narrative_only")) * 3 >= len(cases)  # a third narrative-only
+
+
 def test_claim_set_is_large_enough() -> None:
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
     assert len(cases) >= 150
@@ -123,3 +184,6 @@ if __name__ == "__main__":  # pragma: no cover - `python -m tests.test_claims_ex
     for kind in sorted(t):
         print(f"  {kind:10} {f[kind]}/{t[kind]}")
     print("\n".join(m))
+    r, n, rm = relation_score()
+    print(f"relations {r}/{n} = {r / n:.3f}")
+    print("\n".join(rm))

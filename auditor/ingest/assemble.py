@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from auditor.codes import compact
 from auditor.ingest.doctype import BUDGET, document_type
 from auditor.ingest.document import Block, Document, RawTable, TextLine
+from auditor.ingest.meta import department as meta_department
+from auditor.ingest.meta import year as meta_year
 from auditor.ingest.recognize import kind_from_label, kind_from_title
 from auditor.ingest.sections import build_sections, is_page_number, parse_heading, parse_toc
 from auditor.ingest.tables import build_table
@@ -28,8 +30,6 @@ from auditor.numbers import find_unit
 
 _NO_DATA_RE = re.compile(r"无数据|无相关数据|本表为空|空表|故本表|本表无|没有.{0,30}(收入|支出|经费|安排)")
 _ATTACHMENT_LABEL = re.compile(r"^附件[\d\-－—.]*$")
-_DEPT_RE = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
-_YEAR_RE = re.compile(r"(20\d{2})\s*年度")
 
 
 @dataclass
@@ -141,8 +141,8 @@ def assemble(doc: Document) -> Report:
     meta = ReportMeta(
         document_type=doc_type,
         scope=scope,
-        department=_department(lines),
-        year=_year(lines),
+        department=meta_department(lines),
+        year=meta_year(lines),
         unit=default_unit,
         source=doc.source,
         source_kind=doc.source_kind,
@@ -327,36 +327,3 @@ def _report_unit(doc: Document) -> str:
         unit for b in doc.blocks if isinstance(b, TextLine) for unit in [find_unit(b.text)] if unit is not None
     )
     return units.most_common(1)[0][0] if units else "万元"
-
-
-def _department(lines: list[TextLine]) -> str:
-    names: Counter[str] = Counter()
-    for line in lines:
-        match = _DEPT_RE.match(compact(line.text))
-        if match:
-            name = match.group(1).strip()
-            name = re.split(r"(?:单位|金额单位)[:：]|公开\d", name)[0].strip()
-            if name and "万元" not in name and name not in ("元", "千元", "亿元"):
-                names[name] += 1
-    if names:
-        return names.most_common(1)[0][0]
-    for line in lines:
-        match = re.match(r"^第一部分(.+?)(?:单位|部门)?(?:概况|基本情况)$", compact(line.text))
-        if match and len(match.group(1)) >= 2:
-            return match.group(1)
-    for index, line in enumerate(lines[:15]):
-        text = compact(line.text)
-        match = re.match(r"^(?:20\d{2}年度?)?(.+?)(?:20\d{2}年度?)?部门决算$", text)
-        if match and len(match.group(1)) >= 2:
-            return match.group(1)
-        if text == "部门决算" and index > 0:
-            return compact(lines[index - 1].text)
-    return ""
-
-
-def _year(lines: list[TextLine]) -> int | None:
-    years: Counter[int] = Counter()
-    for line in lines[:60]:
-        for match in _YEAR_RE.finditer(compact(line.text)):
-            years[int(match.group(1))] += 1
-    return years.most_common(1)[0][0] if years else None

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from auditor.codes import compact
 from auditor.model import Claim, NarrativeSentence, Report
+from auditor.narrative.relations import vocab as _vocab
 
 NUMBER = r"(?<![\d.．A-Za-z])(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\s*[.．]\s*(?P<frac>\d+))?"
 MONEY_UNITS = ("亿元", "万元", "千元", "元")
@@ -24,7 +25,12 @@ _UNIT_RE = re.compile(
 _TOKEN = re.compile(NUMBER)
 
 _CLAUSE_BOUNDARY = re.compile(r"[，,。；;：:]")
-_GROWTH = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|节省|增支|减支|多支|少支)了?(?:（(?:增加|减少|增长|下降)）)?\s*$")
+# change words by direction: data (auditor/narrative/vocab.yaml "rising" / "falling")
+_RISING = tuple(_vocab()["rising"])
+_FALLING = tuple(_vocab()["falling"])
+_GROWTH = re.compile(
+    r"(" + "|".join(sorted(_RISING + _FALLING, key=len, reverse=True)) + r")了?(?:（(?:增加|减少|增长|下降)）)?\s*$"
+)
 _SHARE = re.compile(r"占(?P<whole>[^，。；]*?)的?\s*(?:比重|比例)?(?:为)?\s*$")
 _COMPLETION = re.compile(r"完成(?P<basis>年初预算|全年预算|调整预算|预算)?数?的?\s*$")
 _BUDGET = re.compile(r"(?P<basis>年初预算|全年预算|调整预算|预算)数?(?:为|是|安排)?\s*$")
@@ -44,11 +50,15 @@ _SUBJECT_NOISE = re.compile(
     r"^(?:其中|主要用于以下方面|主要用于|主要包括|具体情况如下|包括|分别为|分别是|共计|合计为|全年|本年度?|"
     r"与上年相比|与上年度相比|比上年|较上一?年?度?|较上年|同比)[：:，,]?"
 )
-_SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共)$")
-_BARE_REFERENCE = re.compile(r"^(?:上年|上一年度?|上年度)?(?:决算|预算)?数?$")
+_SUBJECT_TAIL = re.compile(r"(?:为|是|共计|达到?|总额为|金额为|合计为|约|累计|分别为|共|各)$")
+_BARE_REFERENCE = re.compile(
+    r"^(?:与|较|比|同)?(?:上年|上一年度?|上年度|年初|全年|调整)?(?:相比|相较|对比|同期)?(?:决算|预算)?数?(?:分别)?$|^分别$|^(?:和|及|与|、|以及)$"
+)
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)")
 # "本部门", "本中心", "我局", "部门（单位）": the department speaking of itself
 _SELF_REFERENCE = re.compile(r"^(?:本|我)(?:部门|单位|中心|局|委|办|院|所|厅|部|会|站|队|处|馆)|部门（单位）|（单位）")
+_CODE_REMARK = re.compile(r"[（(](?:科目)?编[码号][:：]?\d*[）)]|^\d{3,8}[-－]?|(?<=[-－])?科目编[码号]\d+[-－]")
+_LEADING_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d))")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 
@@ -61,6 +71,8 @@ def _value(match: re.Match[str]) -> tuple[Decimal, int]:
 
 def clean_subject(text: str, department: str = "") -> str:
     subject = compact(text).translate(_QUOTES)
+    subject = _LEADING_NUMBER.sub("", subject)
+    subject = _CODE_REMARK.sub("", subject)
     if department:
         subject = subject.replace(compact(department), "")
     previous = None
@@ -70,7 +82,7 @@ def clean_subject(text: str, department: str = "") -> str:
         subject = _YEAR_PREFIX.sub("", subject)
         subject = _SUBJECT_NOISE.sub("", subject)
         subject = _SUBJECT_TAIL.sub("", subject)
-    subject = subject.lstrip("、（(），,").rstrip("、，,（(")
+    subject = subject.lstrip("、（(），,．.").rstrip("、，,（(")
     if subject.startswith(("含", "（含")):
         subject = subject.lstrip("（含")
     return "" if _BARE_REFERENCE.match(subject) else subject
@@ -82,6 +94,14 @@ def _clause_prefix(text: str, start: int, floor: int = 0) -> str:
     for boundary in _CLAUSE_BOUNDARY.finditer(text, floor, start):
         cut = boundary.end()
     prefix = text[cut:start]
+    opened = text.rfind("（", floor, cut)
+    if prefix.count("）") > prefix.count("（") and opened >= 0:
+        # the cut fell inside a remark ("…补助（科目编码：2130701）24.5万元"): the clause starts
+        # before the parenthesis
+        cut = floor
+        for boundary in _CLAUSE_BOUNDARY.finditer(text, floor, opened):
+            cut = boundary.end()
+        prefix = text[cut:start]
     # "（类）" naming and quoted names are part of a subject, not clause breaks
     if text[max(0, cut - 3) : cut] in ("（类）", "（款）", "（项）") or re.search(r"（[类款项]）$", text[:cut]):
         back = text.rfind("，", 0, cut - 3)
@@ -94,6 +114,7 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     text = sentence.text
     claims: list[Claim] = []
     previous_end = 0
+    previous_kind: tuple[str, dict[str, str]] = ("", {})
     for match in _TOKEN.finditer(text):
         unit_match = _UNIT_RE.match(text, match.end())
         unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else ""
@@ -104,6 +125,8 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
             # "附件：1. 2022 年度…": a list number, then a year — not the decimal 1.2022
             value, decimals = Decimal(frac), 0
         raw = text[match.start() : end]
+        if not unit and _is_code(text, match):
+            continue  # "（科目编码2010301）", "2012999群团事务": a classification code, not a figure
         prefix = _clause_prefix(text, match.start(), previous_end)
         previous_end = end
         if unit in ("年", "年度") and 1990 <= value <= 2100 and decimals == 0:
@@ -127,7 +150,12 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
             unit = "万元"  # "0.39 万（含…）": the 元 dropped; read as 万元
         if unit in ("%", "％"):
             unit = "%"
+        if not unit and _measured(text, end):
+            continue  # "已经完成52座": a count of something, not a percentage without "%"
         kind, extra = _classify(prefix, unit)
+        if kind == "amount" and previous_kind[0] == "growth" and _CONJUNCTION.fullmatch(prefix.strip()):
+            kind, extra = previous_kind  # "分别减少 0.20 万元和 0.30 万元": the second change too
+        previous_kind = (kind, extra)
         if kind == "skip":
             continue
         claim = Claim(
@@ -144,8 +172,11 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
         if kind == "count" and len(claim.subject) <= 2:
             # "编报绩效目标的 2024 年度项目 39 个": the year splits the subject in two
             whole = re.sub(r"(?:19|20)\d{2}\s*年度?", "", _clause_prefix(text, match.start()))
-            claim.subject = clean_subject(whole, department) or claim.subject
-        if kind == "count" and (not claim.subject or re.search(r"(?:中|等|了|有|共|计|完成)$", claim.subject)):
+            if not re.search(r"\d", whole):
+                claim.subject = clean_subject(whole, department) or claim.subject
+        if kind == "count" and re.fullmatch(r"(?:较上年|比上年|同比)?(?:增加|减少|增长|下降)了?", claim.subject):
+            claim.subject = ""  # "较上年减少 4 批次": the count of the thing named before
+        elif kind == "count" and (not claim.subject or re.search(r"(?:中|等|了|有|共|计|完成|对|开展|涉及)$", claim.subject)):
             following = _FOLLOWING_NOUN.match(text, end)
             if following:  # "清理 801 个老身份证号码": the counted thing follows the number
                 claim.subject = following.group(1)
@@ -157,6 +188,25 @@ def extract_sentence_claims(sentence: NarrativeSentence, department: str = "") -
     return claims
 
 
+_CONJUNCTION = re.compile(r"[和及与、]|以及")
+_CODE_BEFORE = re.compile(r"(?:编码|编号|代码|科目)\s*[:：为]?\s*$")
+
+
+def _is_code(text: str, match: re.Match[str]) -> bool:
+    digits = match.group("num")
+    if match.group("frac") or len(digits) < 3 or not digits.isdigit():
+        return False
+    if _CODE_BEFORE.search(text[max(0, match.start() - 6) : match.start()]):
+        return True
+    following = text[match.end() : match.end() + 1]
+    return len(digits) in (3, 5, 7) and digits[0] in "2345" and bool(re.match(r"[\u4e00-\u9fff\-－]", following))
+
+
+def _measured(text: str, end: int) -> bool:
+    following = text[end : end + 4].lstrip()
+    return any(following.startswith(word) for word in _vocab()["measure_words"])
+
+
 def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
     p = prefix.rstrip()
     if unit in COUNT_UNITS:
@@ -164,7 +214,7 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
     growth = _GROWTH.search(p)
     if growth:
         word = growth.group(1)
-        direction = "up" if word in ("增加", "增长", "上升", "增支", "多支") else "down"
+        direction = "up" if word in _RISING else "down"
         if not unit:
             if word in ("增长", "下降", "上升", "降低"):
                 return "growth", {"direction": direction, "basis": "no_percent"}
@@ -202,6 +252,7 @@ def _classify(prefix: str, unit: str) -> tuple[str, dict[str, str]]:
 _NAMED_CHANGE = re.compile(r"(?P<subject>[^，,。；;：:\d]{2,30}?(?:支出|收入|经费|总计|合计))(?:增加|减少|增长|下降|上升|降低)")
 
 
+_BARE_FIGURE = re.compile(r"(?P<subject>[^，,。；;：:\d]{2,30}?)\s*\d+[.．]\d+\s*[，,]\s*(?:比|较|同比|与)")
 _FOLLOWING_NOUN = re.compile(r"\s*([\u4e00-\u9fff“”（）]{2,14}?)(?=[，。；、,.;：:]|升位|进行|参加|$)")
 
 
@@ -211,6 +262,7 @@ def _inherit_subjects(claims: list[Claim], sentence: NarrativeSentence) -> None:
     clause before), else of the numbered item."""
     last = ""
     last_count = ""
+    last_change = ""
     for claim in claims:
         if claim.kind == "count":
             if not claim.subject:
@@ -222,13 +274,27 @@ def _inherit_subjects(claims: list[Claim], sentence: NarrativeSentence) -> None:
         if claim.subject:
             if claim.kind in ("amount", "outturn", "budget"):
                 last = claim.subject
+                last_change = ""
+            if claim.kind == "growth" and claim.unit in MONEY_UNITS:
+                last_change = claim.subject
+            continue
+        if claim.kind == "growth" and claim.unit in ("%", "") and last_change:
+            claim.subject = last_change  # "…各增加 X 万元，增长 Y%": the rate of the change before it
             continue
         if claim.kind == "growth":
             named = list(_NAMED_CHANGE.finditer(sentence.text, 0, claim.span[0]))
             if named and (not last or named[-1].start() > sentence.text.find(last)):
                 claim.subject = clean_subject(named[-1].group("subject"))
+                if claim.unit in MONEY_UNITS:
+                    last_change = claim.subject
                 continue
+        if not last and claim.kind == "growth":
+            bare = list(_BARE_FIGURE.finditer(sentence.text, 0, claim.span[0]))
+            if bare:  # "项目支出58.40，比上年增加…": the figure printed without its unit
+                last = clean_subject(bare[-1].group("subject"))
         claim.subject = last or sentence.item
+        if claim.kind == "growth" and claim.unit in MONEY_UNITS:
+            last_change = claim.subject
 
 
 def _compare_claims(sentence: NarrativeSentence) -> list[Claim]:
@@ -263,7 +329,8 @@ def _list_claims(sentence: NarrativeSentence) -> list[Claim]:
         items_text = match.group("items")
         if re.search(r"\d", items_text):
             continue  # "主要用于以下方面：社会保障和就业支出 244.97 万元…": amounts, not a name list
-        items = tuple(i.strip("等及和与 ") for i in re.split(r"[、，,]", items_text) if i.strip("等及和与 "))
+        pieces = (re.sub(r"等方面$", "", i).strip("等及和与 ") for i in re.split(r"[、，,]", items_text))
+        items = tuple(i for i in pieces if i)
         if len(items) < 2:
             continue
         owner = clean_subject(_clause_prefix(sentence.text, match.start()))
@@ -304,4 +371,4 @@ def _owner_before(text: str, start: int) -> str:
     """'人员经费193.51万元，占…，主要包括…': the list belongs to the last amount's subject."""
     before = text[:start]
     amounts = list(re.finditer(r"([^，,。；;：:\d]+?)\s*" + NUMBER + r"\s*(?:万元|元|亿元)", before))
-    return clean_subject(amounts[-1].group(1)) if amounts else ""
+    return clean_subject(re.sub(r"^\s*年度?", "", amounts[-1].group(1))) if amounts else ""

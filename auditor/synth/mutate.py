@@ -123,7 +123,7 @@ def part_greater_than_whole(spec: ReportSpec, anchors: Anchors, data: ReportData
         return f"{m.group(1)}{max(total * Decimal('0.5'), Decimal('0.10')):.2f}万元，其中：政府采购货物支出{total + Decimal('1.00'):.2f}万元"
 
     new = _edit_text(spec, anchors, "procurement", r"(政府采购支出总额)(\d+\.\d{2})万元，其中：政府采购货物支出\d+\.\d{2}万元", repl)
-    return (new, Plant("part_greater_than_whole", ("NAR006",), "procurement")) if new else None
+    return (new, Plant("part_greater_than_whole", ("NAR006", "NAR020"), "procurement")) if new else None
 
 
 @mutator("wrong_share")
@@ -191,6 +191,136 @@ def toc_heading_mismatch(spec: ReportSpec, anchors: Anchors, data: ReportData, r
     toc = list(spec.toc)
     removed = toc.pop(i)
     return replace(spec, toc=tuple(toc)), Plant("toc_heading_mismatch", ("STR005",), removed)
+
+
+# ---- narrative relation slips (issue: narrative understanding) -----------------------
+
+
+def _w(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+@mutator("parts_not_whole")
+def parts_not_whole(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """基本支出 + 项目支出 no longer make 本年支出合计: the 项目支出 figure is off by 5.00."""
+    new = _edit_text(spec, anchors, "spending", r"(项目支出)(\d+\.\d{2})(万元)",
+                     lambda m: f"{m.group(1)}{_w(Decimal(m.group(2)) + Decimal('5.00'))}{m.group(3)}")
+    return (new, Plant("parts_not_whole", ("NAR020", "NAR006", "NAR001", "NAR002"), "spending")) if new else None
+
+
+@mutator("contradictory_change_words")
+def contradictory_change_words(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """One change called a rise and a fall: "增加 X 万元，下降 Y%"."""
+    swap = {"增长": "下降", "下降": "增长"}
+    new = _edit_text(spec, anchors, "total_growth", r"(万元，)(增长|下降)(\d)", lambda m: f"{m.group(1)}{swap[m.group(2)]}{m.group(3)}")
+    return (new, Plant("contradictory_change_words", ("NAR022",), "total_growth")) if new else None
+
+
+@mutator("rate_on_current_base")
+def rate_on_current_base(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """The growth rate computed as change ÷ this year instead of change ÷ last year."""
+    place = anchors.places.get("total")
+    if place is None:
+        return None
+    found = re.search(r"(\d+\.\d{2})万元", place[1])
+    if found is None:
+        return None
+    current = Decimal(found.group(1))
+
+    def repl(m: re.Match[str]) -> str:
+        change = Decimal(m.group(2))
+        rate = (change / current * 100).quantize(Decimal("0.01"))
+        return f"{m.group(1)}{m.group(2)}万元，{m.group(3)}{rate}%"
+
+    new = _edit_text(spec, anchors, "total_growth", r"((?:增加|减少))(\d+\.\d{2})万元，(增长|下降)\d+\.\d{2}%", repl)
+    if new is None:
+        return None
+    return new, Plant("rate_on_current_base", ("NAR003",), "total_growth")
+
+
+@mutator("placeholder_amount")
+def placeholder_amount(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """An amount replaced by a placeholder ("XX万元", "略万元")."""
+    mark = rng.choice(["XX", "略", "××"])
+    new = _edit_text(spec, anchors, "procurement", r"(政府采购工程支出)\d+\.\d{2}(万元)", lambda m: f"{m.group(1)}{mark}{m.group(2)}")
+    return (new, Plant("placeholder_amount", ("NAR024",), "procurement")) if new else None
+
+
+@mutator("template_blank")
+def template_blank(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """A template blank left in: "增加 万元"."""
+    for name in ("running", "total_growth"):
+        new = _edit_text(spec, anchors, name, r"((?:增加|减少))\d+\.\d{2}(万元)", lambda m: f"{m.group(1)} {m.group(2)}")
+        if new is not None:
+            return new, Plant("template_blank", ("NAR024",), name)
+    return None
+
+
+@mutator("doubled_unit")
+def doubled_unit(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    new = _edit_text(spec, anchors, "total", r"万元。", lambda m: "万元万元。")
+    return (new, Plant("doubled_unit", ("NAR024",), "total")) if new else None
+
+
+@mutator("magnitude_slip")
+def magnitude_slip(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """A part printed in 亿元 inside a list of 万元 figures (人员经费 X 亿元)."""
+    new = _edit_text(spec, anchors, "basic", r"(人员经费[1-9]\d*\.\d{2})万元", lambda m: f"{m.group(1)}亿元")
+    return (new, Plant("magnitude_slip", ("NAR023", "NAR006", "NAR020", "NAR026", "NAR001", "UNIT001"), "basic")) if new else None
+
+
+@mutator("invalid_class_code")
+def invalid_class_code(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """A code written into an item with one digit too many (an 8-digit 项 code)."""
+    item = next((i for i in data.items if i.general > 0), None)
+    if item is None:
+        return None
+    new = _edit_text(spec, anchors, "item_1", r"（项）。", lambda m: f"（项）（科目编码{item.code}{rng.randrange(10)}）。")
+    return (new, Plant("invalid_class_code", ("NAR025",), "item_1")) if new else None
+
+
+@mutator("part_above_total")
+def part_above_total(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """公务用车购置及运行维护费 above the whole "三公"经费."""
+    place = anchors.places.get("three_public")
+    found = re.search(r"支出决算为(\d+\.\d{2})万元", place[1]) if place else None
+    if found is None or Decimal(found.group(1)) <= 0:
+        return None
+    above = Decimal(found.group(1)) + Decimal("3.00")
+    new = _edit_text(spec, anchors, "three_public_items", r"(公务用车购置及运行维护费支出决算)\d+\.\d{2}(万元)",
+                     lambda m: f"{m.group(1)}{_w(above)}{m.group(2)}")
+    return (new, Plant("part_above_total", ("NAR026", "NAR020", "NAR006", "NAR001"), "three_public_items")) if new else None
+
+
+@mutator("vehicle_count_mismatch")
+def vehicle_count_mismatch(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """The kinds of vehicles listed add up to more than the stated total."""
+    new = _edit_text(spec, anchors, "assets", r"共有车辆(\d+)辆。",
+                     lambda m: f"共有车辆{m.group(1)}辆，其中：一般公务用车{int(m.group(1)) + 1}辆、其他用车1辆。")
+    return (new, Plant("vehicle_count_mismatch", ("NAR029",), "assets")) if new else None
+
+
+@mutator("within_rounding_total")
+def within_rounding_total(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """The spending total printed at one decimal (correctly rounded) above its two-decimal
+    parts: their sum differs by less than the rounding, so no error is allowed."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{Decimal(m.group(2)).quantize(Decimal('0.1'))}万元"
+
+    new = _edit_text(spec, anchors, "spending", r"(本年支出合计)(\d+\.\d{2})万元", repl)
+    return (new, Plant("within_rounding_total", (), "spending", must_not_error=True)) if new else None
+
+
+@mutator("within_rounding_rate")
+def within_rounding_rate(spec: ReportSpec, anchors: Anchors, data: ReportData, rng: random.Random) -> tuple[ReportSpec, Plant] | None:
+    """A rate printed at one decimal instead of two (correctly rounded): must not be an error."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{Decimal(m.group(2)).quantize(Decimal('0.1'))}%"
+
+    new = _edit_text(spec, anchors, "total_growth", r"((?:增长|下降))(\d+\.\d{2})%", repl)
+    return (new, Plant("within_rounding_rate", (), "total_growth", must_not_error=True)) if new else None
 
 
 # ---- table slips ----------------------------------------------------------------------

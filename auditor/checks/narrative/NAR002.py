@@ -36,6 +36,22 @@ def _whole(report: Report, claim: Claim) -> tuple[Decimal, Decimal, str, CellRef
     ref = resolve_whole(claim, report) if claim.whole else None
     if ref is not None and ref.amount is not None:
         return table_value(ref), table_half(ref), claim.whole, ref  # type: ignore[return-value]
+    if claim.whole:
+        # the whole the sentence names ("占政府采购支出总额的 a%"): a figure stated for it here or
+        # in the two sentences before, never merely the first item of the list
+        named = [
+            c for c in report.claims
+            if c.kind in MONEY and c.amount_wan is not None and _names(c.subject, claim.whole)
+            and 0 <= claim.sentence.index - c.sentence.index <= 2
+            and (c.sentence is not claim.sentence or c.span[0] < claim.span[0])
+            and not _is_part(report, c, claim)
+        ]
+        if not named:
+            return None
+        head = named[-1]
+        if head.amount_wan is None:
+            return None
+        return head.amount_wan, text_half_wan(head), head.subject, None
     heads = [
         c for c in report.claims
         if c.sentence is claim.sentence and c.kind in MONEY and c.span[0] < claim.span[0] and c.subject != claim.subject
@@ -50,6 +66,18 @@ def _whole(report: Report, claim: Claim) -> tuple[Decimal, Decimal, str, CellRef
     return head.amount_wan, text_half_wan(head), head.subject, None
 
 
+def _is_part(report: Report, candidate: Claim, share: Claim) -> bool:
+    """The money figure the share itself is of (the one printed just before it)."""
+    before = [c for c in report.claims if c.sentence is share.sentence and c.kind in MONEY and c.span[0] < share.span[0]]
+    return bool(before) and before[-1] is candidate
+
+
+def _names(subject: str, whole: str) -> bool:
+    """'政府采购支出总额' names '政府采购支出总额'; '支出合计' names '本年支出合计'."""
+    a, b = subject.replace(" ", ""), whole.replace(" ", "")
+    return bool(a) and bool(b) and (a == b or a.endswith(b) or b.endswith(a))
+
+
 @register("NAR002", "narrative.share_recomputed", "narrative")
 def share_recomputed(report: Report, ctx: CheckContext) -> None:
     """A share ("占 X%") equals part ÷ whole, at the printed precision.
@@ -57,7 +85,10 @@ def share_recomputed(report: Report, ctx: CheckContext) -> None:
     **What it checks**: each "占…%" in the narrative is recomputed from the part (the figure
     it follows, read from its table cell when tied) and the whole (named after 占, or the
     sentence's leading total): the printed percentage, widened by half its last digit, must
-    overlap the range of part ÷ whole when both are widened by their own rounding.
+    overlap the range of part ÷ whole when both are widened by their own rounding. A whole
+    the sentence names but no table holds is looked up among the figures stated for it in the
+    sentence or the two before; when none is stated the share is not recomputed (the first
+    item of a list is never taken for the whole).
 
     **Why it matters**: shares are what journalists quote ("基本支出占 85%"); a share computed
     from other figures, or not updated, misleads.

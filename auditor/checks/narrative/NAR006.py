@@ -1,27 +1,50 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.checks.narrative.common import sentence_evidence, text_half_wan
 from auditor.findings import Severity
 from auditor.model import Claim, Report
+from auditor.narrative.relations import inside_parens, is_prior, paren_spans, parts_end, vocab
 from auditor.numbers import fmt
 
 MONEY = ("amount", "outturn")
 
 
+_OTHER_TOTAL = re.compile(r"(?:本年|年初|年末|总计|合计|结转|结余|弥补|结余分配)")
+
+
 def parts_lists(report: Report) -> list[tuple[Claim, list[Claim]]]:
     """(whole, parts) for each "X 总额 A，其中：B、C…" in the narrative. A sentence that opens
-    with 其中 lists parts of the previous sentence's last figure."""
+    with 其中 lists parts of the previous sentence's last figure. The list ends where the
+    parenthesis it opened in closes, at the sentence's end, or at a clause naming another total
+    ("本年支出", "年末结转和结余"); figures in a part's own parenthesis and last year's figures
+    are not parts."""
     result = []
     previous_last: Claim | None = None
     for sentence in report.sentences:
         money = [c for c in report.claims if c.sentence is sentence and c.kind in MONEY and c.amount_wan is not None]
-        position = sentence.text.find("其中")
-        if position >= 0 and money:
-            before = [c for c in money if c.span[0] < position]
-            after = [c for c in money if c.span[0] > position]
+        text = sentence.text
+        for opener in re.finditer("|".join(vocab()["parts_open"]), text):
+            position = opener.start()
+            if not money:
+                break
+            end = parts_end(text, position)
+            own = inside_parens_at(text, position)
+            before = [c for c in money if c.span[0] < position and (own is None or inside_parens(c) is None)]
+            after: list[Claim] = []
+            for c in money:
+                if not position < c.span[0] < end or is_prior(c):
+                    continue
+                paren = inside_parens(c)
+                if paren is not None and paren != own:
+                    continue  # a remark on a part, not a part
+                clause = re.split(r"[，,；;]", text[position : c.span[0]])[-1]
+                if after and _OTHER_TOTAL.search(clause) and not _OTHER_TOTAL.search(before[-1].subject if before else ""):
+                    break
+                after.append(c)
             whole = before[-1] if before else (previous_last if position <= 1 else None)
             if whole is not None and after:
                 result.append((whole, after))
@@ -30,12 +53,18 @@ def parts_lists(report: Report) -> list[tuple[Claim, list[Claim]]]:
     return result
 
 
+def inside_parens_at(text: str, position: int) -> tuple[int, int] | None:
+    return next((span for span in paren_spans(text) if span[0] < position < span[1]), None)
+
+
 @register("NAR006", "narrative.parts_within_whole", "narrative")
 def parts_within_whole(report: Report, ctx: CheckContext) -> None:
     """The parts listed after "其中" never add up to more than their whole.
 
     **What it checks**: in "政府采购支出总额 A 万元，其中：货物 B 万元、工程 C 万元、服务 D 万元"
-    (and any "X 合计 A，其中：…" of money figures), B + C + D ≤ A within rounding.
+    (and any "X 合计 A，其中：…" or "…，分别为：…" of money figures), B + C + D ≤ A within
+    rounding. The list ends where its parenthesis closes, at the sentence's end or at a clause
+    naming another total; last year's figures and remarks on a part are not parts.
 
     **Why it matters**: a part larger than its whole (a total of 0 with 0.27 of goods) means
     the total was not updated or a part belongs elsewhere.

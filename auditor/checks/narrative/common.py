@@ -44,7 +44,7 @@ def text_half_wan(claim: Claim) -> Decimal:
     """The rounding radius of a printed text amount, in 万元 (a whole number like '25万元'
     is taken as rounded to 0.01, as the tables are)."""
     factor = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1")}
-    decimals = max(claim.decimals, 2) if claim.unit == "万元" else claim.decimals
+    decimals = (claim.decimals or 2) if claim.unit == "万元" else claim.decimals
     return half(decimals) * factor.get(claim.unit, Decimal(1))
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.findings import Evidence, Severity
-from auditor.model import Report
-from auditor.outline import format_number, numbering_slips, sibling_groups
+from auditor.model import Report, Section
+from auditor.outline import format_number, numbering_slips, sibling_groups, to_chinese
 
 
 @register("STR004", "structure.section_numbering", "structure")
@@ -13,7 +15,9 @@ def section_numbering(report: Report, ctx: CheckContext) -> None:
     **What it checks**: the 第X部分 parts, the 一、 headings within each part and the （一）
     headings under each 一、 heading count up by one. A number used twice where the next one
     belongs is reported once (as a repeat), not as a repeat plus a gap; a list that starts
-    again at 一 (an attachment with its own numbering) is allowed.
+    again at 一 (an attachment with its own numbering) is allowed. A "gap" whose missing
+    numbers are printed inline before the heading (a heading that runs on after other text,
+    or written with half-width brackets "(七)") is not a gap.
 
     **Why it matters**: a repeated or skipped number breaks the correspondence between the
     目录, the tables and the explanations, and signals a section lost or pasted twice.
@@ -26,7 +30,8 @@ def section_numbering(report: Report, ctx: CheckContext) -> None:
 
     **检查内容**: 核对“第X部分”、各部分内的“一、”级标题以及各“一、”级标题下的“（一）”级标题是否
     逐一递增。应写下一个编号却重复了上一个编号的，只报告一次“重复”，不再另报“跳号”；附件等自成体
-    系、从“一”重新编号的，不视为错误。
+    系、从“一”重新编号的，不视为错误。所缺编号其实印在前文行内（标题接在其他文字之后，或用半角
+    括号“(七)”）的，不算跳号。
 
     **为何重要**: 编号重复或跳号会打乱目录、表格与说明之间的对应关系，也往往意味着某一节内容缺失
     或被重复粘贴。
@@ -39,6 +44,8 @@ def section_numbering(report: Report, ctx: CheckContext) -> None:
         section = slip.section
         if slip.kind == "gap" and section.level == 0 and _part_printed_without_number(report, slip.expected):
             continue  # the part is there, its heading just lacks "第X部分" (STR005 says so)
+        if slip.kind == "gap" and _printed_inline(report, section, slip.expected, slip.found):
+            continue  # the missing headings run on inline after other text, or use "(七)"
         found = section.number
         expected = format_number(section.level, slip.expected).rstrip("、")
         evidence = [Evidence(page=section.location.page, line=section.location.line, quote=section.heading,
@@ -85,3 +92,28 @@ def _part_printed_without_number(report: Report, number: int) -> bool:
         if entry.level == 0 and numeral_value(entry.number) == number and entry.title:
             return title_printed(report, entry)
     return False
+
+
+def _printed_inline(report: Report, section: Section, first: int, stop: int) -> bool:
+    """Every number from ``first`` up to ``stop`` (exclusive) is printed between the previous
+    heading of this level and this one, inside a line ("…如下：三、一般公共预算…") or with
+    half-width brackets ("(七)"): the headings are there, the layout merely hid them."""
+    index = next((i for i, s in enumerate(report.sections) if s is section), None)
+    if index is None or section.level not in (1, 2):
+        return False
+    text = []
+    for earlier in reversed(report.sections[:index]):
+        text.append(earlier.heading)
+        text.extend(p.text for p in earlier.paragraphs)
+        if earlier.level <= section.level:
+            break
+    joined = "\n".join(text)
+    for n in range(first, stop):
+        numeral = to_chinese(n)
+        if section.level == 1:
+            pattern = rf"(?<![一二三四五六七八九十]){numeral}\s*[、.．]"
+        else:
+            pattern = rf"[（(]\s*{numeral}\s*[）)]"
+        if not re.search(pattern, joined):
+            return False
+    return True

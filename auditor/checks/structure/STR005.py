@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import copy
+import re
+
 from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.codes import compact
 from auditor.findings import Evidence, Severity
@@ -24,6 +27,10 @@ def toc_matches_headings(report: Report, ctx: CheckContext) -> None:
 
     **Good example**: 目录 and body both read "六、一般公共预算财政拨款基本支出决算情况说明".
 
+    When the 目录 never ends (no page numbers, no page break) and body lines were read as
+    entries, the 目录 proper is cut where the numbering restarts or a line reads as a sentence,
+    and ONE warning says so instead of one per body line.
+
     **Basis**: DESIGN §3 (目录 = headings).
 
     **检查内容**: 目录中的每一项（各部分、“一、”级标题及表格清单）都应在正文中有编号和标题相同的
@@ -35,6 +42,25 @@ def toc_matches_headings(report: Report, ctx: CheckContext) -> None:
     """
     if not report.toc:
         raise NotApplicable("报告没有目录")
+    region = toc_region(report.toc)
+    if len(region) < len(report.toc):
+        # the 目录 never ended: body lines were read as 目录 entries. Judge the 目录 proper only.
+        body_start = report.toc[len(region)]
+        ctx.comparisons += 1
+        ctx.add(
+            Severity.WARNING,
+            "目录之后的正文被读作目录",
+            f"目录没有明确的结束位置（如页码或分页），自“{body_start.text[:30]}”起的{len(report.toc) - len(region)}"
+            "行正文被读成了目录条目，正文标题因此无法与目录逐项核对；请检查原文的目录排版。",
+            observed=f"目录{len(report.toc)}项，其中{len(report.toc) - len(region)}项为正文",
+            expected="目录只列标题",
+            locations=[Evidence(page=body_start.location.page, line=body_start.location.line,
+                                quote=body_start.text, bbox=body_start.location.bbox)],
+        )
+        if len(report.sections) < len(region) // 2:
+            return  # the body's headings are inside the misread 目录: nothing to compare with
+        report = copy.copy(report)
+        report.toc = region
     slipped = {id(s.section) for s in numbering_slips(report.sections)}
     matches = match_toc(report)
     matched_sections = set()
@@ -116,3 +142,23 @@ def _ordinal(number: str) -> int | None:
 
 def _printed_as_line(report: Report, entry: TocEntry) -> bool:
     return title_printed(report, entry)
+
+
+_SENTENCE_LIKE = re.compile(r"[。；]|[，,].{12,}")
+
+
+def toc_region(entries: list[TocEntry]) -> list[TocEntry]:
+    """The 目录 proper: its entries up to where the body starts again — an entry whose number
+    restarts at its level ("一、" after "十一、"), or a line that reads as body text (a sentence)."""
+    last: dict[int, int] = {}
+    for index, entry in enumerate(entries):
+        ordinal = _ordinal(entry.number)
+        if _SENTENCE_LIKE.search(entry.text) and index > 0:
+            return entries[:index]
+        if ordinal is not None:
+            if entry.level in last and ordinal <= last[entry.level] and entry.level <= 1:
+                return entries[:index]
+            last[entry.level] = ordinal
+            for deeper in [lvl for lvl in last if lvl > entry.level]:
+                del last[deeper]
+    return entries
