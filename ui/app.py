@@ -44,9 +44,15 @@ CSS = """
 #auditor-title h1{margin-bottom:0}
 .auditor-detail{max-height:640px;overflow:auto}
 .auditor-caption p{margin:4px 0 2px 0;font-weight:600}
-#citations td, #citations th{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}
-#citations td span, #citations td div{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;
-  max-height:none !important;-webkit-line-clamp:unset !important}
+#citations table{width:100% !important;table-layout:fixed !important}
+#citations th, #citations td{max-width:none !important}
+#citations th:nth-child(1), #citations td:nth-child(1){width:48px !important;min-width:48px !important}
+#citations th:nth-child(2), #citations td:nth-child(2){width:32% !important;min-width:0 !important}
+#citations th:nth-child(3), #citations td:nth-child(3){width:auto !important;min-width:0 !important}
+#citations .virtual-row [role=gridcell]:last-child{flex:1 1 0 !important;width:auto !important;min-width:0 !important}
+#citations .virtual-row [role=gridcell] span{white-space:normal !important;word-break:break-all !important}
+#citations td .cell-wrap, #citations td span{white-space:normal !important;word-break:break-all !important;
+  overflow:visible !important;text-overflow:clip !important}
 """
 FONTS = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 
