@@ -427,7 +427,8 @@ def launch(settings: UISettings, host: str = "127.0.0.1", port: int = 7860,
                          if auth else None)
     theme = gr.themes.Default(font=FONTS, font_mono=["monospace"])
     return demo.launch(
-        server_name=host, server_port=port, auth=guard.auth_function() if guard else None, auth_message="部门决算审核工作台：请登录",
+        server_name=host, server_port=port, auth=guard.auth_function() if guard else None,  # type: ignore[arg-type]
+        auth_message="部门决算审核工作台：请登录",
         # Gradio's own cap refuses far larger uploads before they are stored (its message is English);
         # files over our limit but under the cap get the Chinese message from Workspace.open
         max_file_size=f"{max(settings.max_upload_mb * 2, settings.max_upload_mb + 20):g}mb",

@@ -167,7 +167,7 @@ class Sessions:
 def clean_start(settings: UISettings) -> list[Path]:
     """At start-up: delete the folders of UI servers no longer running (srv-<pid>), and
     session folders of the older layout (ws-* directly under work_root) idle past the limit."""
-    removed = []
+    removed: list[Path] = []
     root = settings.work_root
     if not root.is_dir():
         return removed
@@ -552,9 +552,9 @@ class Workspace:
         for line in lines.values():
             cells: list[str] = []
             for side in ("income", "expense"):
-                row = line.get(side)
-                cells += [row.label if row else "", row.line_no if row else "",
-                          *((row.cells[c.key].raw if row and c.key in row.cells else "") for c in sides[side])]
+                printed = line.get(side)
+                cells += [printed.label if printed else "", printed.line_no if printed else "",
+                          *((printed.cells[c.key].raw if printed and c.key in printed.cells else "") for c in sides[side])]
             rows.append(cells)
         return headers, rows
 
