@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bad-inputs fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bad-inputs fuzz example clean redteam
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -52,6 +52,11 @@ bench-batch: setup
 # 审核工作台计时：无头 Chromium 中打开示例报告、查看问题、提问（需 Debian 的 chromium）
 bench-ui: setup-dev
 	$(BIN)/python bench/bench_ui.py
+
+# 红队：报告中植入的 60 条指令式文字（不被当作事实、核验不放行）与界面防护（登录限速、会话归属、临时文件清理），并打印数字
+redteam: setup-dev
+	$(BIN)/python -m pytest -q tests/test_injection.py tests/test_ui_security.py
+	$(BIN)/python bench/bench_ui.py --security
 
 # 坏输入语料：生成 0 字节、截断、加密、改扩展名、扫描件、1000 页、解压炸弹、GBK/UTF-16 等文件，逐个经命令行与界面测量
 bad-inputs: setup-dev
