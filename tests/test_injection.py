@@ -146,3 +146,25 @@ def test_instruction_shapes_are_recognised_without_false_alarms() -> None:
                  "购置打印设备（20万以下）0.60万元。", "忽略不计的尾差为0.01万元。", "本部门输出各类报表36份。",
                  "如您对本报告有疑问，请致电12345。", "2023年度支出合计318.40万元。"):
         assert not is_instruction(text), text
+
+
+def test_no_false_alarms_on_real_reports() -> None:
+    """Published reports' sentences are never taken for instructions (structure, not words)."""
+    from auditor.ingest import load_report
+    from auditor.ingest.errors import InputError
+    from index.facts import suspect_sentences
+    from tests.conftest import REAL, SEED, need
+
+    sources = [need(SEED), *sorted((need(REAL) / "narratives_fujian").glob("*.txt"))]
+    flagged = {}
+    read = 0
+    for source in sources:
+        try:
+            report = load_report(source)
+        except InputError:
+            continue  # not a final-accounts report (a budget narrative): refused before any question
+        read += 1
+        found = suspect_sentences(report)
+        if found:
+            flagged[source.name] = [s.text for s in report.sentences if s.index in found]
+    assert read >= 5 and flagged == {}
