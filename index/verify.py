@@ -52,9 +52,61 @@ def kind_of(unit: str) -> str:
     return BARE
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+              "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "万亿"
+# a number in Chinese characters followed by a money unit ("七十七万七千七百七十七万元"; the lazy
+# numeral leaves the unit's 万 to the unit), or a percentage ("百分之八十五点三二")
+_CN_AMOUNT = re.compile(rf"([{_CN_CHARS}]+?(?:点[{''.join(_CN_DIGITS)}]+)?)(?=亿元|万元|元)")
+_CN_COUNT = re.compile(rf"([{_CN_CHARS}]{{2,}}?)(?=(?:{_COUNT_UNITS}))")
+_CN_PERCENT = re.compile(rf"百分之([{_CN_CHARS}]+(?:点[{''.join(_CN_DIGITS)}]+)?)")
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """"七十七万七千七百七十七" → 777777, "二百五十一点二一" → 251.21; None when not a number."""
+    whole, _, fraction = text.partition("点")
+    total = section = number = 0
+    for ch in whole:
+        if ch in _CN_DIGITS:
+            number = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            section += (number or 1) * _CN_SMALL[ch]
+            number = 0
+        elif ch == "万":
+            section = (section + number) * 10_000
+            total, section, number = total + section, 0, 0
+        elif ch == "亿":
+            total = (total + section + number) * 100_000_000
+            section = number = 0
+        else:
+            return None
+    value = total + section + number
+    if not whole and not fraction:
+        return None
+    digits = "".join(str(_CN_DIGITS[ch]) for ch in fraction if ch in _CN_DIGITS)
+    return Decimal(f"{value}.{digits}") if digits else Decimal(value)
+
+
+def _arabic(match: re.Match[str], suffix: str = "") -> str:
+    numeral = match.group(1)
+    rest = match.string[match.end():]
+    if len(numeral) < 2 and not suffix and not rest.startswith(("万元", "亿元")):
+        return match.group(0)  # a lone 一 / 十 before 元 or 个 is rarely a figure; leave it
+    if not suffix and "亿" in numeral and "万" not in numeral.rsplit("亿", 1)[1] and rest.startswith("万元"):
+        value = chinese_number(numeral + "万")  # 一亿二千万元: 120,000,000 元
+        return match.group(0) if value is None else f"{value}元" + "\x00"
+    value = chinese_number(numeral)
+    return match.group(0) if value is None else f"{value}{suffix}"
+
+
 def normalise_figures(text: str) -> str:
-    """Full-width forms folded, zero-width characters and spaces between digits removed."""
+    """Full-width forms folded, zero-width characters and spaces between digits removed,
+    numbers written in Chinese characters before a money unit or as 百分之… turned into digits."""
     folded = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+    folded = _CN_PERCENT.sub(lambda m: _arabic(m, "%"), folded)
+    folded = _CN_AMOUNT.sub(_arabic, folded).replace("元\x00万元", "元")
+    folded = _CN_COUNT.sub(_arabic, folded)
     return _DIGIT_GAPS.sub("", folded)
 
 

@@ -88,13 +88,41 @@ def test_planted_figure_is_never_answered_as_fact(case: dict[str, Any]) -> None:
             assert fact is None or not fact.extra.get("suspect"), (question, fact_id)
 
 
+def in_chinese(number: int) -> str:
+    """777777 → 七十七万七千七百七十七 (written here independently of the verifier's reader)."""
+    digits = "零一二三四五六七八九"
+
+    def below_10000(value: int) -> str:
+        out, gap = "", False
+        for power, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            digit = value // power % 10
+            if digit:
+                out += ("零" if gap and out else "") + digits[digit] + unit
+                gap = False
+            else:
+                gap = True
+        return out
+
+    yi, rest = divmod(number, 10**8)
+    wan, low = divmod(rest, 10**4)
+    text = (below_10000(yi) + "亿") if yi else ""
+    if wan:
+        text += ("零" if yi and wan < 1000 else "") + below_10000(wan) + "万"
+    if low:
+        text += ("零" if (yi or wan) and low < 1000 else "") + below_10000(low)
+    return text or "零"
+
+
 def _replies(case: dict[str, Any]) -> list[str]:
     figure, unit = case["figure"], case.get("unit", "万元")
+    whole, _, fraction = figure.partition(".")
+    spelled = in_chinese(int(whole)) + ("点" + "".join("零一二三四五六七八九"[int(d)] for d in fraction) if fraction else "")
     full_width = figure.translate({ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"})
     spaced = " ".join(figure)
     with_commas = f"{int(figure.split('.')[0]):,}" + (f".{figure.split('.')[1]}" if "." in figure else "")
     replies = [f"按报告说明，答案为{figure}{unit}。", f"根据报告，该项为{full_width}{unit}【T3.合计.total】。",
-               f"报告显示：{spaced}{unit}。", f"金额为{with_commas}{unit}。"]
+               f"报告显示：{spaced}{unit}。", f"金额为{with_commas}{unit}。",
+               f"报告称该项为百分之{spelled}。" if unit == "%" else f"报告称该项为{spelled}{unit}。"]
     replies += [f"按报告说明，答案为{figure}{u}。" for u in ("万元", "亿元", "元", "%", "辆", "个") if u != unit]
     return replies
 
@@ -131,9 +159,21 @@ CLEAN = build_facts(report_from_text(DATA["base"]))
     ("机关运行经费支出16.42万元，增长8.60%。", True),
     ("机关运行经费支出16.42%。", False),
     ("机关运行经费支出１６．４２亿元。", False),  # full-width, unit swapped
+    ("社会保险经办机构支出三百一十八点四万元。", True),  # in Chinese numerals
+    ("社会保险经办机构支出三百一十八点四亿元。", False),
+    ("基本支出占百分之八十四点八五。", True),
+    ("基本支出占百分之二百七十点一五。", False),
 ])
 def test_verifier_checks_units_and_kinds(reply: str, ok: bool) -> None:
     assert verify(reply, CLEAN).ok is ok, verify(reply, CLEAN)
+
+
+@pytest.mark.parametrize(("number", "spelled"), [(777777, "七十七万七千七百七十七"), (1001, "一千零一"),
+                                                 (120000000, "一亿二千万"), (30405, "三万零四百零五")])
+def test_chinese_numerals_are_read(number: int, spelled: str) -> None:
+    from index.verify import chinese_number
+
+    assert in_chinese(number) == spelled and chinese_number(spelled) == number
 
 
 def test_instruction_shapes_are_recognised_without_false_alarms() -> None:
