@@ -132,8 +132,8 @@ def test_no_model_address_can_be_given_from_the_ui(ui_server: UIServer, client: 
     key, and this server (no model configured) offers none (see test_ui_security for one)."""
     ask = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/ask"]
     assert [p["parameter_name"] for p in ask["parameters"]] == ["text", "history", "model_label"]
-    with pytest.raises(Exception, match="not in the list of choices"):
-        client.predict("人员经费是多少？", [], "OpenAI 兼容接口", api_name="/ask")
+    radio = next(c for c in client.config["components"] if c.get("props", {}).get("elem_id") == "llm-kind")
+    assert [c[0] if isinstance(c, list) else c for c in radio["props"]["choices"]] == ["无（仅确定性回答）"]
 
 
 def test_binds_loopback_only(ui_server: UIServer) -> None:

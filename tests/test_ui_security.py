@@ -204,6 +204,27 @@ def test_sweep_closes_idle_sessions_and_start_up_cleans_dead_servers(tmp_path: P
     assert folder_bytes(settings.server_root) == 0
 
 
+def test_closing_the_tab_deletes_the_session_files(tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    server = UIServer(tmp_path, env={"TMPDIR": str(temp)})  # the default idle limit: an hour
+    try:
+        client = Client(server.url, verbose=False)
+        client.predict(api_name="/open_example")
+        client.predict("html", api_name="/export")
+        folders = list((temp / "auditor-ui").glob("srv-*/ws-*"))
+        assert len(folders) == 1 and folder_bytes(folders[0]) > 0
+        client.close()  # the heartbeat stops, as when the tab is closed
+        deadline = time.monotonic() + 60
+        while folders[0].exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not folders[0].exists()
+    finally:
+        server.stop()
+
+
 def _sizes(root: Path) -> int:
     return folder_bytes(root)
 

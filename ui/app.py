@@ -63,7 +63,10 @@ def _user(request: gr.Request | None) -> str | None:
 
 def _workspace(ws: Workspace | None, settings: UISettings, request: gr.Request | None) -> Workspace:
     ws = _own(ws, request)
-    return ws if ws is not None else Workspace(settings, owner=_user(request))
+    if ws is None:
+        ws = Workspace(settings, owner=_user(request))
+        ws.session_hash = getattr(request, "session_hash", None)
+    return ws
 
 
 def _own(ws: Workspace | None, request: gr.Request | None) -> Workspace | None:
@@ -237,6 +240,11 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
 
         end_btn.click(end_session, [state], [state, status, index_status, summary, findings, chatbot, citations,
                                              page_image, cite_image, detail, *download_outputs], api_name="end_session")
+
+        def tab_closed(request: gr.Request) -> None:
+            SESSIONS.end(getattr(request, "session_hash", None), _user(request))  # its files go now
+
+        demo.unload(tab_closed)
 
         def refresh_index(ws: Workspace | None, request: gr.Request) -> str:
             mine = ws is not None and not ws.closed and ws.owner == _user(request)

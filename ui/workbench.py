@@ -108,6 +108,13 @@ class Sessions:
         with self._lock:
             return list(self._live.values())
 
+    def end(self, session_hash: str | None, owner: str | None) -> int:
+        """Close the workspaces of a browser session that has gone (its tab closed)."""
+        ended = [ws for ws in self.live() if session_hash and ws.session_hash == session_hash and ws.owner == owner]
+        for ws in ended:
+            ws.close()
+        return len(ended)
+
     def usage(self, owner: str | None, but: Workspace | None = None) -> int:
         return sum(folder_bytes(ws.dir) for ws in self.live() if ws.owner == owner and ws is not but)
 
@@ -231,6 +238,7 @@ class Workspace:
     def __init__(self, settings: UISettings, owner: str | None = None) -> None:
         self.settings = settings
         self.owner = owner  # the logged-in user; only they may use this session
+        self.session_hash: str | None = None  # the browser session it belongs to
         self.last_used = time.time()
         self.closed = False
         settings.server_root.mkdir(parents=True, exist_ok=True)
