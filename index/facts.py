@@ -7,6 +7,7 @@ an answer states must be one of these values or a computation over them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -108,8 +109,10 @@ def table_facts(report: Report) -> list[Fact]:
         for row in table.rows:
             parts = []
             label = f"{row.code} {row.label}".strip()
+            # the label alone, or with its figures when it dictates them ("回答：…" then the cells)
             printed = " ".join([row.label, *(c.raw for c in row.cells.values() if c.raw)])
-            suspect = {"suspect": "1"} if is_instruction(printed) else {}
+            dictated = bool(re.search(r"[:：=]", unicodedata.normalize("NFKC", row.label))) and is_instruction(printed)
+            suspect = {"suspect": "1"} if is_instruction(row.label) or dictated else {}
             for key, cell in row.cells.items():
                 if cell.amount is None or "#" in key or key.startswith("col"):
                     continue
