@@ -67,9 +67,12 @@ bad-inputs: setup-dev
 	$(BIN)/python bench/bad_inputs.py
 
 # 红队探测：自引用 PDF、FIFO、/dev/zero、符号链接循环、覆盖输入、公式注入、20 万空行、错误参数、并发复核、batch 中途 kill -9
-#（结果写入 bench/results_redteam.md，任何一项不通过即失败）
-redteam: setup
+#（结果写入 bench/results_redteam.md，任何一项不通过即失败）；报告中植入的 60 条指令式文字（不被当作事实、核验
+# 不放行）与界面防护（登录限速、会话归属、临时文件清理），打印数字（bench/results_ui_security.md）
+redteam: setup-dev
 	$(BIN)/python bench/redteam.py
+	$(BIN)/python -m pytest -q tests/test_injection.py tests/test_ui_security.py
+	$(BIN)/python bench/bench_ui.py --security
 
 # 变异模糊测试：损坏示例 PDF 与文本后审核，任何未转成中文错误的异常都算崩溃（FUZZ_SECONDS 为每个目标的秒数）
 FUZZ_SECONDS ?= 600

@@ -478,17 +478,29 @@ def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | N
 @click.option("--review-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="复核标记保存目录（默认 ~/.local/share/auditor/reviews，或 AUDITOR_REVIEW_DIR）")
 @click.option("--keyword-only", is_flag=True, help="问答只用关键词检索（不加载向量模型）")
+@click.option("--llm", "llm_kind", type=click.Choice(["none", "openai", "ollama", "local"]), default=None,
+              help="界面中可选的措辞模型类型（默认读取 AUDITOR_LLM；界面用户只能在管理员配置的模型中选择）")
+@click.option("--llm-url", default=None, help="模型接口地址，仅由管理员设置（或 AUDITOR_LLM_URL）；界面中不可修改")
+@click.option("--llm-model", "llm_models", multiple=True,
+              help="可选的模型名，可重复给出多个（或 AUDITOR_LLM_MODEL）；密钥请用环境变量 AUDITOR_LLM_KEY")
+@click.option("--session-minutes", default=60.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="会话闲置多少分钟后结束并删除其临时文件")
+@click.option("--quota-mb", default=300.0, show_default=True, type=click.FloatRange(min=1),
+              help="每位用户已打开报告占用的存储上限（MB）")
 def ui(host: str, port: int, auth_file: Path | None, max_upload_mb: float, max_pages: int, timeout: float,
-       max_memory_mb: int, review_dir: Path | None, keyword_only: bool) -> None:
+       max_memory_mb: int, review_dir: Path | None, keyword_only: bool, llm_kind: str | None, llm_url: str | None,
+       llm_models: tuple[str, ...], session_minutes: float, quota_mb: float) -> None:
     """启动审核工作台（浏览器界面）。"""
     auth = _ui_auth(auth_file)
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         click.echo(f"警告：界面将在 {host} 上对外开放且未设置登录；建议使用 --auth-file。", err=True)
-    from ui.app import launch
+    from ui.app import launch, operator_models
     from ui.workbench import UISettings, default_review_dir
 
     settings = UISettings(max_upload_mb=max_upload_mb, max_pages=max_pages, seconds=timeout, memory_mb=max_memory_mb,
-                          review_dir=review_dir or default_review_dir(), vectors=not keyword_only)
+                          review_dir=review_dir or default_review_dir(), vectors=not keyword_only,
+                          session_minutes=session_minutes, quota_mb=quota_mb,
+                          models=operator_models(llm_kind, llm_url, list(llm_models)))
     click.echo(f"审核工作台：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
                + ("（需登录）" if auth else ""), err=True)
     launch(settings, host=host, port=port, auth=auth)

@@ -53,6 +53,11 @@ def _same_body(org: str, department: str) -> bool:
     return bool(core) and core in department and org.split(core)[0][-2:] in department
 
 
+def _suspect(fact: Fact | None) -> bool:
+    """A fact from report text shaped like an instruction to an answerer (index/injection.py)."""
+    return fact is None or bool(fact.extra.get("suspect"))
+
+
 def q2(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -275,7 +280,7 @@ class Answerer:
             label = compact(row.label)
             if any(label.endswith(n) or label == n or (n in label and len(n) >= 4) for n in needles) and not row.code:
                 fact = self.base.get(cell_id(t, row, column))
-                if fact is not None:
+                if fact is not None and not _suspect(fact):
                     return fact
         return None
 
@@ -294,7 +299,7 @@ class Answerer:
                 score = similarity(name, row.label)
                 if score >= min_score:
                     fact = self.base.get(f"{table}.{row_key(row)}")
-                    if fact is not None:
+                    if fact is not None and not _suspect(fact):
                         found.append((score - order * 0.001, fact))
         return sorted(found, key=lambda x: -x[0])
 
@@ -303,7 +308,7 @@ class Answerer:
         name = compact(_strip_class_marks(subject))
         scored = []
         for order, fact in enumerate(self.base.of_kind("claim")):
-            if fact.extra.get("kind") not in kinds:
+            if fact.extra.get("kind") not in kinds or _suspect(fact):
                 continue
             target = compact(_strip_class_marks(fact.subject))
             if not target:
@@ -323,14 +328,57 @@ class Answerer:
         return f"{fmt_amount(fact.value)}万元"
 
     def _answer_from(self, q: str, intent: str, subject: str, text: str, facts: list[Fact], computation: str = "") -> Answer:
+        facts = [f for f in facts if not _suspect(f)]
+        warning, related = self._contradictions(facts)
+        if warning:
+            text += warning
+            facts = facts + [f for f in related if f not in facts]
         numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", text)
         return Answer(q, text, intent, subject, True, facts=[f.id for f in facts],
                       citations=[f.citation for f in facts], computation=computation, numbers=numbers)
 
+    def _contradictions(self, facts: list[Fact]) -> tuple[str, list[Fact]]:
+        """A narrative figure is never answered as fact when the tables or another statement of
+        the same subject say otherwise (index/facts.py::mark_contested): the answer then says
+        so, citing the other side and the related findings."""
+        notes: list[str] = []
+        related: list[Fact] = []
+        for fact in facts:
+            for other_id in filter(None, fact.extra.get("contested_by", "").split(",")):
+                other = self.base.get(other_id)
+                if other is None and other_id == "table" and fact.extra.get("table_value"):
+                    notes.append(f"正文的“{self._value_text(fact)}”与表中数字"
+                                 f"{fmt_amount(Decimal(fact.extra['table_value']))}万元不一致")
+                elif other is not None and other.kind == "cell":
+                    notes.append(f"正文的“{self._value_text(fact)}”与表中数字{self._value_text(other)}"
+                                 f"（{other.citation.where()}）不一致")
+                    related.append(other)
+                elif other is not None:
+                    notes.append(f"报告另一处称“{other.subject}”为{self._value_text(other)}（{other.citation.where()}），"
+                                 f"与“{self._value_text(fact)}”不一致")
+                    related.append(other)
+        if not notes:
+            return "", []
+        findings = self._findings_about([*facts, *related])
+        codes = "、".join(dict.fromkeys(f.extra.get("code", "") for f in findings if f.extra.get("code")))
+        text = "注意：" + "；".join(dict.fromkeys(notes)) + (f"，见问题清单 {codes}。" if codes else "，请核实。")
+        return text, [f for f in [*related, *findings] if f not in facts]
+
+    def _findings_about(self, facts: list[Fact]) -> list[Fact]:
+        """Findings located on the same sentence or cell as these facts."""
+        places = {(f.citation.page, f.citation.line) for f in facts if f.citation.page or f.citation.line}
+        quotes = {f.citation.quote for f in facts if f.citation.quote and len(f.citation.quote) > 6}
+        out = []
+        for finding in self.base.of_kind("finding"):
+            c = finding.citation
+            if (c.quote and c.quote in quotes) or ((c.page or c.line) and (c.page, c.line) in places and c.quote):
+                out.append(finding)
+        return out[:3]
+
     def _not_found(self, q: str, intent: str, subject: str, why: str = "") -> Answer:
         nearest: list[Fact] = []
         if self.index is not None and subject:
-            nearest = [f for f, _ in self.index.search(subject, k=3)]
+            nearest = [f for f, _ in self.index.search(subject, k=6) if not _suspect(f)][:3]
         if subject and intent in ("growth", "why") and why.startswith("报告未说明"):
             # the item may well be in the report; what is missing is the comparison or the reason
             text = f"报告未{'给出' if intent == 'growth' else '说明'}“{subject}”{'与上年的比较' if intent == 'growth' else '的原因'}。"
@@ -506,7 +554,7 @@ class Answerer:
             rows = [r for r in t.rows if len(r.code) == 3]
         else:
             rows = [r for r in t.rows if len(r.code) == 7]
-        rows = [r for r in rows if r.value(key)]
+        rows = [r for r in rows if r.value(key) and not _suspect(self.base.get(cell_id(t, r, key)))]
         if not rows:
             return self._not_found(q, "rank", subject)
         best = (max if largest else min)(rows, key=lambda r: r.value(key))  # type: ignore[arg-type, return-value]
@@ -521,7 +569,8 @@ class Answerer:
         t = self.report.table(TableKind(table))
         if t is None:
             return self._not_found(q, "by_class", subject)
-        facts = [f for r in t.rows if len(r.code) == 3 and (f := self.base.get(cell_id(t, r, "total"))) is not None]
+        facts = [f for r in t.rows if len(r.code) == 3 and (f := self.base.get(cell_id(t, r, "total"))) is not None
+                 and not _suspect(f)]
         if not facts:
             return self._not_found(q, "by_class", subject)
         parts = "；".join(f"{f.code} {f.subject} {fmt_amount(f.value)}万元" for f in facts if f.value is not None)  # type: ignore[arg-type]
@@ -544,7 +593,7 @@ class Answerer:
                 match = re.search(r"(?:主要原因(?:是|为)?|原因(?:是|为)|主要是因为|主要是由于|由于|主要是)[：:]?(.+?)(?:[。；]|$)", s.text)
                 if match and (not budget_question or "预算" in s.text):
                     fact = self.base.get(f"S{s.index}")
-                    if fact is None:
+                    if fact is None or _suspect(fact):
                         continue
                     return self._answer_from(q, "why", subject, f"报告所述原因：“{match.group(1).strip()}”（{fact.citation.where()}）。",
                                              [fact])
@@ -561,6 +610,8 @@ class Answerer:
         if len(core) < 2:
             return None
         for fact in self.base.of_kind("sentence"):
+            if _suspect(fact):
+                continue
             text = normalise(fact.text).replace("“", "").replace("”", "")
             if core in text and re.search(r"(?:无|没有|未发生|未安排)[^。；]{0,6}" + re.escape(core), text):
                 return fact

