@@ -190,3 +190,35 @@ def test_turning_the_model_off_again_gives_computed_answers(ws: Workspace) -> No
     assert down["status"] == "error" and "无法连接" in str(down["error"]), down
     ws.set_llm(None)
     assert ws.ask("人员经费是多少？").verification["status"] == "deterministic"
+
+
+def test_a_report_in_two_pdfs_opens_as_one(review_dir: Path, tmp_path: Path) -> None:
+    """Narrative and tables published as two PDFs, uploaded together: one report, each finding's
+    page drawn from the file it comes from."""
+    import dataclasses
+
+    from auditor.synth import TableSpec, load_spec, render_pdf
+
+    spec = load_spec(ROOT / "examples" / "example_2022.yaml")
+    narrative = tmp_path / "情况说明.pdf"
+    tables = tmp_path / "公开表.pdf"
+    render_pdf(dataclasses.replace(spec, blocks=tuple(b for b in spec.blocks if not isinstance(b, TableSpec))), narrative)
+    render_pdf(dataclasses.replace(spec, toc=(), cover=(),
+                                   blocks=tuple(b for b in spec.blocks if isinstance(b, TableSpec))), tables)
+    settings = UISettings(review_dir=review_dir, work_root=tmp_path / "work", vectors=False)
+    workspace = Workspace(settings)
+    try:
+        summary = workspace.open([narrative, tables], ["情况说明.pdf", "公开表.pdf"], index=False)
+        assert summary["files"] == ["情况说明.pdf", "公开表.pdf"] and summary["source_kind"] == "multi"
+        assert summary["tables_found"] == [f"T{i}" for i in range(1, 10)]
+        assert "2 个文件" in workspace.summary_markdown()
+        meta = workspace.report.meta
+        number = next(r[0] for r in workspace.finding_rows() if r[2] == "SUM001")  # a T6 slip, in the tables file
+        page = workspace.evidence_pages(number)[0]
+        assert meta.file_of(page).name == "公开表.pdf"  # type: ignore[union-attr]
+        image, html = workspace.finding_view(number)
+        assert image is not None and f"第 {page} 页" in html
+        narrative_finding = next(r[0] for r in workspace.finding_rows() if r[2] == "UNIT001")
+        assert meta.file_of(workspace.evidence_pages(narrative_finding)[0]).name == "情况说明.pdf"  # type: ignore[union-attr]
+    finally:
+        workspace.close()

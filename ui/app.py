@@ -98,7 +98,9 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                     f"\n单个文件不超过 {settings.max_upload_mb:g} MB、{settings.max_pages} 页；"
                     f"会话闲置 {settings.session_minutes:g} 分钟后结束，上传的文件随之删除。", elem_id="auditor-title")
         with gr.Row():
-            upload = gr.File(label="上传报告（PDF 或 TXT）", type="filepath", elem_id="upload")  # types checked by content, in Chinese
+            upload = gr.File(label="上传报告（PDF、TXT、网页或 Excel）", type="filepath", elem_id="upload")  # types checked by content
+            uploads = gr.File(label="一份报告分成几个文件时（如情况说明与公开表）：一起上传", type="filepath",
+                              file_count="multiple", elem_id="upload-several")
             with gr.Column():
                 example_btn = gr.Button("打开示例报告", variant="secondary", elem_id="open-example",
                                         visible=EXAMPLE.exists())
@@ -212,6 +214,19 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                 return failed(ws, exc.reason)
             return opened(ws)
 
+        def open_files(files: list[str] | None, ws: Workspace | None, request: gr.Request,
+                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - how Gradio injects progress
+            """Several files of one report (narrative + tables), read as one."""
+            if not files:
+                return failed(ws, "请先选择文件")
+            ws = _workspace(ws, settings, request)
+            try:
+                ws.open(list(files), [Path(f).name for f in files], progress=lambda f, d: progress(f, desc=d))
+            except InputError as exc:
+                ws.close_report()
+                return failed(ws, exc.reason)
+            return opened(ws)
+
         def open_example(ws: Workspace | None, request: gr.Request,
                          progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - how Gradio injects progress
             if not EXAMPLE.exists():
@@ -227,6 +242,7 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                     gr.update(value=None, interactive=False) for k, _ in DOWNLOADS]
 
         upload.upload(open_file, [upload, state], open_outputs, api_name="open_report", concurrency_limit=2)
+        uploads.upload(open_files, [uploads, state], open_outputs, api_name="open_reports", concurrency_limit=2)
         example_btn.click(open_example, [state], open_outputs, api_name="open_example", concurrency_limit=2)
         # the downloads are written when their tab is opened: current marks, fresh files, one click each
         downloads_tab.select(prepare_downloads, [state], download_outputs, api_visibility="private")
@@ -396,6 +412,9 @@ def answer_markdown(answer: Any) -> str:
         parts.append("\n\n**出处**：" + "；".join(f"[{i}] {inert(c.where())}" for i, c in enumerate(answer.citations, 1)))
     status = str((answer.verification or {}).get("status", "deterministic"))
     label = VERIFICATION_ZH.get(status, status) if answer.found else "确定性回答：报告中未找到，未作推测"
+    if status == "error":  # the model could not start or be reached: say so, not "failed verification"
+        reason = str((answer.verification or {}).get("error") or "大模型不可用")
+        label = f"⚠ {inert(reason)}；已改用确定性回答"
     parts.append(f"\n\n<small>{label}</small>")
     return "".join(parts)
 

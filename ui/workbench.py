@@ -33,7 +33,7 @@ SEVERITY_CHOICES = {"错误": Severity.ERROR, "警告": Severity.WARNING, "提�
 ALL = "全部"
 FINDING_HEADERS = ["序号", "级别", "代码", "类别", "表", "页/行", "问题", "复核"]
 SIDE_ZH = {"income": "收入", "expense": "支出"}
-SUFFIXES = (".pdf", ".txt", ".text", ".md")
+SUFFIXES = (".pdf", ".txt", ".text", ".md", ".html", ".htm", ".xlsx", ".xls", ".ods")
 PAGE_DPI = 110
 CONTEXT = 160  # points of page shown above and below the evidence
 
@@ -259,23 +259,34 @@ class Workspace:
         self.last_used = time.time()
 
     # -- opening ---------------------------------------------------------------------------
-    def open(self, path: Path | str, display_name: str = "", progress: Callable[[float, str], None] | None = None,
-             index: bool = True) -> dict[str, Any]:
-        """Copy the upload into the workspace, read, check, restore marks; start indexing in
-        the background. Raises InputError with a Chinese reason for a file that cannot be used."""
+    def open(self, path: Path | str | list[Path | str], display_name: str | list[str] = "",
+             progress: Callable[[float, str], None] | None = None, index: bool = True) -> dict[str, Any]:
+        """Copy the upload (one file, or the files of one report: narrative + tables) into the
+        workspace, read, check, restore marks; start indexing in the background. Raises
+        InputError with a Chinese reason for a file that cannot be used."""
         step = progress or (lambda _f, _d: None)
-        path = Path(path)
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise InputError("文件不存在或无法访问", kind="unreadable") from exc
+        paths = [Path(p) for p in (path if isinstance(path, list) else [path])]
+        names = display_name if isinstance(display_name, list) else [display_name] * len(paths)
+        if not paths:
+            raise InputError("请先选择文件", kind="missing")
         limit = self.settings.max_upload_mb * 1024 * 1024
-        if size > limit:
-            raise InputError(f"文件大小 {size / 1048576:.1f} MB，超过上限 {self.settings.max_upload_mb:g} MB", kind="too_large")
-        name = safe_name(display_name or path.name)
-        if not name.lower().endswith(SUFFIXES):
-            with path.open("rb") as handle:
-                name += ".pdf" if handle.read(5) == b"%PDF-" else ".txt"
+        size, kept = 0, []
+        for one, shown in zip(paths, names):
+            try:
+                one_size = one.stat().st_size
+            except OSError as exc:
+                raise InputError("文件不存在或无法访问", kind="unreadable") from exc
+            if one_size > limit:
+                raise InputError(f"文件大小 {one_size / 1048576:.1f} MB，超过上限 {self.settings.max_upload_mb:g} MB",
+                                 kind="too_large")
+            size += one_size
+            name = safe_name(shown or one.name)
+            if not name.lower().endswith(SUFFIXES):
+                with one.open("rb") as handle:
+                    name += ".pdf" if handle.read(5) == b"%PDF-" else ".txt"
+            while name in {k for _, k in kept}:
+                name = "_" + name  # two uploads of one name stay two files
+            kept.append((one, name))
         self.close_report()
         for old in ("input", "out"):  # the previous report's files go with it
             shutil.rmtree(self.dir / old, ignore_errors=True)
@@ -284,13 +295,18 @@ class Workspace:
         if used + size > quota:
             raise InputError(f"已达到每位用户的存储上限 {self.settings.quota_mb:g} MB（已用 {used / 1048576:.1f} MB），"
                              "请先关闭其他已打开的报告", kind="too_large")
-        target = self.dir / "input" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        _drop_upload(path)
+        targets = []
+        for one, name in kept:
+            target = self.dir / "input" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(one, target)
+            _drop_upload(one)
+            targets.append(target)
+        target = targets[0]
         step(0.1, "正在读取报告…")
         limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
-        report = read_bounded(target, limits)  # in a child process: a hostile file cannot stall the server
+        # in a child process: a hostile file cannot stall the server
+        report = read_bounded([str(t) for t in targets] if len(targets) > 1 else target, limits)
         step(0.6, "正在运行检查…")
         result = audit_report(report)
         self.review = ReviewStore(self.settings.review_dir, report.meta.sha256)
@@ -355,6 +371,8 @@ class Workspace:
             "tables_found": coverage["tables_found"], "tables_missing": coverage["tables_missing"],
             "checks_total": coverage["checks_total"], "checks_run": coverage["checks_run"],
             "outcomes": coverage["outcomes"], "claims": {k: coverage["claims"][k] for k in ("claims", "tieable", "tied")},
+            "document": meta.document_name, "files": [f.name for f in meta.files],
+            "reading_problems": result.report_health().problems,
         }
 
     def summary_markdown(self) -> str:
@@ -363,9 +381,12 @@ class Workspace:
         missing = "；".join(f"{k}（{v}）" for k, v in s["tables_missing"].items())
         c = s["counts"]
         return "\n".join([
-            f"### {inert(s['department']) or '（未识别部门）'} · {s['year'] or '年度未识别'}年度部门决算",
-            f"- 来源：{'PDF，' + str(s['pages'] or '-') + ' 页' if s['source_kind'] == 'pdf' else '文本，' + str(s['lines']) + ' 行'}"
-            f"；SHA-256 `{s['sha256'][:16]}`",
+            f"### {inert(s['department']) or '（未识别部门）'} · {s['year'] or '年度未识别'}年度{s['document']}",
+            (f"- 来源：{len(s['files'])} 个文件（{'、'.join(inert(n) for n in s['files'])}），共 {s['pages']} 页"
+             if s["source_kind"] == "multi" else
+             f"- 来源：{'PDF，' + str(s['pages'] or '-') + ' 页' if s['source_kind'] == 'pdf' else '文本，' + str(s['lines']) + ' 行'}")
+            + f"；SHA-256 `{s['sha256'][:16]}`",
+            *([f"- **读取可能失败**：{'；'.join(s['reading_problems'])}"] if s["reading_problems"] else []),
             f"- 识别到的表：{'、'.join(s['tables_found']) or '无'}" + (f"；未找到：{missing}" if missing else ""),
             f"- 问题：**错误 {c['error']}**，警告 {c['warning']}，提示 {c['info']}",
             f"- 检查覆盖：共 {s['checks_total']} 项，已运行 {s['checks_run']} 项（通过 {outcomes.get('pass', 0)}，"
@@ -444,7 +465,22 @@ class Workspace:
 
     def view(self, locations: list[Evidence], page: int | None = None,
              severity: Severity = Severity.ERROR) -> tuple[Any, str]:
-        if self.report.meta.source_kind != "pdf":
+        meta = self.report.meta
+        if meta.source_kind == "multi":
+            pages = [e.page for e in locations if e.page is not None]
+            if not pages:
+                return None, "<p>该问题没有页面位置（见说明中的原文）。</p>"
+            shown = page if page in pages else pages[0]
+            source = meta.file_of(shown)
+            if source is not None and source.kind != "pdf":
+                here = [e for e in locations if e.page == shown]
+                if source.kind == "text":
+                    return None, self.text_context([e.line for e in here if e.line is not None], Path(source.path))
+                from html import escape
+
+                items = "".join(f"<li>第{e.line or '-'}行：{escape(e.quote or '')}</li>" for e in here)
+                return None, f"<p>{escape(source.name)}（第{source.local_page(shown)}个工作表或网页）</p><ul>{items}</ul>"
+        elif meta.source_kind != "pdf":
             return None, self.text_context([e.line for e in locations if e.line is not None])
         pages = [e.page for e in locations if e.page is not None]
         if not pages:
@@ -480,22 +516,27 @@ class Workspace:
             import pypdfium2 as pdfium
 
             assert self.source is not None
-            pdf = pdfium.PdfDocument(str(self.source))
+            source, local = str(self.source), page
+            part = self.report.meta.file_of(page) if self.report.meta.source_kind == "multi" else None
+            if part is not None:  # a report of several files: the page of the file it comes from
+                source, local = part.path, part.local_page(page)
+            pdf = pdfium.PdfDocument(source)
             try:
-                if not 1 <= page <= len(pdf):
+                if not 1 <= local <= len(pdf):
                     raise IndexError(f"没有第 {page} 页")
-                self._pages[page] = pdf[page - 1].render(scale=PAGE_DPI / 72).to_pil().convert("RGB")
+                self._pages[page] = pdf[local - 1].render(scale=PAGE_DPI / 72).to_pil().convert("RGB")
             finally:
                 pdf.close()
         return self._pages[page]
 
-    def text_context(self, lines: list[int], around: int = 6) -> str:
+    def text_context(self, lines: list[int], source: Path | None = None, around: int = 6) -> str:
         from html import escape
 
         assert self.source is not None
         from auditor.ingest.text import decode_text
 
-        text_lines = decode_text(self.source.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        source = source or self.source
+        text_lines = decode_text(source.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if not lines:
             return "<p>该问题没有行号位置。</p>"
         start, end = max(1, min(lines) - around), min(len(text_lines), max(lines) + around)
