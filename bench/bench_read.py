@@ -24,12 +24,10 @@ import argparse
 import json
 import re
 import sys
-import tempfile
 import time
 import traceback
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from auditor.codes import compact  # noqa: E402
-from auditor.model import Report, TableKind  # noqa: E402
-from auditor.numbers import try_parse_amount  # noqa: E402
+from auditor.model import Report  # noqa: E402
 from auditor.synth.mutate import MUTATORS  # noqa: E402
 from auditor.synth.producers import (  # noqa: E402
     PRODUCERS,
@@ -52,12 +48,11 @@ from auditor.synth.producers import (  # noqa: E402
     reference_claims,
     render_many,
 )
-from auditor.synth.spec import ReportSpec  # noqa: E402
 
 VARIANTS = ("base", "toc", "codes3", "yuan", "landscape", "repeat", "toc+codes3+landscape+repeat+yuan", "split",
             "split+codes3+yuan")
-TIEABLE = ("amount", "outturn", "budget", "share", "growth", "completion")
-LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
+
+
 FIGURE_LINE = re.compile(r"^[\s\d,.%()（）\-万元]*\d[\d,.]*[\s\d,.%()（）\-万元]*$")
 
 
@@ -77,7 +72,7 @@ def health(report: Report) -> dict[str, Any]:
     only figures (left outside any sentence), undecodable characters."""
     tables = [t for t in report.tables]
     with_data = [t for t in tables if not t.is_empty]
-    tieable = [c for c in report.claims if c.kind in TIEABLE and c.value is not None]
+    tieable = [c for c in report.claims if c.kind in ("amount", "outturn", "budget", "share", "growth", "completion") and c.value is not None]
     texts = [line.text for line in report.lines] + [s.text for s in report.sentences]
     bad = sum(t.count("(cid:") + t.count("\ufffd") for t in texts)
     loose = [line.text for line in report.lines if FIGURE_LINE.match(line.text.strip()) and len(re.sub(r"\D", "", line.text)) >= 3

@@ -35,6 +35,7 @@ import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -132,6 +133,42 @@ def build_spec(seed: int, variant: Variant, kind: str | None = None) -> tuple[Re
     if variant.toc_pages:
         spec = replace(spec, toc=tuple(f"{entry}\t{page}" for entry, page in toc_pages(spec)))
     return spec, planted
+
+
+def printed(spec: ReportSpec, variant: Variant) -> ReportSpec:
+    """The spec as the variant prints it: with codes in three columns, a 类 (款) cell is left
+    blank under the row that printed it (the code is carried down, as many reports print
+    类/款/项). The ground truth stays the spec with every part of every code."""
+    if variant.codes != "three":
+        return spec
+    return replace(spec, blocks=tuple(carry_down(b) if isinstance(b, TableSpec) else b for b in spec.blocks))
+
+
+def carry_down(table: TableSpec) -> TableSpec:
+    runs: list[list[int]] = []
+    for c in range(table.width):
+        if table.role(c) == "code":
+            if runs and runs[-1][-1] == c - 1:
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+    runs = [r for r in runs if len(r) >= 2]
+    if not runs:
+        return table
+    rows = [list(r) for r in table.rows]
+    for run in runs:
+        previous: list[str] = []
+        for row, original in zip(rows, table.rows):
+            parts = [original[c] for c in run]
+            if not all(p.isdigit() or not p for p in parts) or not parts[0]:
+                previous = []
+                continue
+            for k, c in enumerate(run[:-1]):
+                deeper = any(parts[k + 1:])
+                if deeper and previous[: k + 1] == parts[: k + 1]:
+                    row[c] = ""
+            previous = parts
+    return replace(table, rows=tuple(tuple(r) for r in rows))
 
 
 def to_yuan(table: TableSpec) -> TableSpec:
@@ -332,7 +369,7 @@ def _docx_table(doc: object, table: TableSpec, variant: Variant, landscape: bool
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     width_cm = 25.7 if landscape else 15.9
     if table.pre_title:
@@ -669,18 +706,30 @@ def available() -> dict[str, str]:
     return {"reportlab": "", "docx": lo, "xlsx": lo, "html": "" if chromium() else "未安装 Chromium（Debian：chromium）"}
 
 
-def convert_office(sources: Sequence[Path], outdir: Path, timeout: float = 900) -> None:
-    """Convert .docx / .xlsx files to PDF in one LibreOffice run (its own profile, so that it
-    never meets another soffice on the machine)."""
+def convert_office(sources: Sequence[Path], outdir: Path, timeout: float = 1200, workers: int = 2) -> None:
+    """Convert .docx / .xlsx files to PDF with LibreOffice: ``workers`` soffice processes, each
+    converting its share in one run with its own profile (so that it never meets another
+    soffice on the machine)."""
     binary = soffice()
     if binary is None:
         raise RuntimeError("未安装 LibreOffice")
     if not sources:
         return
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(outdir), *map(str, sources)],
-                       check=True, capture_output=True, timeout=timeout)
+    shares = [list(sources[i::workers]) for i in range(max(1, workers)) if sources[i::workers]]
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profiles:
+        running = []
+        for n, share in enumerate(shares):
+            profile = Path(profiles) / str(n)
+            running.append(subprocess.Popen([binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                                             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, share)],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        try:
+            for process in running:
+                process.wait(timeout=timeout)
+        finally:
+            for process in running:
+                if process.poll() is None:
+                    process.kill()
     missing = [s for s in sources if not (outdir / (s.stem + ".pdf")).exists()]
     if missing:
         raise RuntimeError(f"LibreOffice 未生成：{', '.join(m.name for m in missing)}")
@@ -744,7 +793,8 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
         spec, planted = build_spec(job.seed, job.variant, job.kind)
         if job.kind is not None and planted is None:
             continue
-        before, tables, after = narrative_blocks(spec)
+        shown = printed(spec, job.variant)
+        before, tables, after = narrative_blocks(shown)
         stem = job.stem
         v = job.variant
         nine = [t for t in tables if isinstance(t, TableSpec)]
@@ -758,7 +808,7 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
                 (out / f"{stem}_tables.pdf").write_bytes(pdf_bytes(tables_only, layout))
                 rendered.files = [out / f"{stem}_narrative.pdf", out / f"{stem}_tables.pdf"]
             else:
-                (out / f"{stem}.pdf").write_bytes(pdf_bytes(spec, layout))
+                (out / f"{stem}.pdf").write_bytes(pdf_bytes(shown, layout))
                 rendered.files = [out / f"{stem}.pdf"]
         elif job.producer == "docx":
             if v.split:
@@ -767,7 +817,7 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
                 office += [src / f"{stem}_narrative.docx", src / f"{stem}_tables.docx"]
                 rendered.files = [out / f"{stem}_narrative.pdf", out / f"{stem}_tables.pdf"]
             else:
-                docx_document(list(spec.blocks), spec, v).save(src / f"{stem}.docx")  # type: ignore[attr-defined]
+                docx_document(list(shown.blocks), shown, v).save(src / f"{stem}.docx")  # type: ignore[attr-defined]
                 office.append(src / f"{stem}.docx")
                 rendered.files = [out / f"{stem}.pdf"]
         elif job.producer == "xlsx":
@@ -794,7 +844,7 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
                 rendered.files = [out / f"{stem}_narrative.pdf", out / f"{stem}_tables.pdf"]
                 rendered.extra.append(src / f"{stem}_narrative.html")
             else:
-                (src / f"{stem}.html").write_text(html_page(list(spec.blocks), spec, v), encoding="utf-8")
+                (src / f"{stem}.html").write_text(html_page(list(shown.blocks), shown, v), encoding="utf-8")
                 pages.append((src / f"{stem}.html", out / f"{stem}.pdf"))
                 rendered.files = [out / f"{stem}.pdf"]
                 rendered.extra.append(src / f"{stem}.html")
@@ -802,8 +852,8 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
             raise ValueError(f"未知的生成工具“{job.producer}”；可用：{', '.join(PRODUCERS)}")
         done.append(rendered)
     convert_office(office, out)
-    for source, target in pages:
-        print_html(source, target)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda pair: print_html(*pair), pages))
     for parts, target in joins:
         merge_pdfs(parts, target)
         for part in parts:

@@ -1,0 +1,118 @@
+"""Reports made by real producers read back: one small synthetic report rendered by each
+producer on the machine (reportlab; DOCX → LibreOffice; XLSX → LibreOffice Calc; HTML →
+headless Chromium), read with ``load_report``, its table figures and narrative claims compared
+with the spec it was made from. The producers are started for real; a producer whose binary is
+missing skips with the reason (``.ci/run`` installs them)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from auditor.audit import audit_report
+from auditor.ingest import load_report
+from auditor.model import Report
+from auditor.synth.producers import (
+    Job,
+    Rendered,
+    Variant,
+    available,
+    cell_round_trip,
+    claim_keys,
+    reference_claims,
+    render_many,
+)
+
+pytestmark = pytest.mark.slow
+
+SEED = 0
+PRODUCERS = ("reportlab", "docx", "xlsx", "html")
+
+# Behaviour the reader does not have yet (issue 12). Each is strict: it turns into a failure
+# the moment the reader does it, and the mark is then removed.
+PENDING = {
+    ("xlsx", "cells"): "Calc wraps the header 项目功能分类科目编码 over two lines in its cell; the reader takes the "
+                       "two lines for two header levels, does not see the code column and reads every row without "
+                       "its code (T2/T3/T5 figures not found by code)",
+    ("xlsx", "claims"): "claims tied to T5/T3 rows by code miss while the code column is not recognised",
+    ("html", "cells"): "Chromium's PDF maps CJK glyphs to Kangxi radicals (⼀ U+2F00 for 一, ⽀ for 支); titles are "
+                       "not recognised until text is NFKC-normalised, so T1..T6, T8 are missing",
+    ("html", "claims"): "with the tables unread (Kangxi radicals) no claim ties to a cell",
+    ("html", "clean"): "the 目录 (⽬录) is not recognised and its entries are taken for tables: false STR001/NAR001",
+    ("docx", "claims"): "figures in a Latin font sit lower than the Chinese text (Word/WPS exports); lines are "
+                        "grouped by equal top, so a sentence loses its figures to a line of their own",
+    ("docx", "cells"): "the 目录 entry '第二部分 2022年度部门决算表' loses its figure to a line of its own, the 目录 "
+                       "ends there and its nine table entries are taken for T1..T9 with no rows; the real tables "
+                       "are set aside as duplicates",
+}
+
+
+def _mark(producer: str, what: str) -> list[pytest.MarkDecorator]:
+    reason = PENDING.get((producer, what))
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
+    """Every producer on the machine renders the same report (one LibreOffice run for both
+    office producers)."""
+    can = available()
+    jobs = [Job(p, Variant(), SEED) for p in PRODUCERS if not can[p]]
+    out = tmp_path_factory.mktemp("producers")
+    return {r.producer: r for r in render_many(jobs, out)}
+
+
+def _report(rendered: dict[str, Rendered], producer: str) -> tuple[Rendered, Report]:
+    why = available()[producer]
+    if why:
+        pytest.skip(why)
+    item = rendered[producer]
+    assert all(Path(f).stat().st_size > 1000 for f in item.files)
+    return item, load_report(item.files[0])
+
+
+def _cases(what: str) -> list[pytest.param]:  # type: ignore[valid-type]
+    return [pytest.param(p, marks=_mark(p, what), id=p) for p in PRODUCERS]
+
+
+@pytest.mark.parametrize("producer", _cases("cells"))
+def test_every_table_figure_is_read_back(rendered: dict[str, Rendered], producer: str) -> None:
+    item, report = _report(rendered, producer)
+    found, total, misses, level_ok, level_total, level_misses = cell_round_trip(report, item.spec)
+    assert total > 100
+    assert found == total, misses[:5]
+    assert level_ok == level_total, level_misses[:5]
+
+
+@pytest.mark.parametrize("producer", _cases("claims"))
+def test_narrative_claims_keep_their_figures_and_cells(rendered: dict[str, Rendered], producer: str) -> None:
+    item, report = _report(rendered, producer)
+    expected = reference_claims(item.spec)
+    tied = Counter({k: n for k, n in expected.items() if k[2]})
+    assert sum(tied.values()) >= 10
+    missing = tied - claim_keys(report)
+    assert not missing, list(missing)[:5]
+
+
+@pytest.mark.parametrize("producer", _cases("clean"))
+def test_clean_report_has_no_error_finding(rendered: dict[str, Rendered], producer: str) -> None:
+    _, report = _report(rendered, producer)
+    errors = [(f.code, f.message) for f in audit_report(report).findings if f.severity.value == "error"]
+    assert errors == []
+
+
+def test_xlsx_source_holds_the_figures_as_numbers(rendered: dict[str, Rendered]) -> None:
+    """The workbook itself (for the multi-file reader): one sheet per table, figures stored
+    as numbers, merged header cells."""
+    if available()["xlsx"]:
+        pytest.skip(available()["xlsx"])
+    from openpyxl import load_workbook
+
+    item = rendered["xlsx"]
+    book = load_workbook(item.extra[0])
+    assert len(book.sheetnames) == 9
+    sheet = book[book.sheetnames[0]]
+    numbers = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, float)]
+    assert numbers and sheet.merged_cells.ranges
