@@ -91,7 +91,7 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
     """Read and audit one rendered report; compare with its ground truth."""
     from auditor.audit import audit_report
 
-    spec, _ = build_spec(task["seed"], Variant.parse(task["variant"]), task["kind"])
+    spec, _ = build_spec(task["seed"], Variant.parse(task["variant"].split("@")[0]), task["kind"])
     out: dict[str, Any] = {"id": task["id"]}
     started = time.perf_counter()
     try:
@@ -210,7 +210,11 @@ def write_results(rendered_meta: list[dict[str, Any]], results: dict[str, dict[s
         if meta["kind"] is None:
             groups[(meta["producer"], meta["variant"])].append(meta)
     examples: list[str] = []
-    for (producer, variant), metas in sorted(groups.items(), key=lambda kv: (PRODUCERS.index(kv[0][0]), VARIANTS.index(kv[0][1]) if kv[0][1] in VARIANTS else 99)):
+    def order(key: tuple[str, str]) -> tuple[int, int, str]:
+        name = key[1].split("@")[0]
+        return PRODUCERS.index(key[0]), VARIANTS.index(name) if name in VARIANTS else 99, key[1]
+
+    for (producer, variant), metas in sorted(groups.items(), key=lambda kv: order(kv[0])):
         res = [results[m["id"]] for m in metas]
         pending = [r for r in res if "pending" in r]
         if pending:
@@ -339,6 +343,9 @@ def main() -> int:
                           "kind": r.planted.kind if r.planted else None, "codes": list(r.planted.codes) if r.planted else [],
                           "must_not_error": bool(r.planted and r.planted.must_not_error),
                           "files": [str(f) for f in r.files]})
+            if r.producer == "xlsx" and r.variant.split:  # the same tables given as the workbook itself
+                metas.append({**metas[-1], "id": f"{n:04d}x", "variant": r.variant.name + "@xlsx",
+                              "files": [str(r.files[0]), str(r.extra[0])]})
         manifest = {"seconds": time.perf_counter() - started, "reports": metas}
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     metas = manifest["reports"]

@@ -306,7 +306,7 @@ def docx_document(blocks: Sequence[object], spec: ReportSpec, variant: Variant, 
     normal.font.size = Pt(14)
     current = {"landscape": False, "started": False}
 
-    def para(text: str, size: float = 14, align: int | None = None, indent: bool = False, bold: bool = False,
+    def para(text: str, size: float = 14, align: Any = None, indent: bool = False, bold: bool = False,
              east_asia: str = BODY_CJK) -> object:
         p = doc.add_paragraph()
         if align is not None:
