@@ -44,7 +44,7 @@ from typing import Any
 from auditor.synth.compose import cn, compose
 from auditor.synth.figures import generate
 from auditor.synth.mutate import Plant, plant
-from auditor.synth.spec import SPAN_MARKERS, Heading, PageBreak, Paragraph, ReportSpec, TableSpec
+from auditor.synth.spec import SPAN_MARKERS, Heading, PageBreak, Paragraph, ReportSpec, Span, TableSpec
 from auditor.synth.text import render_text
 
 PRODUCERS = ("reportlab", "docx", "xlsx", "html")
@@ -448,6 +448,15 @@ def _sheet_name(table: TableSpec, used: set[str]) -> str:
     return name
 
 
+def _single(row: int, col: int) -> Span:
+    return Span(row, col, 1, 1)
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel character units (a Chinese character counts two)."""
+    return int(sum(1.8 if ord(ch) > 0x2E80 else 1 for ch in text) + 0.5)
+
+
 def write_xlsx(tables: Iterable[TableSpec], path: Path, variant: Variant) -> None:
     """One sheet per table: title, 部门 / label, 单位, merged header rows, data (figures as
     numbers), notes; printed on A4, fitted to the page width."""
@@ -501,11 +510,22 @@ def write_xlsx(tables: Iterable[TableSpec], path: Path, variant: Variant) -> Non
         for span in table.spans():
             sheet.merge_cells(start_row=first + span.row, start_column=span.col + 1,
                               end_row=first + span.last_row, end_column=span.last_col + 1)
+        widths = [max(4.0, weight * 9) for weight in _weights(table)]
+        for r in range(len(table.header)):  # a header row as tall as its most wrapped cell, as a clerk sets it
+            lines = 1
+            for span in table.spans() + [_single(r, c) for c in range(width)]:
+                if span.row != r or table.grid[r][span.col] in SPAN_MARKERS or span.rowspan > 1:
+                    continue
+                text = table.grid[r][span.col]
+                room = sum(widths[span.col:span.last_col + 1])
+                lines = max(lines, -(-_text_width(text) // max(1, int(room - 1))))
+            if lines > 1:
+                sheet.row_dimensions[first + r].height = 14.0 * lines + 2
         last = first + len(table.grid) - 1
         for n, note in enumerate(table.notes):
             sheet.cell(last + 1 + n, 1, note).font = Font(name="宋体", size=10)
-        for c, weight in enumerate(_weights(table)):
-            sheet.column_dimensions[get_column_letter(c + 1)].width = max(4.0, weight * 9)
+        for c, column_width in enumerate(widths):
+            sheet.column_dimensions[get_column_letter(c + 1)].width = column_width
         setup = sheet.page_setup
         setup.paperSize = sheet.PAPERSIZE_A4
         setup.orientation = "landscape" if orientation(table) == "landscape" else "portrait"
