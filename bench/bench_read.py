@@ -195,8 +195,10 @@ def measure_real(path: str) -> dict[str, Any]:
 
 
 def write_results(rendered_meta: list[dict[str, Any]], results: dict[str, dict[str, Any]], real: list[dict[str, Any]],
-                  build_seconds: float, missing: dict[str, str]) -> str:
+                  build_seconds: float, missing: dict[str, str], note: str = "") -> str:
     lines = ["# 读取基准：各生成工具与变体（`make bench-read`）", ""]
+    if note:
+        lines += [note, ""]
     lines += [f"语料：{len(rendered_meta)} 份（生成用时 {build_seconds:.0f} 秒）。读取器：`auditor.ingest.load_report`。"
               "目标：表格数字往返 ≥ 99.9%，叙述声明往返（数值与所对应的单元格）≥ 99%，每类植入错误召回 ≥ 95%，干净报告“错误”级问题 0。", ""]
     for producer, why in missing.items():
@@ -252,43 +254,46 @@ def write_results(rendered_meta: list[dict[str, Any]], results: dict[str, dict[s
     if examples:
         lines += ["", "例子（每组一份）：", ""] + examples
 
-    # planted slips
-    lines += ["", "## 植入错误召回（base 变体）", "", "| 类型 | " + " | ".join(p for p in PRODUCERS if p in {m['producer'] for m in rendered_meta}) + " |",
-              "|---|" + "---|" * len({m['producer'] for m in rendered_meta})]
-    clean_index = {(m["producer"], m["variant"], m["seed"]): m["id"] for m in rendered_meta if m["kind"] is None}
-    table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for meta in rendered_meta:
-        if meta["kind"] is None:
-            continue
-        res = results[meta["id"]]
-        base = results.get(clean_index.get((meta["producer"], meta["variant"], meta["seed"]), ""), {})
-        cell = table[meta["kind"]][meta["producer"]]
-        cell[1] += 1
-        if "findings" not in res or "findings" not in base:
-            continue
-        before = {fp for _, _, fp in base["findings"]}
-        if meta["must_not_error"]:
-            cell[0] += 0 if any(s == "error" and fp not in before for _, s, fp in res["findings"]) else 1
-        elif any(c in meta["codes"] and fp not in before and s in ("error", "warning") for c, s, fp in res["findings"]):
-            cell[0] += 1
-    producers = [p for p in PRODUCERS if p in {m["producer"] for m in rendered_meta}]
-    for kind in sorted(table):
-        lines.append(f"| {kind} | " + " | ".join(f"{table[kind][p][0]}/{table[kind][p][1]}" if table[kind][p][1] else "—" for p in producers) + " |")
-    totals = {p: [sum(table[k][p][0] for k in table), sum(table[k][p][1] for k in table)] for p in producers}
-    lines.append("| 合计 | " + " | ".join(f"{pct(*totals[p])}" for p in producers) + " |")
+    if not rendered_meta:
+        lines = lines[:4] if note else lines[:2]
+    if rendered_meta:
+        # planted slips
+        lines += ["", "## 植入错误召回（base 变体）", "", "| 类型 | " + " | ".join(p for p in PRODUCERS if p in {m['producer'] for m in rendered_meta}) + " |",
+                  "|---|" + "---|" * len({m['producer'] for m in rendered_meta})]
+        clean_index = {(m["producer"], m["variant"], m["seed"]): m["id"] for m in rendered_meta if m["kind"] is None}
+        table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        for meta in rendered_meta:
+            if meta["kind"] is None:
+                continue
+            res = results[meta["id"]]
+            base = results.get(clean_index.get((meta["producer"], meta["variant"], meta["seed"]), ""), {})
+            cell = table[meta["kind"]][meta["producer"]]
+            cell[1] += 1
+            if "findings" not in res or "findings" not in base:
+                continue
+            before = {fp for _, _, fp in base["findings"]}
+            if meta["must_not_error"]:
+                cell[0] += 0 if any(s == "error" and fp not in before for _, s, fp in res["findings"]) else 1
+            elif any(c in meta["codes"] and fp not in before and s in ("error", "warning") for c, s, fp in res["findings"]):
+                cell[0] += 1
+        producers = [p for p in PRODUCERS if p in {m["producer"] for m in rendered_meta}]
+        for kind in sorted(table):
+            lines.append(f"| {kind} | " + " | ".join(f"{table[kind][p][0]}/{table[kind][p][1]}" if table[kind][p][1] else "—" for p in producers) + " |")
+        totals = {p: [sum(table[k][p][0] for k in table), sum(table[k][p][1] for k in table)] for p in producers}
+        lines.append("| 合计 | " + " | ".join(f"{pct(*totals[p])}" for p in producers) + " |")
 
-    # reading health per producer (clean, single-file)
-    lines += ["", "## 读取健康（干净报告，单文件，合计）", "", "| 生成工具 | 有数据的表 | 句子 | 声明 | 可对应声明已对应 | 句外数字行 | 无法解码字符 | 目录条目 |",
-              "|---|---|---|---|---|---|---|---|"]
-    for producer in producers:
-        hs = [results[m["id"]]["health"] for m in rendered_meta if m["producer"] == producer and m["kind"] is None
-              and "health" in results[m["id"]]]
-        if not hs:
-            continue
-        lines.append(f"| {producer} | {sum(h['tables_with_data'] for h in hs)}/{sum(h['tables'] for h in hs)} | "
-                     f"{sum(h['sentences'] for h in hs)} | {sum(h['claims'] for h in hs)} | "
-                     f"{pct(sum(h['tied'] for h in hs), sum(h['tieable'] for h in hs))} | {sum(h['loose_figure_lines'] for h in hs)} | "
-                     f"{sum(h['undecodable'] for h in hs)} | {sum(h['toc_entries'] for h in hs)} |")
+        # reading health per producer (clean, single-file)
+        lines += ["", "## 读取健康（干净报告，单文件，合计）", "", "| 生成工具 | 有数据的表 | 句子 | 声明 | 可对应声明已对应 | 句外数字行 | 无法解码字符 | 目录条目 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for producer in producers:
+            hs = [results[m["id"]]["health"] for m in rendered_meta if m["producer"] == producer and m["kind"] is None
+                  and "health" in results[m["id"]]]
+            if not hs:
+                continue
+            lines.append(f"| {producer} | {sum(h['tables_with_data'] for h in hs)}/{sum(h['tables'] for h in hs)} | "
+                         f"{sum(h['sentences'] for h in hs)} | {sum(h['claims'] for h in hs)} | "
+                         f"{pct(sum(h['tied'] for h in hs), sum(h['tieable'] for h in hs))} | {sum(h['loose_figure_lines'] for h in hs)} | "
+                         f"{sum(h['undecodable'] for h in hs)} | {sum(h['toc_entries'] for h in hs)} |")
 
     if real:
         lines += ["", "## ../shared 中的文件", "",
@@ -324,6 +329,8 @@ def main() -> int:
     parser.add_argument("--producers", default=",".join(PRODUCERS))
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--only-real", action="store_true", help="只读 ../shared 中的文件")
+    parser.add_argument("--note", default="", help="写在结果开头的说明（如读取器的版本）")
     parser.add_argument("--reuse", action="store_true", help="沿用 --out 中已生成的语料")
     args = parser.parse_args()
 
@@ -332,7 +339,9 @@ def main() -> int:
     missing = {p: can[p] for p in args.producers.split(",") if can.get(p)}
     manifest_path = args.out / "manifest.json"
     started = time.perf_counter()
-    if args.reuse and manifest_path.exists():
+    if args.only_real:
+        manifest = {"seconds": 0.0, "reports": []}
+    elif args.reuse and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     else:
         jobs = corpus_jobs(producers, args.variants.split(","), args.seeds, args.plants)
@@ -354,9 +363,10 @@ def main() -> int:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = {r["id"]: r for r in pool.map(measure, tasks, chunksize=1)}
         real = [] if args.skip_real else list(pool.map(measure_real, [str(f) for f in real_files()]))
+    args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps({"results": results, "real": real}, ensure_ascii=False, indent=1,
                                                       default=str), encoding="utf-8")
-    text = write_results(metas, results, real, manifest["seconds"], missing)
+    text = write_results(metas, results, real, manifest["seconds"], missing, args.note)
     print(text)
     args.results.write_text(text, encoding="utf-8")
     return 0
