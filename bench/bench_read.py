@@ -14,7 +14,7 @@ Per producer and variant:
 Multi-file variants (narrative and tables as separate files) are read as a list of paths when
 ``load_report`` accepts one, else marked "pending".
 
-    python bench/bench_read.py [--out bench/out/read] [--seeds 2] [--plants 1] [--jobs 2]
+    python bench/bench_read.py [--out bench/out/read] [--seeds 1] [--plants 1] [--jobs 2]
                                [--producers reportlab,docx,xlsx,html] [--skip-real] [--reuse]
 """
 
@@ -139,12 +139,14 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def corpus_jobs(producers: list[str], variants: list[str], seeds: int, plants: int) -> list[Job]:
+    """Clean reports: every producer × variant × seed. Planted: every producer × kind on seeds
+    0..plants-1 (base variant), each with its clean base report to compare findings with."""
     jobs = [Job(p, Variant.parse(v), s) for p in producers for v in variants for s in range(seeds)]
-    kinds = sorted(MUTATORS)
     for p in producers:
-        for k, kind in enumerate(kinds):
-            for i in range(plants):
-                jobs.append(Job(p, Variant(), (k + i * 5) % max(seeds, 1) + 0, kind))
+        for seed in range(plants):
+            if Job(p, Variant(), seed) not in jobs:
+                jobs.append(Job(p, Variant(), seed))
+            jobs += [Job(p, Variant(), seed, kind) for kind in sorted(MUTATORS)]
     return jobs
 
 
@@ -348,7 +350,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="各生成工具与变体的读取基准")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "read")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results_read.md")
-    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--plants", type=int, default=1, help="每种植入错误、每个生成工具的份数")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--producers", default=",".join(PRODUCERS))

@@ -69,8 +69,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     office producers)."""
     can = available()
     jobs = [Job(p, Variant(), SEED) for p in PRODUCERS if not can[p]]
+    jobs += [Job(p, Variant(split=True), SEED) for p in ("reportlab", "xlsx") if not can[p]]
     out = tmp_path_factory.mktemp("producers")
-    return {r.producer: r for r in render_many(jobs, out)}
+    return {r.producer + ("-split" if r.variant.split else ""): r for r in render_many(jobs, out)}
 
 
 def _report(rendered: dict[str, Rendered], producer: str) -> tuple[Rendered, Report]:
@@ -112,6 +113,27 @@ def test_clean_report_has_no_error_finding(rendered: dict[str, Rendered], produc
     assert errors == []
 
 
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=c, marks=[pytest.mark.xfail(not _issue12_reader(), strict=True,
+                                                   reason="load_report takes one path before issue 12")])
+    for c in ("reportlab-pdf", "xlsx-pdf", "xlsx-workbook")])
+def test_narrative_and_tables_as_two_files_read_as_one_report(rendered: dict[str, Rendered], case: str) -> None:
+    """A report published as a narrative PDF and its tables (a PDF, or the workbook itself)."""
+    producer, tables = case.split("-")
+    why = available()[producer]
+    if why:
+        pytest.skip(why)
+    item = rendered[f"{producer}-split"]
+    files = item.files if tables == "pdf" else [item.files[0], item.extra[0]]
+    assert files[1].suffix == (".pdf" if tables == "pdf" else ".xlsx")
+    report = load_report(files)
+    found, total, misses, *_ = cell_round_trip(report, item.spec)
+    assert total > 100 and found == total, misses[:5]
+    expected = reference_claims(item.spec)
+    tied = Counter({k: n for k, n in expected.items() if k[2]})
+    assert not tied - claim_keys(report), list(tied - claim_keys(report))[:5]
+
+
 def test_xlsx_source_holds_the_figures_as_numbers(rendered: dict[str, Rendered]) -> None:
     """The workbook itself (for the multi-file reader): one sheet per table, figures stored
     as numbers, merged header cells."""
@@ -120,6 +142,7 @@ def test_xlsx_source_holds_the_figures_as_numbers(rendered: dict[str, Rendered])
     from openpyxl import load_workbook
 
     item = rendered["xlsx"]
+    assert item.extra[0].suffix == ".xlsx"
     book = load_workbook(item.extra[0])
     assert len(book.sheetnames) == 9
     sheet = book[book.sheetnames[0]]
