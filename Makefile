@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bad-inputs redteam fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bad-inputs redteam fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -61,6 +61,11 @@ bench-batch: setup
 # 审核工作台计时：无头 Chromium 中打开示例报告、查看问题、提问（需 Debian 的 chromium）
 bench-ui: setup-dev
 	$(BIN)/python bench/bench_ui.py
+
+# 读取基准：合成报告经真实生成工具（python-docx→LibreOffice、XLSX→LibreOffice Calc、HTML→Chromium、reportlab）
+# 各变体输出后读回，另读 ../shared 中每个文件（需 Debian 的 libreoffice-writer-nogui、libreoffice-calc-nogui、chromium）
+bench-read: setup-dev
+	$(BIN)/python bench/bench_read.py
 
 # 坏输入语料：生成 0 字节、截断、加密、改扩展名、扫描件、1000 页、解压炸弹、GBK/UTF-16 等文件，逐个经命令行与界面测量
 bad-inputs: setup-dev
