@@ -30,39 +30,6 @@ pytestmark = pytest.mark.slow
 SEED = 0
 PRODUCERS = ("reportlab", "docx", "xlsx", "html")
 
-def _issue12_reader() -> bool:
-    """The issue-12 reader (lines by vertical overlap, 目录 never tables, NFKC text) came with
-    ``load_report`` taking several paths; the reader before it fails the cases below."""
-    import inspect
-
-    return "Sequence" in str(inspect.signature(load_report).parameters["path"].annotation)
-
-
-# What the reader before issue 12 gets wrong (measured on it; fixed by the issue-12 reader, so
-# these marks only apply to a reader without it). Strict: a pass where a failure is expected
-# is an error, and the mark is then removed.
-BEFORE_ISSUE_12 = {
-    ("docx", "cells"): "the 目录 entry '第二部分 2022年度部门决算表' loses its figure to a line of its own, the 目录 "
-                       "ends there and its nine table entries are taken for T1..T9 with no rows; the real tables "
-                       "are set aside as duplicates",
-    ("docx", "claims"): "figures in a Latin font sit lower than the Chinese text (Word/WPS exports); lines are "
-                        "grouped by equal top, so a sentence loses its figures to a line of their own",
-    ("xlsx", "cells"): "the narrative around the printed workbook is the Word one: its 目录 is taken for the tables",
-    ("xlsx", "claims"): "the narrative around the printed workbook is the Word one: sentences lose their figures",
-    ("html", "cells"): "Chromium's PDF maps CJK glyphs to Kangxi radicals (⼀ U+2F00 for 一, ⽀ for 支); titles are "
-                       "not recognised until text is NFKC-normalised, so T1..T6, T8 are missing",
-    ("html", "claims"): "with the tables unread (Kangxi radicals) no claim ties to a cell",
-    ("html", "clean"): "the 目录 (⽬录) is not recognised and its entries are taken for tables: false STR001/NAR001",
-}
-
-
-def _mark(producer: str, what: str) -> list[pytest.MarkDecorator]:
-    reason = BEFORE_ISSUE_12.get((producer, what))
-    if reason is None:
-        return []
-    return [pytest.mark.xfail(not _issue12_reader(), strict=True, reason=reason)]
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     """Every producer on the machine renders the same report (one LibreOffice run for both
@@ -84,7 +51,9 @@ def _report(rendered: dict[str, Rendered], producer: str) -> tuple[Rendered, Rep
 
 
 def _cases(what: str) -> list[pytest.param]:  # type: ignore[valid-type]
-    return [pytest.param(p, marks=_mark(p, what), id=p) for p in PRODUCERS]
+    # the reader before issue 12 failed docx/xlsx/html here (figures on a lower baseline split from
+    # their sentences, a 目录 read as the nine tables, Kangxi-radical glyphs from Chromium)
+    return [pytest.param(p, id=p) for p in PRODUCERS]
 
 
 @pytest.mark.parametrize("producer", _cases("cells"))
@@ -113,10 +82,7 @@ def test_clean_report_has_no_error_finding(rendered: dict[str, Rendered], produc
     assert errors == []
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c, marks=[pytest.mark.xfail(not _issue12_reader(), strict=True,
-                                                   reason="load_report takes one path before issue 12")])
-    for c in ("reportlab-pdf", "xlsx-pdf", "xlsx-workbook")])
+@pytest.mark.parametrize("case", ["reportlab-pdf", "xlsx-pdf", "xlsx-workbook"])
 def test_narrative_and_tables_as_two_files_read_as_one_report(rendered: dict[str, Rendered], case: str) -> None:
     """A report published as a narrative PDF and its tables (a PDF, or the workbook itself)."""
     producer, tables = case.split("-")
