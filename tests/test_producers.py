@@ -114,3 +114,19 @@ def test_xlsx_source_holds_the_figures_as_numbers(rendered: dict[str, Rendered])
     sheet = book[book.sheetnames[0]]
     numbers = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, float)]
     assert numbers and sheet.merged_cells.ranges
+
+
+@pytest.mark.parametrize(("variant", "seed"), [(Variant(split=True), 1),
+                                               (Variant(split=True, codes="three", yuan=True), 0)],
+                         ids=["docx-split-1", "docx-split-codes3-yuan-0"])
+def test_word_tables_file_with_header_rows_at_a_page_foot(tmp_path: Path, variant: Variant, seed: int) -> None:
+    """Regression (bench-read, docx split): a table's first header row stands at the foot of a
+    page (merged cells, fewer columns) or a wrapped header cell continues on the next page; the
+    header is joined with the grid below it, not dropped as a repeated header."""
+    if available()["docx"]:
+        pytest.skip(available()["docx"])
+    item = render_many([Job("docx", variant, seed)], tmp_path)[0]
+    report = load_report(item.files)
+    found, total, misses, *_ = cell_round_trip(report, item.spec)
+    assert total > 100 and found == total, misses[:5]
+    assert [f.code for f in audit_report(report).findings if f.severity.value == "error"] == []

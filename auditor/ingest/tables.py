@@ -135,7 +135,7 @@ HEADER_WORDS = ("编码", "代码", "科目", "名称", "项目", "行次", "栏
 
 
 def _split_word(upper: str, lower: str) -> bool:
-    if len(lower) > 4:
+    if len(lower) > 8:
         return False
     joined = upper + lower
     return any(w in joined and w not in upper and w not in lower for w in HEADER_WORDS)
@@ -371,6 +371,7 @@ def build_table(
 ) -> Table:
     """One typed table from its raw parts (the first, then its continuations)."""
     warnings: list[str] = []
+    parts = join_header_only_part(parts)
     first = parts[0]
     width = max(p.width for p in parts)
     grid = first.texts()
@@ -387,12 +388,22 @@ def build_table(
             ]
             header[index] = ["", ""] + row[2:]
             data_raw.insert(0, kept)
-    pages = [first.location.page] if first.location.page else []
+    pages = list(getattr(first, "pages_spanned", None) or ([first.location.page] if first.location.page else []))
+    printed_header = [[compact(t) for t in row] for row in header]
     for part in parts[1:]:
         part_header, _ = split_header(part.texts())
+        # a continued page repeats the header; a words-only row that is not the header (the rest of
+        # a label cut by the page break: "象等支出") is data and joins the row above
+        repeated = 0
+        for texts in part_header:
+            compacted = [compact(cell_text(t)) for t in texts]
+            if any(compact(t) for t in texts) and compacted not in printed_header and not _is_repeated_header(
+                    [cell_text(t) for t in texts]) and not is_column_number_row(texts):
+                break
+            repeated += 1
         if part.width != first.width:
             warnings.append(f"续表列数（{part.width}）与首页（{first.width}）不同，已按位置对齐")
-        data_raw.extend(part.rows[len(part_header) :])
+        data_raw.extend(part.rows[repeated:])
         if part.location.page and part.location.page not in pages:
             pages.append(part.location.page)
     # repeated header rows in the middle (a header printed again after a page break)
@@ -424,6 +435,40 @@ def build_table(
         warnings=warnings,
         grid=printed,
     )
+
+
+def join_header_only_part(parts: list[RawTable]) -> list[RawTable]:
+    """A table whose first header rows stand at the foot of a page, its grid on the next page:
+    the first part holds only header rows, often with fewer columns (merged cells). Its rows
+    are laid over the next part's columns by position (a merged cell's text in the first
+    column it covers) and the two become one part."""
+    if len(parts) < 2:
+        return parts
+    first, second = parts[0], parts[1]
+    header, data = split_header(first.texts())
+    if data or not header or second.width < first.width:
+        return parts
+    if second.width == first.width:  # the header itself continues on the next page
+        joined = RawTable(rows=list(first.rows) + list(second.rows), location=first.location)
+        joined.pages_spanned = [p for p in (first.location.page, second.location.page) if p]  # type: ignore[attr-defined]
+        return [joined, *parts[2:]]
+    columns = [next((c.location.bbox for c in row if c.location.bbox is not None), None) for row in zip(*second.rows)]
+    if any(box is None for box in columns):
+        return parts
+    widened: list[list[RawCell]] = []
+    for row in first.rows:
+        new_row = [RawCell(text="", location=Location(page=first.location.page, bbox=box)) for box in columns]
+        for cell in row:
+            box = cell.location.bbox
+            if box is None or not cell.text.strip():
+                continue
+            covered = [i for i, col in enumerate(columns) if col is not None and box[0] - 1 <= (col[0] + col[2]) / 2 <= box[2] + 1]
+            if covered:
+                new_row[covered[0]] = RawCell(text=cell.text, location=cell.location)
+        widened.append(new_row)
+    joined = RawTable(rows=widened + list(second.rows), location=first.location)
+    joined.pages_spanned = [p for p in (first.location.page, second.location.page) if p]  # type: ignore[attr-defined]
+    return [joined, *parts[2:]]
 
 
 def _is_repeated_header(texts: list[str]) -> bool:
