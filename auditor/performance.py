@@ -48,6 +48,9 @@ class Indicator:
     name: str
     points: Figure | None
     score: Figure | None
+    target: str = ""  # 年度指标值 as printed
+    actual: str = ""  # 实际完成值 as printed
+    location: Location = field(default_factory=Location)  # the 实际完成值 cell
 
 
 @dataclass
@@ -120,7 +123,8 @@ def read_performance_table(table: Table) -> PerformanceTable | None:
             perf.funds_rate, perf.funds_score = values.get("rate"), values.get("score")
             continue
         if "一级指标" in joined and "分值" in joined:
-            indicator_cols = {"points": _find(row, "分值") or -1, "score": _find(row, "得分") or -1}
+            indicator_cols = {"points": _find(row, "分值") or -1, "score": _find(row, "得分") or -1,
+                              "target": _find(row, "指标值") or -1, "actual": _find(row, "实际完成") or -1}
             in_indicators = True
             continue
         if "总分" in texts:
@@ -154,7 +158,13 @@ def read_performance_table(table: Table) -> PerformanceTable | None:
         if points is None and score is None:
             continue
         name = next((t for t in reversed(texts[: max(indicator_cols.get("points", 0) - 2, 1)]) if t and not _NUMBER.match(t)), "")
-        perf.indicators.append(Indicator(tier, tier_points, name, points, score))
+        target_at, actual_at = indicator_cols.get("target", -1), indicator_cols.get("actual", -1)
+        if target_at > 0 and texts[target_at - 1]:
+            name = texts[target_at - 1]  # the 三级指标 beside the 年度指标值
+        target = texts[target_at] if 0 <= target_at < len(texts) else ""
+        actual = texts[actual_at] if 0 <= actual_at < len(texts) else ""
+        location = row[actual_at].location if 0 <= actual_at < len(row) else Location()
+        perf.indicators.append(Indicator(tier, tier_points, name, points, score, target, actual, location))
     return perf if perf.indicators or perf.total_score is not None or perf.executed is not None else None
 
 

@@ -30,6 +30,14 @@ def test_seed_all_nine_tables(seed_result) -> None:  # type: ignore[no-untyped-d
     assert t6.find_row("人员经费") is not None and t6.find_row("公用经费") is not None
 
 
+def test_seed_performance_text_against_its_self_evaluation(seed_result) -> None:  # type: ignore[no-untyped-def]
+    """The 绩效 text says 1200 people were covered (100%); the attached self-evaluation table says
+    1158 against a target of 1200."""
+    perf = [f for f in seed_result.findings if f.code == "PERF005"]
+    assert {f.title for f in perf} == {"正文所述指标值与绩效自评表不符", "正文所述完成率与绩效自评表不符"}
+    assert all(f.severity.value == "error" and "1158" in f.message for f in perf)
+
+
 def test_seed_known_table_slips(seed_result) -> None:  # type: ignore[no-untyped-def]
     errors = [f for f in seed_result.findings if f.severity.value == "error"]
     messages = "\n".join(f.message for f in errors)
