@@ -270,7 +270,7 @@ class Workspace:
         if not paths:
             raise InputError("请先选择文件", kind="missing")
         limit = self.settings.max_upload_mb * 1024 * 1024
-        size, kept = 0, []
+        size, kept = 0, list[tuple[Path, str]]()
         for one, shown in zip(paths, names):
             try:
                 one_size = one.stat().st_size

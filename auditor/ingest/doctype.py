@@ -29,8 +29,8 @@ def document_type(title_lines: list[str], table_titles: list[str]) -> tuple[str,
             if index < 15 and match.group(1) == "单位":
                 scope = "unit"
     for title in table_titles:
-        match = _TABLE_TITLE_RE.search(compact(title))
-        if match:
-            votes[FINAL_ACCOUNTS if match.group(1) == "决算" else BUDGET] += 2
+        found = _TABLE_TITLE_RE.search(compact(title))
+        if found:
+            votes[FINAL_ACCOUNTS if found.group(1) == "决算" else BUDGET] += 2
     kind = BUDGET if votes[BUDGET] > votes[FINAL_ACCOUNTS] else FINAL_ACCOUNTS
     return kind, scope
