@@ -23,10 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.audit import audit_report  # noqa: E402
-from auditor.codes import compact  # noqa: E402
 from auditor.ingest import load_report  # noqa: E402
-from auditor.model import Report, TableKind  # noqa: E402
-from auditor.numbers import try_parse_amount  # noqa: E402
+from auditor.model import Report  # noqa: E402
 from auditor.synth.compose import compose  # noqa: E402
 from auditor.synth.figures import generate  # noqa: E402
 from bench.corpus import build, variant  # noqa: E402
@@ -34,31 +32,11 @@ from bench.corpus import build, variant  # noqa: E402
 
 def round_trip(report: Report, seed: int) -> tuple[int, int, list[str]]:
     """(figures found, figures printed, misses) for the nine tables of a clean report."""
+    from auditor.synth.producers import cell_round_trip
+
     layout, mode = variant(seed)
     spec, _ = compose(generate(seed, mode), layout)
-    found = total = 0
-    misses: list[str] = []
-    for table_spec in spec.tables():
-        if table_spec.kind == "OTHER":
-            continue
-        table = report.table(TableKind(table_spec.kind))
-        for figure in table_spec.figures():
-            amount = try_parse_amount(figure.text, table_spec.unit)
-            if amount is None:
-                continue
-            total += 1
-            if table is None:
-                misses.append(f"{table_spec.kind} 缺失")
-                continue
-            key = figure.code or compact(figure.label)
-            rows = [r for r in table.rows if (r.code == figure.code if figure.code else compact(r.label) == key)]
-            if not key:  # a table without a label column (三公): its one data line
-                rows = table.rows
-            values = [c.value for r in rows for c in r.cells.values() if c.value is not None]
-            if any(v == amount.value for v in values):
-                found += 1
-            else:
-                misses.append(f"{table_spec.kind} {key} {figure.text}")
+    found, total, misses, *_ = cell_round_trip(report, spec)
     return found, total, misses
 
 
