@@ -48,7 +48,7 @@ def lift_titles(blocks: list[Block]) -> list[Block]:
     rows of the grid (one merged cell across the sheet). Those rows are text lines above the
     table, as in every other layout: lift them out so the title names the table."""
     result: list[Block] = []
-    for block in blocks:
+    for block in _split_at_inner_titles(blocks):
         if not isinstance(block, RawTable):
             result.append(block)
             continue
@@ -58,6 +58,11 @@ def lift_titles(blocks: list[Block]) -> list[Block]:
             filled = [c for c in rows[0] if c.text.strip()]
             if not filled and any(c.text.strip() for row in rows[1:3] for c in row if len([x for x in row if x.text.strip()]) == 1):
                 rows.pop(0)  # an empty frame row above the title row
+                continue
+            if len(filled) > 1 and _is_context_row([c.text for c in filled]):
+                # "部门： | 某某厅 | | 单位：万元" printed as cells of the grid's first row
+                lifted.append(TextLine(text="  ".join(c.text.strip() for c in filled), location=filled[0].location))
+                rows.pop(0)
                 continue
             if len(filled) != 1 or not _is_title_text(filled[0].text):
                 break
@@ -70,6 +75,32 @@ def lift_titles(blocks: list[Block]) -> list[Block]:
             block = RawTable(rows=rows, location=block.location)
         result.append(block)
     return result
+
+
+def _split_at_inner_titles(blocks: list[Block]) -> list[Block]:
+    """Two tables found as one grid (their rules touch), the second one's title in a merged row
+    between them: cut the grid before that row (the title is then lifted as a text line)."""
+    result: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, RawTable):
+            result.append(block)
+            continue
+        rows = list(block.rows)
+        start = 0
+        for index in range(1, len(rows)):
+            filled = [c for c in rows[index] if c.text.strip()]
+            if len(filled) == 1 and kind_from_title(filled[0].text.strip().split("\n")[0]) is not None:
+                if index > start:
+                    result.append(RawTable(rows=rows[start:index], location=rows[start][0].location if start else block.location))
+                start = index
+        result.append(block if start == 0 else RawTable(rows=rows[start:], location=rows[start][0].location))
+    return result
+
+
+def _is_context_row(texts: list[str]) -> bool:
+    """A row of 部门 / 单位 fields (no figure in it)."""
+    joined = "".join(texts)
+    return bool(re.search(r"单位[:：]|部门[:：]", joined)) and not re.search(r"\d[\d,]*\.\d", joined) and len(texts) <= 4
 
 
 def _is_title_text(text: str) -> bool:

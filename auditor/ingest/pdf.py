@@ -200,8 +200,10 @@ def _read_page(page: Any, number: int) -> list[Block]:
     text_page = page.filter(outside) if boxes else page
     lines = merge_overlapping_lines(text_page.extract_text_lines(layout=False, strip=True, return_chars=True))
     items: list[tuple[float, Block]] = []
-    for paragraph in _paragraphs(lines, float(page.width)):
+    paragraphs = _paragraphs(lines, float(page.width))
+    for paragraph in paragraphs:
         items.append((paragraph.location.bbox[1] if paragraph.location.bbox else 0.0, paragraph))
+    raws = split_at_titles(raws, paragraphs)
     for raw in raws:
         if raw.rows and raw.location.bbox is not None:
             items.append((raw.location.bbox[1], raw))
@@ -210,6 +212,45 @@ def _read_page(page: Any, number: int) -> list[Block]:
             block.location = Location(page=number, bbox=block.location.bbox)
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
+
+
+def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[RawTable]:
+    """Two tables whose rules touch are found as one grid; the title of the second stands between
+    them, inside the grid's frame but in no cell. Cut the grid there: the rows above the title
+    are the first table (or its continuation), the rows below it the next."""
+    from auditor.ingest.recognize import kind_from_title
+
+    titles = [p.location.bbox for p in paragraphs if p.location.bbox is not None and kind_from_title(p.text) is not None]
+    if not titles:
+        return raws
+    result: list[RawTable] = []
+    for raw in raws:
+        pieces = [raw]
+        for title in titles:
+            last = pieces[-1]
+            box = last.location.bbox
+            if box is None or not box[1] < title[1] < box[3]:
+                continue
+            above = [r for r in last.rows if _row_bottom(r) <= title[1] + 1]
+            below = [r for r in last.rows if _row_top(r) >= title[3] - 1]
+            if not above or not below or len(above) + len(below) != len(last.rows):
+                continue
+            pieces[-1:] = [_with_rows(last, above), _with_rows(last, below)]
+        result.extend(pieces)
+    return result
+
+
+def _row_top(row: list[RawCell]) -> float:
+    return min((c.location.bbox[1] for c in row if c.location.bbox is not None), default=0.0)
+
+
+def _row_bottom(row: list[RawCell]) -> float:
+    return max((c.location.bbox[3] for c in row if c.location.bbox is not None), default=0.0)
+
+
+def _with_rows(raw: RawTable, rows: list[list[RawCell]]) -> RawTable:
+    boxes = [c.location.bbox for row in rows for c in row if c.location.bbox is not None]
+    return RawTable(rows=rows, location=Location(page=raw.location.page, bbox=union_bbox(list(boxes))))
 
 
 def _crop_words(page: Any, bbox: BBox) -> list[dict[str, Any]]:

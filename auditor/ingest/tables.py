@@ -401,9 +401,14 @@ def build_table(
                     [cell_text(t) for t in texts]) and not is_column_number_row(texts):
                 break
             repeated += 1
+        rows = part.rows[repeated:]
         if part.width != first.width:
-            warnings.append(f"续表列数（{part.width}）与首页（{first.width}）不同，已按位置对齐")
-        data_raw.extend(part.rows[repeated:])
+            aligned = align_columns(rows, first)
+            if aligned is not None:
+                rows = aligned
+            else:
+                warnings.append(f"续表列数（{part.width}）与首页（{first.width}）不同，已按位置对齐")
+        data_raw.extend(rows)
         if part.location.page and part.location.page not in pages:
             pages.append(part.location.page)
     # repeated header rows in the middle (a header printed again after a page break)
@@ -435,6 +440,37 @@ def build_table(
         warnings=warnings,
         grid=printed,
     )
+
+
+def align_columns(rows: list[list[RawCell]], first: RawTable) -> list[list[RawCell]] | None:
+    """A continued page whose grid has other column lines (a cell split or merged on that page):
+    each cell goes to the first page's column that holds the cell's centre. None when the
+    columns cannot be placed (no boxes, text input)."""
+    columns = [next((c.location.bbox for c in col if c.location.bbox is not None), None) for col in zip(*first.rows)]
+    if not columns or any(box is None for box in columns):
+        return None
+    aligned: list[list[RawCell]] = []
+    for row in rows:
+        new_row = [RawCell(text="", location=Location(page=row[0].location.page if row else None)) for _ in columns]
+        for cell in row:
+            box = cell.location.bbox
+            if box is None:
+                if cell.text.strip():
+                    return None
+                continue  # the covered part of a merged cell
+            centre = (box[0] + box[2]) / 2
+            index = next((i for i, col in enumerate(columns) if col is not None and col[0] - 1 <= centre <= col[2] + 1), None)
+            if index is None:
+                if cell.text.strip():
+                    return None
+                continue
+            if cell.text.strip():
+                joined = f"{new_row[index].text}\n{cell.text}" if new_row[index].text else cell.text
+                new_row[index] = RawCell(text=joined, location=cell.location)
+            elif not new_row[index].text:
+                new_row[index] = RawCell(text="", location=cell.location)
+        aligned.append(new_row)
+    return aligned
 
 
 def join_header_only_part(parts: list[RawTable]) -> list[RawTable]:
