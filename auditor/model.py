@@ -80,6 +80,8 @@ class Cell:
     raw: str
     amount: Amount | None
     location: Location = field(default_factory=Location)
+    confidence: float | None = None  # OCR: the least sure digit's probability (None: text layer)
+    digit_confidence: tuple[float, ...] | None = None  # OCR: one probability per printed digit
 
     @property
     def value(self) -> Decimal | None:
@@ -133,6 +135,7 @@ class GridCell:
 
     text: str
     location: Location = field(default_factory=Location)
+    confidence: float | None = None  # OCR: the least sure digit's probability (None: text layer)
 
 
 @dataclass
@@ -288,6 +291,8 @@ class ReportMeta:
     source_kind: str = ""  # "pdf" or "text"
     page_count: int | None = None
     sha256: str = ""
+    page_notes: dict[int, str] = field(default_factory=dict)  # pages not (fully) read, and why
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
 
 
 @dataclass

@@ -17,8 +17,13 @@ __all__ = ["InputError", "load_report", "load_document"]
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
-def load_document(path: Path | str, max_pages: int | None = None):  # type: ignore[no-untyped-def]
+def load_document(path: Path | str, max_pages: int | None = None, ocr: str | None = None):  # type: ignore[no-untyped-def]
+    """``ocr``: auto (scanned pages are read by OCR), always (every PDF page by OCR), never;
+    None takes ``AUDITOR_OCR`` (set by the CLI's --ocr), else auto."""
     from auditor.ingest.document import Document
+    from auditor.ingest.ocr import mode_from_env
+
+    ocr = mode_from_env(ocr)
 
     path = Path(path)
     if not path.exists():
@@ -37,7 +42,18 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
     if b"%PDF-" in head:
         from auditor.ingest.pdf import read_pdf
 
-        doc = read_pdf(path, max_pages=max_pages)
+        if ocr == "always":
+            from auditor.ingest.ocr import read_scanned_pdf
+
+            return read_scanned_pdf(path, max_pages=max_pages)
+        try:
+            doc = read_pdf(path, max_pages=max_pages, ocr=ocr)
+        except InputError as exc:
+            if exc.kind != "scanned" or ocr == "never":
+                raise
+            from auditor.ingest.ocr import read_scanned_pdf
+
+            doc = read_scanned_pdf(path, max_pages=max_pages)
     elif path.suffix.lower() == ".pdf":
         raise InputError("扩展名为 .pdf，但文件不是有效的 PDF（缺少 PDF 文件头）", kind="not_pdf")
     elif path.suffix.lower() in TEXT_SUFFIXES or _looks_like_text(head):
@@ -49,8 +65,15 @@ def load_document(path: Path | str, max_pages: int | None = None):  # type: igno
     return doc
 
 
-def load_report(path: Path | str, max_pages: int | None = None) -> Report:
-    report = assemble(load_document(path, max_pages=max_pages))
+def load_report(path: Path | str, max_pages: int | None = None, ocr: str | None = None) -> Report:
+    doc = load_document(path, max_pages=max_pages, ocr=ocr)
+    report = assemble(doc)
+    if doc.ocr_pages or doc.page_notes:
+        from auditor.ingest.ocr import attach_confidence
+
+        attach_confidence(report, doc)
+        report.meta.page_notes = dict(doc.page_notes)
+        report.meta.ocr_pages = list(doc.ocr_pages)
     if not report.recognition.found and not any("决算" in line.text for line in report.lines):
         raise InputError("文件中没有部门决算的内容（既无可识别的决算表，也无“决算”字样）", kind="not_report")
     return report
