@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ from auditor.model import BBox, Location
 OCR_MODES = ("auto", "always", "never")
 DPI = 200  # pages are rasterised at this resolution, whatever the scan's own
 MIN_DPI = 100  # scans below this are not read: digits blur into each other
-LOW_CONFIDENCE = 0.90  # a digit recognised with less probability is "not sure"
 PAGE_SECONDS = 60.0  # time bound per page
 DETECT_SIDE = 1280  # text boxes are detected on the page scaled to this longest side
 MAX_PIXELS = 40_000_000  # memory bound per page: a larger page is rasterised at a lower dpi
@@ -229,7 +228,7 @@ def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
     rotation = 0
     small, scale = _small(gray, DETECT_SIDE)
     quads = engine.detect(_to_bgr(small))
-    if len(quads) < 2:
+    if not quads:
         return None
     shapes = [_quad_shape(q) for q in quads]
     wide = sum(1 for a, c, _ in shapes if a > c * 1.5)
@@ -676,7 +675,7 @@ def attach_confidence(report: Any, doc: Document) -> None:
                     cell.confidence = raw.confidence
                     cell.digit_confidence = raw.digit_confidence
         for grid_row in table.grid or []:
-            for grid_cell in grid_row:
+            for index, grid_cell in enumerate(grid_row):
                 raw = known.get(grid_cell.location)
                 if raw is not None:
-                    grid_cell.confidence = raw.confidence
+                    grid_row[index] = replace(grid_cell, confidence=raw.confidence)

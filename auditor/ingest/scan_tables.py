@@ -125,6 +125,12 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
     if len(h_segs) < 2:
         return None
     ys = _cluster([s[0] for s in h_segs], 6)
+
+    def near_rule(y: float) -> bool:
+        return any(abs(y - r) <= 10 for r in ys)
+
+    # a rule runs from one horizontal rule to another; a character's stroke stops short of both
+    v_segs = [s for s in v_segs if (near_rule(s[1]) and near_rule(s[2])) or s[2] - s[1] >= height * 0.5]
     xs = _cluster([s[0] for s in v_segs], 6)
     left = min(s[1] for s in h_segs)
     right = max(s[2] for s in h_segs)
@@ -150,7 +156,7 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
     h_present = horizontal > 0
 
     def has_vertical(x: int, y0: int, y1: int) -> bool:
-        lo, hi = max(0, x - 5), min(width, x + 6)
+        lo, hi = max(0, x - 8), min(width, x + 9)
         a, b = y0 + (y1 - y0) // 5, y1 - (y1 - y0) // 5
         if b <= a:
             return True
@@ -158,7 +164,7 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
         return bool(column.mean() >= 0.5)
 
     def has_horizontal(y: int, x0: int, x1: int) -> bool:
-        lo, hi = max(0, y - 5), min(height, y + 6)
+        lo, hi = max(0, y - 8), min(height, y + 9)
         a, b = x0 + (x1 - x0) // 5, x1 - (x1 - x0) // 5
         if b <= a:
             return True
