@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from auditor.audit import audit_report
 from auditor.findings import Severity
 from auditor.ingest import InputError, load_report
-from auditor.ingest.ocr import Engine, ocr_pages, read_page
+from auditor.ingest.ocr import Engine, ocr_pages
 from auditor.model import Amount, Report, TableKind
 from tests.conftest import EXAMPLE_PDF
 
@@ -201,11 +201,14 @@ def test_ocr_never_keeps_the_scanned_error(scan: Path) -> None:
     assert info.value.kind == "scanned" and "扫描件" in info.value.reason
 
 
-def test_page_result_reports_rotation(scan: Path) -> None:
+def test_page_is_turned_upright_and_straightened(scan: Path) -> None:
+    from auditor.ingest.ocr import _make_upright, _render_gray
+
     pdf = pdfium.PdfDocument(str(scan))
     try:
-        result = read_page(Engine.shared(), pdf[2], 3)
+        upright = _make_upright(Engine.shared(), _render_gray(pdf[2], 200))
     finally:
         pdf.close()
-    assert result.rotation == 180
-    assert abs(result.skew) > 0.3  # the page was scanned 0.8° off
+    assert upright is not None
+    assert upright.rotation == 180
+    assert 0.4 < abs(upright.skew) < 1.2  # the page was scanned 0.8° off

@@ -122,13 +122,18 @@ class Engine:
         if not crops:
             return results
         ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-        order = np.argsort(ratios)
-        batch = 8
+        order = [int(i) for i in np.argsort(ratios)]
         _, img_h, img_w = self.rec.rec_image_shape[:3]
-        for start in range(0, len(crops), batch):
+        # batches of similar widths; long lines in small batches (memory grows with batch × width)
+        chunks: list[list[int]] = []
+        for i in order:
+            if chunks and len(chunks[-1]) < 8 and (len(chunks[-1]) + 1) * max(ratios[i], img_w / img_h) <= 64:
+                chunks[-1].append(i)
+            else:
+                chunks.append([i])
+        for chunk in chunks:
             if deadline is not None and time.monotonic() > deadline:
                 raise _PageTimeout()
-            chunk = [int(i) for i in order[start:start + batch]]
             widest = max(img_w / img_h, max(ratios[i] for i in chunk))
             norm = np.concatenate([self.rec.resize_norm_img(crops[i], widest)[np.newaxis, :] for i in chunk])
             preds = self.rec.session(norm.astype(np.float32))
@@ -301,7 +306,8 @@ def _image_dpi(page: Any, page_size: tuple[float, float]) -> float | None:
     best: tuple[float, float] | None = None
     try:
         for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-            left, bottom, right, top = obj.get_pos()
+            bounds = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()  # pypdfium2 5 / 4
+            left, bottom, right, top = bounds
             width_pt, height_pt = abs(right - left), abs(top - bottom)
             if width_pt < 1 or height_pt < 1:
                 continue
