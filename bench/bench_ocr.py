@@ -95,6 +95,7 @@ def scan(pdf_path: Path, pages: list[int], dpi: int, out: Path, seed: int, corne
 # ---- comparing ------------------------------------------------------------------------------------
 
 def amounts(report: Report) -> dict[tuple[str, str, str, str, str], Any]:
+    """Every amount of the standard tables by (table, side, code, label of an uncoded row, column)."""
     result = {}
     for table in report.tables:
         if table.kind not in STANDARD_KINDS:
@@ -102,7 +103,9 @@ def amounts(report: Report) -> dict[tuple[str, str, str, str, str], Any]:
         for row in table.rows:
             for key, cell in row.cells.items():
                 if cell.amount is not None:
-                    result[(table.kind.value, row.side, row.code, row.label.replace(" ", ""), key)] = cell.amount.value
+                    # a coded row by its code (a misread label is not a misread amount)
+                    label = "" if row.code else row.label.replace(" ", "")
+                    result[(table.kind.value, row.side, row.code, label, key)] = cell.amount.value
     return result
 
 

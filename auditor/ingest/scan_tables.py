@@ -124,52 +124,59 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
     v_segs = [s for s in v_segs if s[2] - s[1] >= 12]
     if len(h_segs) < 2:
         return None
-    ys = _cluster([s[0] for s in h_segs], 6)
+    ys = _cluster([s[0] for s in h_segs], 14)
 
     def near_rule(y: float) -> bool:
         return any(abs(y - r) <= 10 for r in ys)
 
     # a rule runs from one horizontal rule to another; a character's stroke stops short of both
     v_segs = [s for s in v_segs if (near_rule(s[1]) and near_rule(s[2])) or s[2] - s[1] >= height * 0.5]
-    xs = _cluster([s[0] for s in v_segs], 6)
+    xs = _cluster([s[0] for s in v_segs], 14)
     left = min(s[1] for s in h_segs)
     right = max(s[2] for s in h_segs)
     # a table drawn without outer vertical borders: its rules' ends are its edges
-    if not xs or xs[0] - left > 8:
+    if not xs or xs[0] - left > 16:
         xs.insert(0, left)
-    if xs[-1] < right - 8:
+    if xs[-1] < right - 16:
         xs.append(right)
     top = min(ys)
     bottom = max(ys)
     if v_segs:
-        if min(s[1] for s in v_segs) < top - 8:
+        if min(s[1] for s in v_segs) < top - 16:
             ys.insert(0, int(min(s[1] for s in v_segs)))
-        if max(s[2] for s in v_segs) > bottom + 8:
+        if max(s[2] for s in v_segs) > bottom + 16:
             ys.append(int(max(s[2] for s in v_segs)))
     ys = sorted(set(ys))
     xs = sorted(set(xs))
     if len(ys) < 2 or len(xs) < 2:
         return None
-    if len(xs) == 2 and len(ys) < 3:
-        return None  # a box around text, not a table
-    v_present = vertical > 0
-    h_present = horizontal > 0
+    if len(xs) == 2:
+        return None  # a box around text, or rules only (read as text lines): not a ruled grid
+    # which rule each segment belongs to: a slanted scan (perspective) moves a rule by more
+    # than any pixel tolerance between its ends, but its segments still cluster to it
+    v_runs: dict[int, list[tuple[int, int]]] = {}
+    for pos, a, b in v_segs:
+        j = int(np.argmin([abs(pos - x) for x in xs]))
+        if abs(pos - xs[j]) <= 20:
+            v_runs.setdefault(j, []).append((a, b))
+    h_runs: dict[int, list[tuple[int, int]]] = {}
+    for pos, a, b in h_segs:
+        i = int(np.argmin([abs(pos - y) for y in ys]))
+        if abs(pos - ys[i]) <= 20:
+            h_runs.setdefault(i, []).append((a, b))
 
-    def has_vertical(x: int, y0: int, y1: int) -> bool:
-        lo, hi = max(0, x - 8), min(width, x + 9)
-        a, b = y0 + (y1 - y0) // 5, y1 - (y1 - y0) // 5
+    def covered(runs: list[tuple[int, int]], start: int, end: int) -> bool:
+        a, b = start + (end - start) // 5, end - (end - start) // 5
         if b <= a:
             return True
-        column = v_present[a:b, lo:hi].any(axis=1)
-        return bool(column.mean() >= 0.5)
+        hit = sum(max(0, min(b, r1) - max(a, r0)) for r0, r1 in runs)
+        return hit >= (b - a) * 0.5
 
-    def has_horizontal(y: int, x0: int, x1: int) -> bool:
-        lo, hi = max(0, y - 8), min(height, y + 9)
-        a, b = x0 + (x1 - x0) // 5, x1 - (x1 - x0) // 5
-        if b <= a:
-            return True
-        row = h_present[lo:hi, a:b].any(axis=0)
-        return bool(row.mean() >= 0.5)
+    def has_vertical(j: int, y0: int, y1: int) -> bool:
+        return covered(v_runs.get(j, []), y0, y1)
+
+    def has_horizontal(i: int, x0: int, x1: int) -> bool:
+        return covered(h_runs.get(i, []), x0, x1)
 
     rows, cols = len(ys) - 1, len(xs) - 1
     parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
@@ -188,9 +195,9 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
 
     for r in range(rows):
         for c in range(cols):
-            if c + 1 < cols and not has_vertical(xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < cols and not has_vertical(c + 1, ys[r], ys[r + 1]):
                 union((r, c), (r, c + 1))
-            if r + 1 < rows and not has_horizontal(ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < rows and not has_horizontal(r + 1, xs[c], xs[c + 1]):
                 union((r, c), (r + 1, c))
     ox, oy = origin
     grid = Grid(xs=[x + ox for x in xs], ys=[y + oy for y in ys])
