@@ -657,7 +657,7 @@ def read_scanned_pdf(path: Path | str, max_pages: int | None = None, dpi: float 
     blocks = [b for r in results for b in r.blocks]
     if not blocks:
         reasons = "；".join(f"第 {r.number} 页{r.reason}" for r in results if r.reason)[:300]
-        raise InputError(f"扫描件，OCR 未识别出任何文字（{reasons}）", kind="scanned")
+        raise InputError(f"扫描件，无文本层，OCR 也未识别出文字（{reasons}）", kind="scanned")
     return Document(
         blocks=blocks,
         source=str(path),
