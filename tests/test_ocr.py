@@ -212,3 +212,22 @@ def test_page_is_turned_upright_and_straightened(scan: Path) -> None:
     assert upright is not None
     assert upright.rotation == 180
     assert 0.4 < abs(upright.skew) < 1.2  # the page was scanned 0.8° off
+
+
+@pytest.mark.parametrize("quarters", [1, 3])
+def test_page_scanned_sideways_is_turned_upright(quarters: int) -> None:
+    import numpy as np
+
+    from auditor.ingest.ocr import _make_upright, _render_gray
+
+    pdf = pdfium.PdfDocument(str(EXAMPLE_PDF))
+    try:
+        gray = _render_gray(pdf[7], 200)
+    finally:
+        pdf.close()
+    upright = _make_upright(Engine.shared(), np.ascontiguousarray(np.rot90(gray, quarters)))
+    assert upright is not None
+    assert upright.gray.shape == gray.shape
+    assert upright.rotation in (90, 270)
+    # turned back onto the original pixels (up to the skew correction, here none)
+    assert float(np.mean(np.abs(upright.gray.astype(int) - gray.astype(int)))) < 5
