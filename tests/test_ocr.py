@@ -110,6 +110,21 @@ def test_ocr_cells_keep_confidence_and_pdf_boxes(scanned: Report, text_layer: Re
     assert all(c.confidence is None for t in text_layer.tables for r in t.rows for c in r.cells.values())
 
 
+def test_cell_image_shows_the_scanned_cell(scan: Path, scanned: Report) -> None:
+    from auditor.ingest.ocr import cell_image
+
+    table = scanned.table(TableKind.T2)
+    assert table is not None
+    cell = next(c for r in table.rows for c in r.cells.values() if c.amount is not None and c.location.bbox)
+    assert cell.location.page is not None and cell.location.bbox is not None
+    png = cell_image(scan, cell.location.page, cell.location.bbox)
+    image = Image.open(io.BytesIO(png))
+    x0, top, x1, bottom = cell.location.bbox
+    assert abs(image.width - (x1 - x0 + 12) * 200 / 72) < 4
+    assert abs(image.height - (bottom - top + 12) * 200 / 72) < 4
+    assert min(image.convert("L").getextrema()) < 100  # the printed digits are in it
+
+
 def test_text_lines_are_read(scanned: Report) -> None:
     text = "".join(line.text for line in scanned.lines)
     assert "决算" in text

@@ -704,3 +704,25 @@ def attach_confidence(report: Any, doc: Document) -> None:
                 raw = known.get(grid_cell.location)
                 if raw is not None:
                     grid_row[index] = replace(grid_cell, confidence=raw.confidence)
+
+
+def cell_image(path: Path | str, page: int, bbox: BBox, dpi: float = DPI, margin: float = 6.0) -> bytes:
+    """A PNG of one spot of a page (a cell's bbox in PDF points, with a margin): for showing
+    the scanned digits beside a finding "可能为识别误差" (UI, HTML report)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        target = pdf[page - 1]
+        width, height = (float(v) for v in target.get_size())
+        x0, top, x1, bottom = bbox
+        crop = (max(0.0, x0 - margin), max(0.0, height - bottom - margin),
+                max(0.0, width - x1 - margin), max(0.0, top - margin))  # left, bottom, right, top
+        image = target.render(scale=dpi / 72.0, crop=crop).to_pil()
+    finally:
+        pdf.close()
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
