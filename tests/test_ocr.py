@@ -70,7 +70,8 @@ def text_layer() -> Report:
 def _amounts(report: Report, kind: TableKind) -> dict[tuple[str, str, str], Decimal]:
     table = report.table(kind)
     assert table is not None, f"{kind.value} not found"
-    return {(row.code, row.label, key): cell.amount.value
+    # a coded row by its code: a misread character in a label is not a misread amount
+    return {(row.code, "" if row.code else row.label, key): cell.amount.value
             for row in table.rows for key, cell in row.cells.items() if cell.amount is not None}
 
 
