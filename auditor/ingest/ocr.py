@@ -180,20 +180,11 @@ def _quad_shape(quad: np.ndarray) -> tuple[float, float, float]:
     return along, across, angle
 
 
-def _crop(gray: np.ndarray, rect: tuple[float, float, float, float], pad: int = 3,
-          bound: tuple[float, float, float, float] | None = None) -> np.ndarray:
-    """The box with a margin, kept inside ``bound`` (a cell's inside: the faint remains of an
-    erased rule read as a '1')."""
+def _crop(gray: np.ndarray, rect: tuple[float, float, float, float], pad: int = 3) -> np.ndarray:
     h, w = gray.shape[:2]
     x0, y0, x1, y1 = rect
     a, b = max(0, int(x0) - pad), min(w, int(math.ceil(x1)) + pad)
     c, d = max(0, int(y0) - pad), min(h, int(math.ceil(y1)) + pad)
-    if bound is not None:
-        a, b = max(a, int(bound[0])), min(b, int(bound[2]))
-        c, d = max(c, int(bound[1])), min(d, int(bound[3]))
-        if b - a < 4 or d - c < 4:
-            a, b = max(0, int(x0) - pad), min(w, int(math.ceil(x1)) + pad)
-            c, d = max(0, int(y0) - pad), min(h, int(math.ceil(y1)) + pad)
     return _to_bgr(np.ascontiguousarray(gray[c:d, a:b]))
 
 
@@ -409,7 +400,6 @@ def _no_text_reason(gray: np.ndarray) -> str:
 class _Piece:
     rect: tuple[float, float, float, float]
     owner: tuple[int, int, int] | None  # (grid, row, col) or None outside tables
-    bound: tuple[float, float, float, float] | None = None  # the inside of its cell
     text: str = ""
     confidences: list[float] = field(default_factory=list)
 
@@ -420,10 +410,7 @@ def _read_upright(engine: Engine, gray: np.ndarray, number: int, to_points: _ToP
 
     grids, rules = find_grids(gray)
     clean = gray.copy()
-    import cv2
-
-    # text boxes then stop at the rules (their blurred edges too)
-    clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
+    clean[rules > 0] = 255  # text boxes then stop at the rules
     if time.monotonic() > deadline:
         raise _PageTimeout()
     # text boxes are found on a smaller image (faster; boxes need no fine detail), read at full size
@@ -434,7 +421,7 @@ def _read_upright(engine: Engine, gray: np.ndarray, number: int, to_points: _ToP
     for quad in quads:
         rect = _box_rect(quad)
         pieces.extend(_split_by_cells(rect, grids))
-    crops = [_crop(clean, p.rect, bound=p.bound) for p in pieces]
+    crops = [_crop(clean, p.rect) for p in pieces]
     for piece, read in zip(pieces, engine.recognise(crops, deadline)):
         piece.text, piece.confidences = _normalise(read.text, read.confidences)
     pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
@@ -474,10 +461,8 @@ def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -
             owner = grid.cell_at((a + b) / 2, cy)
             if owner is None:
                 continue
-            bx0, by0, bx1, by1 = grid.merged_box((owner.row, owner.col))
-            inside = (bx0 + 4, by0 + 3, bx1 - 4, by1 - 3)
             result.append(_Piece((a + (2 if a != x0 else 0), y0, b - (2 if b != x1 else 0), y1),
-                                 (g_index, owner.row, owner.col), inside))
+                                 (g_index, owner.row, owner.col)))
         return result
     return [_Piece(rect, None)]
 
