@@ -54,7 +54,7 @@ bench-ui: setup-dev
 	$(BIN)/python bench/bench_ui.py
 
 # 扫描件 OCR：真实报告与合成报告渲染成带损伤的纯图片 PDF（150/200/300 dpi），测金额识别准确率、植入错误检出率、每页耗时与内存
-# （OCR_BENCH_PAGES 限制每份文件的页数，OCR_BENCH_FILES 限制文件数）
+# （OCR_BENCH_PAGES 每份文件的表格页数，OCR_BENCH_FILES 真实文件数，OCR_BENCH_SYNTH 整份合成扫描件数，OCR_BENCH_SYNTH_TABLES 合成表格页的报告数；默认约 30–40 分钟）
 bench-ocr: setup-dev
 	$(BIN)/python bench/bench_ocr.py
 
