@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bad-inputs redteam fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bench-ocr bad-inputs redteam fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -25,7 +25,7 @@ $(STAMP_DEV): $(STAMP)
 	@if ls "$(WHEELS)"/llama_cpp_python-*.whl >/dev/null 2>&1; then echo "复用已编译的 llama-cpp-python：$(WHEELS)"; \
 	else echo "编译 llama-cpp-python（$(LLAMA_CMAKE_ARGS)）→ $(WHEELS)"; \
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip wheel -q --no-cache-dir --no-deps -w "$(WHEELS)" "llama-cpp-python>=0.3"; fi
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --prefer-binary --find-links "$(WHEELS)" -e ".[dev,local]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q --prefer-binary --find-links "$(WHEELS)" -e ".[dev,local,ocr]"
 	touch $(STAMP_DEV)
 
 setup: $(STAMP)
@@ -66,6 +66,11 @@ bench-ui: setup-dev
 # 各变体输出后读回，另读 ../shared 中每个文件（需 Debian 的 libreoffice-writer-nogui、libreoffice-calc-nogui、chromium）
 bench-read: setup-dev
 	$(BIN)/python bench/bench_read.py
+
+# 扫描件 OCR：真实报告与合成报告渲染成带损伤的纯图片 PDF（150/200/300 dpi），测金额识别准确率、植入错误检出率、每页耗时与内存
+# （OCR_BENCH_PAGES 每份文件的表格页数，OCR_BENCH_FILES 真实文件数，OCR_BENCH_SYNTH 整份合成扫描件数，OCR_BENCH_SYNTH_TABLES 合成表格页的报告数；默认约 30–40 分钟）
+bench-ocr: setup-dev
+	$(BIN)/python bench/bench_ocr.py
 
 # 坏输入语料：生成 0 字节、截断、加密、改扩展名、扫描件、1000 页、解压炸弹、GBK/UTF-16 等文件，逐个经命令行与界面测量
 bad-inputs: setup-dev

@@ -138,8 +138,20 @@ check_memory = _in_range("内存上限（MB）", MIN_MEMORY_MB, 1024 * 1024)
 check_pages = _in_range("页数上限", 1, 100000)
 
 
+def _set_ocr(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """--ocr reaches the reader (also in a bounded child process) through the environment;
+    single-file commands show per-page OCR progress on stderr."""
+    os.environ["AUDITOR_OCR"] = value
+    if ctx.info_name != "batch":
+        os.environ["AUDITOR_OCR_PROGRESS"] = "1"
+    return value
+
+
 def limit_options(func):  # type: ignore[no-untyped-def]
-    """--max-pages, --timeout and --max-memory-mb: the per-file bounds."""
+    """--max-pages, --timeout and --max-memory-mb: the per-file bounds (and --ocr)."""
+    func = click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                        expose_value=False, callback=_set_ocr,
+                        help="扫描件（无文本层的页）用 OCR 识别：auto 仅无文本层的页，always 每页都识别，never 不识别")(func)
     func = click.option("--max-memory-mb", type=int, default=DEFAULT_MEMORY_MB, show_default=True, callback=check_memory,
                         help=f"读取一个文件最多可用的内存（MB，至少 {MIN_MEMORY_MB}），超出即停止并报告")(func)
     func = click.option("--timeout", "timeout", type=float, default=DEFAULT_SECONDS, show_default=True,

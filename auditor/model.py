@@ -105,6 +105,8 @@ class Cell:
     raw: str
     amount: Amount | None
     location: Location = field(default_factory=Location)
+    confidence: float | None = None  # OCR: the least sure digit's probability (None: text layer)
+    digit_confidence: tuple[float, ...] | None = None  # OCR: one probability per printed digit
 
     @property
     def value(self) -> Decimal | None:
@@ -158,6 +160,7 @@ class GridCell:
 
     text: str
     location: Location = field(default_factory=Location)
+    confidence: float | None = None  # OCR: the least sure digit's probability (None: text layer)
 
 
 @dataclass
@@ -334,6 +337,8 @@ class ReportMeta:
     page_count: int | None = None
     sha256: str = ""
     files: list[SourceFile] = field(default_factory=list)  # several files: each with its pages
+    page_notes: dict[int, str] = field(default_factory=dict)  # pages not (fully) read, and why
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
 
     @property
     def document_name(self) -> str:

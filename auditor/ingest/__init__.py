@@ -23,7 +23,13 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 SUPPORTED_SUFFIXES = {".pdf", *TEXT_SUFFIXES, *SHEET_SUFFIXES, *HTML_SUFFIXES}
 
 
-def load_document(path: Path | str, max_pages: int | None = None) -> Document:
+def load_document(path: Path | str, max_pages: int | None = None, ocr: str | None = None) -> Document:
+    """``ocr``: auto (scanned pages are read by OCR), always (every PDF page by OCR), never;
+    None takes ``AUDITOR_OCR`` (set by the CLI's --ocr), else auto."""
+    from auditor.ingest.ocr import mode_from_env
+
+    ocr = mode_from_env(ocr)
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"文件不存在：{path}", kind="missing")
@@ -50,7 +56,18 @@ def load_document(path: Path | str, max_pages: int | None = None) -> Document:
     if b"%PDF-" in head:
         from auditor.ingest.pdf import read_pdf
 
-        doc = read_pdf(path, max_pages=max_pages)
+        if ocr == "always":
+            from auditor.ingest.ocr import read_scanned_pdf
+
+            return read_scanned_pdf(path, max_pages=max_pages)
+        try:
+            doc = read_pdf(path, max_pages=max_pages, ocr=ocr)
+        except InputError as exc:
+            if exc.kind != "scanned" or ocr == "never":
+                raise
+            from auditor.ingest.ocr import read_scanned_pdf
+
+            doc = read_scanned_pdf(path, max_pages=max_pages)
     elif path.suffix.lower() == ".pdf":
         raise InputError("扩展名为 .pdf，但文件不是有效的 PDF（缺少 PDF 文件头）", kind="not_pdf")
     elif path.suffix.lower() in TEXT_SUFFIXES or _looks_like_text(head):
@@ -62,7 +79,7 @@ def load_document(path: Path | str, max_pages: int | None = None) -> Document:
     return doc
 
 
-def load_documents(paths: Sequence[Path | str], max_pages: int | None = None) -> Document:
+def load_documents(paths: Sequence[Path | str], max_pages: int | None = None, ocr: str | None = None) -> Document:
     """Several files of one report read as one Document (see ``merge.py``); one file as is."""
     from auditor.ingest.merge import merge_documents, single_file
 
@@ -71,7 +88,7 @@ def load_documents(paths: Sequence[Path | str], max_pages: int | None = None) ->
     docs = []
     for path in paths:
         try:
-            docs.append(load_document(path, max_pages=max_pages))
+            docs.append(load_document(path, max_pages=max_pages, ocr=ocr))
         except InputError as exc:
             if len(paths) == 1:
                 raise
@@ -106,14 +123,22 @@ def _same_report(docs: list[Document]) -> None:
         raise InputError(f"这些文件不是同一年度的报告：{listed}", kind="mismatch")
 
 
-def load_report(path: Path | str | Sequence[Path | str], max_pages: int | None = None) -> Report:
+def load_report(path: Path | str | Sequence[Path | str], max_pages: int | None = None, ocr: str | None = None) -> Report:
     """The Report of one file, or of several files that together make one report."""
     paths = [path] if isinstance(path, str | Path) else list(path)
-    report = assemble(load_documents(paths, max_pages=max_pages))
+    doc = load_documents(paths, max_pages=max_pages, ocr=ocr)
+    report = assemble(doc)
+    if doc.ocr_pages or doc.page_notes:
+        from auditor.ingest.ocr import attach_confidence
+
+        attach_confidence(report, doc)
+        report.meta.page_notes = dict(doc.page_notes)
+        report.meta.ocr_pages = list(doc.ocr_pages)
     reason = not_a_report(report)
     if reason:
         raise InputError(reason, kind="not_report")
     return report
+
 
 
 _TITLE_RE = re.compile(r"(20\d{2}|二〇[一二三四五六七八九〇零]{2})\s*年度?.{0,40}?(决算|预算)")

@@ -13,6 +13,8 @@ from auditor.model import BBox, Location, SourceFile
 class RawCell:
     text: str
     location: Location = field(default_factory=Location)
+    confidence: float | None = None  # OCR: the least sure digit's probability (None: text layer)
+    digit_confidence: tuple[float, ...] | None = None  # OCR: one probability per printed digit
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Document:
     sha256: str = ""
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
     files: list[SourceFile] = field(default_factory=list)  # set when merged from several files
+    page_notes: dict[int, str] = field(default_factory=dict)  # pages not (fully) read, and why
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
 
 
 def union_bbox(boxes: list[BBox | None]) -> BBox | None:

@@ -20,8 +20,12 @@ def merge_documents(docs: list[Document]) -> Document:
     blocks: list[Block] = []
     files: list[SourceFile] = []
     sizes: dict[int, tuple[float, float]] = {}
+    notes: dict[int, str] = {}
+    ocr_pages: list[int] = []
     offset = 0
     for doc in docs:
+        notes.update({page + offset: note for page, note in doc.page_notes.items()})
+        ocr_pages.extend(page + offset for page in doc.ocr_pages)
         name = Path(doc.source).name
         pages = doc.page_count or 1
         files.append(SourceFile(name=name, path=doc.source, kind=doc.source_kind, first_page=offset + 1,
@@ -40,6 +44,8 @@ def merge_documents(docs: list[Document]) -> Document:
         sha256=digest,
         page_sizes=sizes,
         files=files,
+        page_notes=notes,
+        ocr_pages=ocr_pages,
     )
 
 

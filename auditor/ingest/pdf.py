@@ -49,7 +49,7 @@ def _out_of_memory(exc: BaseException) -> bool:
     return False
 
 
-def read_pdf(path: Path, max_pages: int | None = None) -> Document:
+def read_pdf(path: Path, max_pages: int | None = None, ocr: str = "auto") -> Document:
     import pdfplumber
 
     data = path.read_bytes()
@@ -73,6 +73,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
         chars_total = 0
         cid_total = 0  # characters pdfminer could not map to Unicode, printed as "(cid:N)"
         images_total = 0
+        scanned: list[int] = []  # pages with images and no text layer: read by OCR (ocr.py)
         for index, page in enumerate(pages):
             number = index + 1
             try:
@@ -80,6 +81,8 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
                 chars_total += len(page.chars)
                 cid_total += sum(1 for c in page.chars if c.get("text", "").startswith("(cid:"))
                 images_total += len(page.images)
+                if not page.chars and page.images:
+                    scanned.append(number)
                 page_blocks.append(_read_page(page, number))
             except InputError:
                 raise
@@ -97,6 +100,11 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
                 raise InputError("扫描件，无文本层：PDF 只有图片，没有可读取的文字（需先做 OCR）", kind="scanned")
             raise InputError("PDF 中没有任何文字", kind="empty")
         blocks = [block for page_list in drop_running_lines(page_blocks, sizes) for block in page_list]
+        notes: dict[int, str] = {}
+        if scanned and ocr != "never":
+            from auditor.ingest.ocr import add_scanned_pages
+
+            blocks, notes = add_scanned_pages(path, blocks, scanned)
         return Document(
             blocks=blocks,
             source=str(path),
@@ -104,6 +112,8 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
             page_count=len(pages),
             sha256=digest,
             page_sizes=sizes,
+            page_notes=notes,
+            ocr_pages=[n for n in scanned if ocr != "never" and n not in notes],
         )
     finally:
         _close_quietly(pdf)

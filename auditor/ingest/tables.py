@@ -401,14 +401,14 @@ def build_table(
                     [cell_text(t) for t in texts]) and not is_column_number_row(texts):
                 break
             repeated += 1
-        rows = part.rows[repeated:]
+        part_rows = part.rows[repeated:]
         if part.width != first.width:
-            aligned = align_columns(rows, first)
+            aligned = align_columns(part_rows, first)
             if aligned is not None:
-                rows = aligned
+                part_rows = aligned
             else:
                 warnings.append(f"续表列数（{part.width}）与首页（{first.width}）不同，已按位置对齐")
-        data_raw.extend(rows)
+        data_raw.extend(part_rows)
         if part.location.page and part.location.page not in pages:
             pages.append(part.location.page)
     # repeated header rows in the middle (a header printed again after a page break)
