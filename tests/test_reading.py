@@ -363,3 +363,36 @@ def test_files_of_different_departments_are_not_one_report(tmp_path: Path) -> No
         load_report([later, xlsx])
     result = CliRunner().invoke(main, ["audit", str(other), str(xlsx)])
     assert result.exit_code == 2 and "不是同一份报告" in result.stderr
+
+
+INDENTED = ("2023年度示例局部门决算\n支出决算表\n单位：万元\n科目名称\t本年支出合计\t基本支出\t项目支出\n合计\t300.00\t200.00\t100.00\n"
+            "社会保障和就业支出\t300.00\t200.00\t100.00\n{2}行政事业单位养老支出\t300.00\t200.00\t100.00\n"
+            "{4}机关事业单位基本养老保险缴费支出\t120.00\t120.00\t\n{4}机关事业单位职业年金缴费支出\t180.00\t80.00\t100.00\n")
+
+
+def test_levels_from_indentation_when_no_code_is_printed(tmp_path: Path) -> None:
+    """A table printed without codes: its labels' indentation gives 类 / 款 / 项 (text input:
+    leading blanks; PDF: where the text starts in its cell)."""
+    expected = [("合计", 0), ("社会保障和就业支出", 1), ("行政事业单位养老支出", 2),
+                ("机关事业单位基本养老保险缴费支出", 3), ("机关事业单位职业年金缴费支出", 3)]
+    text = tmp_path / "indented.txt"
+    text.write_text(INDENTED.replace("{2}", "\u3000").replace("{4}", "\u3000\u3000"), encoding="utf-8")
+    assert [(r.label, r.level) for r in load_report(text).tables[0].rows] == expected
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+    from reportlab.platypus import TableStyle as Style
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=10)
+    rows = [[Paragraph(c, style) for c in line.split("\t")] for line in INDENTED.splitlines()[3:]]
+    for row, (_, level) in zip(rows[1:], expected):
+        row[0] = Paragraph(row[0].text.replace("{2}", "").replace("{4}", ""),
+                           ParagraphStyle(f"l{level}", parent=style, leftIndent=12 * max(level - 1, 0)))
+    pdf = tmp_path / "indented.pdf"
+    story = [Paragraph(line, style) for line in INDENTED.splitlines()[:3]]
+    story.append(Table(rows, style=Style([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light")])))
+    SimpleDocTemplate(str(pdf), pagesize=A4).build(story)
+    table = load_report(pdf).tables[0]
+    assert [(r.label, r.level) for r in table.rows] == expected

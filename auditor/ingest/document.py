@@ -15,6 +15,7 @@ class RawCell:
     location: Location = field(default_factory=Location)
     confidence: float | None = None  # OCR: the least sure digit's probability (None: text layer)
     digit_confidence: tuple[float, ...] | None = None  # OCR: one probability per printed digit
+    indent: float | None = None  # where the text starts within the cell (pt; leading spaces in text input)
 
 
 @dataclass

@@ -339,6 +339,9 @@ def _chars_text(chars: list[dict[str, Any]]) -> str:
 
 def _raw_table(table: Any, number: int) -> RawTable:
     texts = table.extract()
+    chars = sorted(getattr(table, "page", None).chars if getattr(table, "page", None) is not None else [],
+                   key=lambda c: c["top"])
+    tops = [c["top"] for c in chars]
     rows: list[list[RawCell]] = []
     for r_index, row in enumerate(table.rows):
         cells: list[RawCell] = []
@@ -346,9 +349,21 @@ def _raw_table(table: Any, number: int) -> RawTable:
         for c_index, box in enumerate(row.cells):
             text = row_texts[c_index] if c_index < len(row_texts) else None
             bbox: BBox | None = _bbox(box) if box is not None else None
-            cells.append(RawCell(text=text or "", location=Location(page=number, bbox=bbox)))
+            indent = _indent(chars, tops, bbox) if bbox is not None and text else None
+            cells.append(RawCell(text=text or "", location=Location(page=number, bbox=bbox), indent=indent))
         rows.append(cells)
     return RawTable(rows=rows, location=Location(page=number, bbox=_bbox(table.bbox)))
+
+
+def _indent(chars: list[dict[str, Any]], tops: list[float], box: BBox) -> float | None:
+    """Where a cell's text starts, from the cell's left edge (a label indented under its parent
+    shows its level when no code is printed)."""
+    import bisect
+
+    start, end = bisect.bisect_left(tops, box[1] - 1), bisect.bisect_right(tops, box[3])
+    inside = [c["x0"] for c in chars[start:end]
+              if box[0] - 1 <= (c["x0"] + c["x1"]) / 2 <= box[2] + 1 and c.get("text", "").strip()]
+    return round(min(inside) - box[0], 1) if inside else None
 
 
 def _bbox(box: Any) -> BBox:

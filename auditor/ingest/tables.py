@@ -270,6 +270,7 @@ def build_rows(
 ) -> list[Row]:
     rows: list[Row] = []
     carry: dict[int, str] = {}  # last 类 / 款 seen per group, for split code columns
+    indent_levels = [_indent_levels(raw_rows, roles) for roles in roles_list]
     for raw in raw_rows:
         texts = [cell_text(c.text) for c in raw]
         pending: Row | None = None
@@ -306,10 +307,13 @@ def build_rows(
                 continue
             line_no = texts[roles.line_no_col] if roles.line_no_col is not None and roles.line_no_col < len(texts) else ""
             group_cells = [raw[c] for c in range(roles.start, min(roles.end, len(raw)))]
+            level = code_level(code) if code else (0 if is_total_label(label) else 1)
+            if not code and level and roles.label_col is not None and roles.label_col < len(raw):
+                level = indent_levels[g_index].get(_indent_key(raw[roles.label_col].indent), level)
             row = Row(
                 label=label,
                 code=code,
-                level=code_level(code) if code else (0 if is_total_label(label) else 1),
+                level=level,
                 side=roles.side,
                 line_no=compact(line_no),
                 cells=cells,
@@ -323,6 +327,25 @@ def build_rows(
             rows.append(row)
             pending = row
     return rows
+
+
+def _indent_key(indent: float | None) -> float | None:
+    return None if indent is None else round(indent / 2) * 2
+
+
+def _indent_levels(raw_rows: list[list[RawCell]], roles: GroupRoles) -> dict[float | None, int]:
+    """Levels from indentation when a table prints no codes: the label column's distinct
+    indents (to 2 pt, or leading blanks in text), smallest first, are 类 / 款 / 项. Nothing when
+    the table prints codes or its labels all start at one place."""
+    if roles.code_cols or roles.label_col is None:
+        return {}
+    indents = sorted({_indent_key(raw[roles.label_col].indent) for raw in raw_rows
+                      if roles.label_col < len(raw) and raw[roles.label_col].text.strip()
+                      and raw[roles.label_col].indent is not None and not is_total_label(cell_text(raw[roles.label_col].text))}
+                     - {None})
+    if len(indents) < 2:
+        return {}
+    return {indent: min(index + 1, 3) for index, indent in enumerate(indents)}
 
 
 def _join_code(texts: list[str], cols: list[int], carry: dict[int, str], group: int) -> str:

@@ -56,7 +56,8 @@ def parse_text(text: str, source: str = "<text>", sha256: str = "") -> Document:
         if "\t" in line:
             if not current:
                 start_line = number
-            cells = [RawCell(text=part.strip(), location=Location(line=number)) for part in line.split("\t")]
+            cells = [RawCell(text=part.strip(), location=Location(line=number), indent=_leading(part))
+                     for part in line.split("\t")]
             current.append(cells)
             continue
         if not line.strip():
@@ -81,3 +82,9 @@ def _next_nonblank_has_tab(lines: list[str]) -> list[bool]:
         if lines[index].strip():
             following = "\t" in lines[index]
     return answers
+
+
+def _leading(part: str) -> float:
+    """Leading blanks of a cell (a full-width space counts two): a label's indentation."""
+    blank = part[: len(part) - len(part.lstrip(" \u3000"))]
+    return float(blank.count(" ") + 2 * blank.count("\u3000"))
