@@ -339,8 +339,8 @@ def _chars_text(chars: list[dict[str, Any]]) -> str:
 
 def _raw_table(table: Any, number: int) -> RawTable:
     texts = table.extract()
-    chars = sorted(getattr(table, "page", None).chars if getattr(table, "page", None) is not None else [],
-                   key=lambda c: c["top"])
+    page = getattr(table, "page", None)
+    chars = sorted(page.chars if page is not None else [], key=lambda c: c["top"])
     tops = [c["top"] for c in chars]
     rows: list[list[RawCell]] = []
     for r_index, row in enumerate(table.rows):

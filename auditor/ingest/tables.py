@@ -339,10 +339,14 @@ def _indent_levels(raw_rows: list[list[RawCell]], roles: GroupRoles) -> dict[flo
     the table prints codes or its labels all start at one place."""
     if roles.code_cols or roles.label_col is None:
         return {}
-    indents = sorted({_indent_key(raw[roles.label_col].indent) for raw in raw_rows
-                      if roles.label_col < len(raw) and raw[roles.label_col].text.strip()
-                      and raw[roles.label_col].indent is not None and not is_total_label(cell_text(raw[roles.label_col].text))}
-                     - {None})
+    found: set[float] = set()
+    for raw in raw_rows:
+        if roles.label_col < len(raw) and raw[roles.label_col].text.strip() and not is_total_label(
+                cell_text(raw[roles.label_col].text)):
+            key = _indent_key(raw[roles.label_col].indent)
+            if key is not None:
+                found.add(key)
+    indents = sorted(found)
     if len(indents) < 2:
         return {}
     return {indent: min(index + 1, 3) for index, indent in enumerate(indents)}
