@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from auditor.checks.base import CheckContext, NotApplicable, register
@@ -110,5 +111,7 @@ def indicator_matches_text(report: Report, ctx: CheckContext) -> None:
                             "正文所述完成率与绩效自评表不符",
                             f"正文称“{indicator.name}”完成率{stated.normalize():f}%，按绩效自评表{project}实际完成值"
                             f"“{indicator.actual}”÷ 年度指标值“{indicator.target}”应为{expected:.1f}%。",
-                            observed=f"{stated.normalize():f}%", expected=f"{expected:.1f}%", locations=where,
+                            observed=f"{stated.normalize():f}%", expected=f"{expected:.1f}%",
+                            locations=[where[0], replace(where[1], column="完成率（实际完成值 ÷ 年度指标值）",
+                                                         quote=f"{indicator.actual} ÷ {indicator.target}")],
                         )
