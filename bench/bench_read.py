@@ -49,7 +49,7 @@ from auditor.synth.producers import (  # noqa: E402
     render_many,
 )
 
-VARIANTS = ("base", "toc", "codes3", "yuan", "landscape", "repeat", "toc+codes3+landscape+repeat+yuan", "split",
+VARIANTS = ("base", "toc", "codes3", "yuan", "landscape", "repeat", "flow", "toc+codes3+landscape+repeat+yuan", "split", "split+flow",
             "split+codes3+yuan")
 
 

@@ -76,21 +76,24 @@ class Variant:
     landscape: bool = False  # every one of the nine tables on a landscape page
     repeat_header: bool = False  # header rows again on a continued table's next page
     yuan: bool = False  # amounts in 元 (单位：元) instead of 万元
+    flow: bool = False  # tables follow one another without page breaks (a title may end a page)
 
     @property
     def name(self) -> str:
         parts = [p for p, on in (("toc", self.toc_pages), ("split", self.split), ("codes3", self.codes == "three"),
-                                 ("landscape", self.landscape), ("repeat", self.repeat_header), ("yuan", self.yuan)) if on]
+                                 ("landscape", self.landscape), ("repeat", self.repeat_header), ("yuan", self.yuan),
+                                 ("flow", self.flow)) if on]
         return "+".join(parts) or "base"
 
     @classmethod
     def parse(cls, name: str) -> Variant:
         parts = set() if name == "base" else set(name.split("+"))
-        unknown = parts - {"toc", "split", "codes3", "landscape", "repeat", "yuan"}
+        unknown = parts - {"toc", "split", "codes3", "landscape", "repeat", "yuan", "flow"}
         if unknown:
             raise ValueError(f"未知的变体：{sorted(unknown)}")
         return cls(toc_pages="toc" in parts, split="split" in parts, codes="three" if "codes3" in parts else "one",
-                   landscape="landscape" in parts, repeat_header="repeat" in parts, yuan="yuan" in parts)
+                   landscape="landscape" in parts, repeat_header="repeat" in parts, yuan="yuan" in parts,
+                   flow="flow" in parts)
 
 
 @dataclass
@@ -357,8 +360,10 @@ def docx_document(blocks: Sequence[object], spec: ReportSpec, variant: Variant, 
             para(block.text, 14, align, indent=block.align == "body")
         elif isinstance(block, TableSpec):
             landscape = orientation(block) == "landscape"
-            new_page(landscape)
+            if not variant.flow or landscape != current["landscape"]:
+                new_page(landscape)
             _docx_table(doc, block, variant, landscape)
+            current["started"] = True
     if current["landscape"]:
         pass
     return doc
@@ -553,6 +558,7 @@ p.body { text-indent: 2em; margin: 0.2em 0; }
 .toc p { margin: 0.1em 0; }
 .tbl { break-before: page; }
 .tbl.wide { page: wide; }
+.tbl.flow { break-before: auto; margin-top: 2em; }
 .tbl .title { text-align: center; font-size: 19px; font-weight: bold; margin: 0.3em 0; }
 .tbl .meta { display: flex; justify-content: space-between; font-size: 13px; }
 .tbl table { border-collapse: collapse; width: 100%; font-size: 12px; line-height: 1.35; }
@@ -597,7 +603,8 @@ def html_page(blocks: Sequence[object], spec: ReportSpec, variant: Variant, cove
 def _html_table(table: TableSpec, variant: Variant) -> str:
     e = html.escape
     wide = " wide" if orientation(table) == "landscape" else ""
-    parts = [f"<div class=\"tbl{wide}\">"]
+    flow = " flow" if variant.flow else ""
+    parts = [f"<div class=\"tbl{wide}{flow}\">"]
     if table.pre_title:
         parts.append(f"<p>{e(table.pre_title)}</p>")
     parts.append(f"<p class=\"title\">{e(table.title)}</p>")
@@ -820,7 +827,7 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
         nine = [t for t in tables if isinstance(t, TableSpec)]
         rendered = Rendered(job.producer, v, job.seed, [], spec, planted)
         if job.producer == "reportlab":
-            layout = replace(HUNAN, name="hunan-repeat", repeat_header=True) if v.repeat_header else HUNAN
+            layout = replace(HUNAN, name="hunan-variant", repeat_header=v.repeat_header, table_starts_page=not v.flow)
             if v.split:
                 narrative = replace(spec, blocks=tuple(before + after))  # type: ignore[arg-type]
                 tables_only = replace(spec, cover=(), toc=(), blocks=tuple(tables))  # type: ignore[arg-type]
