@@ -18,12 +18,14 @@ printed, pages saved from a web site and printed by a browser. This module write
 
 Each producer takes a ``Variant``: a 目录 with dot leaders and page numbers, the tables in a
 separate file (PDF, and XLSX for ``xlsx``), codes in one column or split over 类/款/项
-columns, every table on a landscape page, header rows repeated on continued pages, amounts in
-元. The ground truth is the spec itself (``build_spec`` is deterministic in seed, variant
-and planted kind).
+columns (类/款 cells left blank under the row that printed them), every table on a landscape
+page, header rows repeated on continued pages, amounts in 元, tables running on without page
+breaks. The ground truth is the spec itself (``build_spec`` is deterministic in seed, variant
+and planted kind); ``cell_round_trip`` and ``reference_claims`` compare a reading with it.
 
 LibreOffice is slow to start: ``render_many`` writes every source file first, then converts
-them all in one ``soffice`` call. Nothing here is used at audit time.
+them in two ``soffice`` runs. Nothing here is used at audit time; python-docx is in the
+``producers`` extra (part of ``dev``).
 """
 
 from __future__ import annotations
@@ -354,7 +356,7 @@ def docx_document(blocks: Sequence[object], spec: ReportSpec, variant: Variant, 
                 new_page(False)
                 para(block.text, 18, WD_ALIGN_PARAGRAPH.CENTER, bold=True, east_asia=HEADING_CJK)
             else:
-                para(block.text, 14 if block.level < 3 else 14, indent=True, bold=block.level == 1, east_asia=HEADING_CJK)
+                para(block.text, 14, indent=True, bold=block.level == 1, east_asia=HEADING_CJK)
         elif isinstance(block, Paragraph):
             align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(block.align)
             para(block.text, 14, align, indent=block.align == "body")
@@ -364,8 +366,6 @@ def docx_document(blocks: Sequence[object], spec: ReportSpec, variant: Variant, 
                 new_page(landscape)
             _docx_table(doc, block, variant, landscape)
             current["started"] = True
-    if current["landscape"]:
-        pass
     return doc
 
 
