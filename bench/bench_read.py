@@ -14,7 +14,7 @@ Per producer and variant:
 Multi-file variants (narrative and tables as separate files) are read as a list of paths when
 ``load_report`` accepts one, else marked "pending".
 
-    python bench/bench_read.py [--out bench/out/read] [--seeds 1] [--plants 1] [--jobs 2]
+    python bench/bench_read.py [--out bench/out/read] [--seeds 2] [--plants 1] [--jobs 2]
                                [--producers reportlab,docx,xlsx,html] [--skip-real] [--reuse]
 """
 
@@ -49,7 +49,7 @@ from auditor.synth.producers import (  # noqa: E402
     render_many,
 )
 
-VARIANTS = ("base", "toc", "codes3", "yuan", "landscape", "repeat", "toc+codes3+landscape+repeat+yuan", "split",
+VARIANTS = ("base", "toc", "codes3", "yuan", "landscape", "repeat", "flow", "toc+codes3+landscape+repeat+yuan", "split", "split+flow",
             "split+codes3+yuan")
 
 
@@ -350,7 +350,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="各生成工具与变体的读取基准")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "read")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results_read.md")
-    parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--plants", type=int, default=1, help="每种植入错误、每个生成工具的份数")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--producers", default=",".join(PRODUCERS))

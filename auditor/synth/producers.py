@@ -18,12 +18,14 @@ printed, pages saved from a web site and printed by a browser. This module write
 
 Each producer takes a ``Variant``: a 目录 with dot leaders and page numbers, the tables in a
 separate file (PDF, and XLSX for ``xlsx``), codes in one column or split over 类/款/项
-columns, every table on a landscape page, header rows repeated on continued pages, amounts in
-元. The ground truth is the spec itself (``build_spec`` is deterministic in seed, variant
-and planted kind).
+columns (类/款 cells left blank under the row that printed them), every table on a landscape
+page, header rows repeated on continued pages, amounts in 元, tables running on without page
+breaks. The ground truth is the spec itself (``build_spec`` is deterministic in seed, variant
+and planted kind); ``cell_round_trip`` and ``reference_claims`` compare a reading with it.
 
 LibreOffice is slow to start: ``render_many`` writes every source file first, then converts
-them all in one ``soffice`` call. Nothing here is used at audit time.
+them in two ``soffice`` runs. Nothing here is used at audit time; python-docx is in the
+``producers`` extra (part of ``dev``).
 """
 
 from __future__ import annotations
@@ -76,21 +78,24 @@ class Variant:
     landscape: bool = False  # every one of the nine tables on a landscape page
     repeat_header: bool = False  # header rows again on a continued table's next page
     yuan: bool = False  # amounts in 元 (单位：元) instead of 万元
+    flow: bool = False  # tables follow one another without page breaks (a title may end a page)
 
     @property
     def name(self) -> str:
         parts = [p for p, on in (("toc", self.toc_pages), ("split", self.split), ("codes3", self.codes == "three"),
-                                 ("landscape", self.landscape), ("repeat", self.repeat_header), ("yuan", self.yuan)) if on]
+                                 ("landscape", self.landscape), ("repeat", self.repeat_header), ("yuan", self.yuan),
+                                 ("flow", self.flow)) if on]
         return "+".join(parts) or "base"
 
     @classmethod
     def parse(cls, name: str) -> Variant:
         parts = set() if name == "base" else set(name.split("+"))
-        unknown = parts - {"toc", "split", "codes3", "landscape", "repeat", "yuan"}
+        unknown = parts - {"toc", "split", "codes3", "landscape", "repeat", "yuan", "flow"}
         if unknown:
             raise ValueError(f"未知的变体：{sorted(unknown)}")
         return cls(toc_pages="toc" in parts, split="split" in parts, codes="three" if "codes3" in parts else "one",
-                   landscape="landscape" in parts, repeat_header="repeat" in parts, yuan="yuan" in parts)
+                   landscape="landscape" in parts, repeat_header="repeat" in parts, yuan="yuan" in parts,
+                   flow="flow" in parts)
 
 
 @dataclass
@@ -351,16 +356,16 @@ def docx_document(blocks: Sequence[object], spec: ReportSpec, variant: Variant, 
                 new_page(False)
                 para(block.text, 18, WD_ALIGN_PARAGRAPH.CENTER, bold=True, east_asia=HEADING_CJK)
             else:
-                para(block.text, 14 if block.level < 3 else 14, indent=True, bold=block.level == 1, east_asia=HEADING_CJK)
+                para(block.text, 14, indent=True, bold=block.level == 1, east_asia=HEADING_CJK)
         elif isinstance(block, Paragraph):
             align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(block.align)
             para(block.text, 14, align, indent=block.align == "body")
         elif isinstance(block, TableSpec):
             landscape = orientation(block) == "landscape"
-            new_page(landscape)
+            if not variant.flow or landscape != current["landscape"]:
+                new_page(landscape)
             _docx_table(doc, block, variant, landscape)
-    if current["landscape"]:
-        pass
+            current["started"] = True
     return doc
 
 
@@ -553,6 +558,7 @@ p.body { text-indent: 2em; margin: 0.2em 0; }
 .toc p { margin: 0.1em 0; }
 .tbl { break-before: page; }
 .tbl.wide { page: wide; }
+.tbl.flow { break-before: auto; margin-top: 2em; }
 .tbl .title { text-align: center; font-size: 19px; font-weight: bold; margin: 0.3em 0; }
 .tbl .meta { display: flex; justify-content: space-between; font-size: 13px; }
 .tbl table { border-collapse: collapse; width: 100%; font-size: 12px; line-height: 1.35; }
@@ -597,7 +603,8 @@ def html_page(blocks: Sequence[object], spec: ReportSpec, variant: Variant, cove
 def _html_table(table: TableSpec, variant: Variant) -> str:
     e = html.escape
     wide = " wide" if orientation(table) == "landscape" else ""
-    parts = [f"<div class=\"tbl{wide}\">"]
+    flow = " flow" if variant.flow else ""
+    parts = [f"<div class=\"tbl{wide}{flow}\">"]
     if table.pre_title:
         parts.append(f"<p>{e(table.pre_title)}</p>")
     parts.append(f"<p class=\"title\">{e(table.title)}</p>")
@@ -820,7 +827,7 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
         nine = [t for t in tables if isinstance(t, TableSpec)]
         rendered = Rendered(job.producer, v, job.seed, [], spec, planted)
         if job.producer == "reportlab":
-            layout = replace(HUNAN, name="hunan-repeat", repeat_header=True) if v.repeat_header else HUNAN
+            layout = replace(HUNAN, name="hunan-variant", repeat_header=v.repeat_header, table_starts_page=not v.flow)
             if v.split:
                 narrative = replace(spec, blocks=tuple(before + after))  # type: ignore[arg-type]
                 tables_only = replace(spec, cover=(), toc=(), blocks=tuple(tables))  # type: ignore[arg-type]
