@@ -40,9 +40,9 @@ def need(path: Path) -> Path:
     return path
 
 
-# Debian's Chromium, headless, on a machine with no outside network (Playwright never downloads one)
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+# Debian's Chromium, headless, on a machine with no outside network (Playwright never downloads one):
+# the one flag list, shared with the producer that prints web pages
+from auditor.synth.producers import CHROMIUM_FLAGS  # noqa: E402, F401
 
 
 class UIServer:

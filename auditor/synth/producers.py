@@ -52,7 +52,7 @@ from auditor.synth.text import render_text
 PRODUCERS = ("reportlab", "docx", "xlsx", "html")
 NINE = ("T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9")
 
-# Debian's Chromium, headless, offline (the same list as tests/conftest.py)
+# Debian's Chromium, headless, offline (tests and the UI bench use this list too)
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
