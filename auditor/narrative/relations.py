@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from auditor.model import Claim, Report, numeral_value
+from auditor.model import Claim, NarrativeSentence, Report, numeral_value
 
 MONEY_KINDS = ("amount", "outturn")
 MONEY_UNITS = ("万元", "元", "亿元", "千元")
@@ -138,10 +138,55 @@ def rate_links(report: Report) -> list[RateLink]:
                 head = previous_main[position - 1]
                 link.current, link.current_half, link.current_raw = head.amount_wan, half_wan(head), head.raw
                 link.subject = head.subject
+            if link.prior is None and link.current is not None:
+                _prefer_list_total(link, sentence.text, before, sentences[position - 1] if position else None,
+                                   by_sentence, bool(before))
             if link.current is None and link.prior is None:
                 continue
             links.append(link)
     return links
+
+
+def _explains(rate: Claim, change: Claim, current: Decimal) -> bool:
+    """The printed rate is the change over last year's figure (current − change), to the
+    rate's printed precision."""
+    assert rate.value is not None
+    prior = current - signed_change(change)
+    if prior <= 0:
+        return False
+    expected = abs(signed_change(change)) / prior * 100
+    return abs(expected - rate.value) <= Decimal(5).scaleb(-(rate.decimals + 1)) + Decimal("0.01")
+
+
+def _prefer_list_total(link: RateLink, text: str, before: list[Claim], previous: NarrativeSentence | None,
+                       by_sentence: dict[int, list[Claim]], same_sentence: bool) -> None:
+    """"…电视 1226.15 万元，其中工资 806.75 万元，…其他 118.75 万元。较上年增加 536.86 万元，
+    增长 77.89%": a change after a 其中 list belongs to the line the list details, not to the
+    list's last item. When the rate does not fit the figure first chosen (the last item), it is
+    bound to the amount printed before 其中 (in this sentence, or the sentence before when this
+    one has no figure of its own) and recomputed on it."""
+    assert link.current is not None
+    if _explains(link.rate, link.change, link.current):
+        return
+    if same_sentence:
+        head_text, pool = text, before
+    elif previous is not None:
+        head_text, pool = previous.text, [c for c in by_sentence.get(id(previous), []) if c.kind in MONEY_KINDS
+                                          and c.amount_wan is not None]
+    else:
+        return
+    opener = head_text.rfind("其中", 0, link.change.span[0] if same_sentence else len(head_text))
+    if opener < 0:
+        return
+    totals = [c for c in pool if c.span[1] <= opener and c.amount_wan is not None and not is_prior(c)]
+    items = [c for c in pool if c.span[0] > opener]
+    if not totals or len(items) < 2:
+        return
+    total = totals[-1]
+    assert total.amount_wan is not None
+    # the list's last item does not explain the rate: the line before 其中 is what the change is of
+    link.current, link.current_half, link.current_raw = total.amount_wan, half_wan(total), total.raw
+    link.subject = total.subject
 
 
 def half_wan(claim: Claim) -> Decimal:

@@ -20,7 +20,11 @@ _OTHER_SCOPE = re.compile(r"绩效|评价|附件|名词解释")
 def _key(claim: Claim, role: str) -> str:
     """The role with the subject's scope words (财政拨款, 一般公共预算…): only figures of the same
     scope must be equal."""
-    scope = "".join(sorted(set(re.findall(r"财政拨款|一般公共预算|政府性基金|国有资本|部门|本级|非财政", claim.subject))))
+    text = claim.sentence.text
+    clause_start = max(text.rfind(mark, 0, claim.span[0]) for mark in "。；;") + 1
+    # the scope may be named at the head of the clause ("(一）公共预算财政拨款年初结转结余…，本年收入…")
+    where = claim.subject + text[clause_start : claim.span[0]]
+    scope = "".join(sorted(set(re.findall(r"财政拨款|一般公共预算|公共预算|政府性基金|国有资本|部门|本级|非财政", where))))
     return f"{role}|{scope}"
 
 
