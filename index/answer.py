@@ -88,7 +88,8 @@ class Answer:
             "mode": self.mode,
             "verified": self.verified,
             "citations": [
-                {"page": c.page, "line": c.line, "table": c.table, "row": c.row, "column": c.column, "quote": c.quote}
+                {"page": c.page, "line": c.line, "table": c.table, "row": c.row, "column": c.column, "quote": c.quote,
+                 "file": c.file}
                 for c in self.citations
             ],
             "computation": self.computation,

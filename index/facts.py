@@ -30,10 +30,11 @@ class Citation:
     column: str | None = None
     quote: str | None = None
     bbox: BBox | None = None
+    file: str | None = None  # a report read from several files: the file the cell or sentence is in
 
     def to_dict(self) -> dict[str, object]:
         return {"page": self.page, "line": self.line, "table": self.table, "row": self.row, "column": self.column,
-                "quote": self.quote, "bbox": list(self.bbox) if self.bbox else None}
+                "quote": self.quote, "bbox": list(self.bbox) if self.bbox else None, "file": self.file}
 
     def where(self) -> str:
         parts = []
@@ -48,6 +49,8 @@ class Citation:
             parts.append(f"第{self.page}页")
         elif self.line:
             parts.append(f"第{self.line}行")
+        if self.file:
+            parts.append(f"见 {self.file}")
         return "，".join(parts)
 
 
@@ -89,7 +92,8 @@ def cell_id(table: Table, row: Row, column: str) -> str:
 
 
 def _location_citation(location: Location, **kwargs: object) -> Citation:
-    return Citation(page=location.page, line=location.line, bbox=location.bbox, **kwargs)  # type: ignore[arg-type]
+    return Citation(page=location.page, line=location.line, bbox=location.bbox, file=location.file,
+                    **kwargs)  # type: ignore[arg-type]
 
 
 def table_facts(report: Report) -> list[Fact]:

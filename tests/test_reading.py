@@ -396,3 +396,16 @@ def test_levels_from_indentation_when_no_code_is_printed(tmp_path: Path) -> None
     SimpleDocTemplate(str(pdf), pagesize=A4).build(story)
     table = load_report(pdf).tables[0]
     assert [(r.label, r.level) for r in table.rows] == expected
+
+
+def test_ask_and_index_take_the_files_of_one_report(tmp_path: Path) -> None:
+    import json
+
+    narrative, xlsx, _ = _split_example(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["ask", str(narrative), str(xlsx), "-q", "人员经费是多少？", "--keyword-only",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.stdout)
+    assert "193.51" in answers[0]["answer"]
+    assert any(c.get("file") == "tables.xlsx" for c in answers[0]["citations"]), answers[0]["citations"]
