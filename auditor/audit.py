@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -10,6 +11,7 @@ from typing import Any
 
 from auditor.checks.base import CheckResult, Outcome, run_check, select_checks
 from auditor.findings import Finding, Severity
+from auditor.ingest.document import union_bbox
 from auditor.model import STANDARD_KINDS, TABLE_NAMES_ZH, Report
 
 SCHEMA_VERSION = "1.0"
@@ -108,10 +110,43 @@ def audit_report(report: Report, select: Iterable[str] = (), ignore: Iterable[st
                                        f"本报告为{report.meta.document_name}，该检查针对{target}，不适用"))
             continue
         results.append(run_check(check, report))
+    if report.char_boxes:
+        for result in results:
+            result.findings = [narrow_boxes(f, report) for f in result.findings]
     if len(report.meta.files) > 1:
         for result in results:
             result.findings = [name_files(f, report) for f in result.findings]
     return AuditResult(report=report, results=results)
+
+
+_FIGURE = re.compile(r"-?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|万元|亿元|元|个|人|辆)?")
+
+
+def narrow_boxes(finding: Finding, report: Report) -> Finding:
+    """Evidence that quotes a sentence of a PDF paragraph is boxed on that sentence, and on the
+    figure the finding is about (its observed value) when the sentence prints it: a reviewer sees
+    the very words, not the whole paragraph."""
+    changed = []
+    for e in finding.locations:
+        entry = report.char_boxes.get((e.page, e.bbox)) if e.bbox is not None and e.quote else None
+        if entry is None:
+            changed.append(e)
+            continue
+        text, boxes = entry
+        start = text.find(e.quote or "")
+        if start < 0:
+            changed.append(e)
+            continue
+        end = start + len(e.quote or "")
+        for figure in _FIGURE.findall(finding.observed or ""):
+            figure = figure.strip()
+            at = text.find(figure, start, end) if len(figure) >= 2 else -1
+            if at >= 0:
+                start, end = at, at + len(figure)
+                break
+        box = union_bbox([b for b in boxes[start:end] if b is not None])
+        changed.append(replace(e, bbox=box) if box is not None else e)
+    return replace(finding, locations=tuple(changed))
 
 
 def name_files(finding: Finding, report: Report) -> Finding:

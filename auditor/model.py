@@ -362,6 +362,8 @@ class Report:
     lines: list[Sentence] = field(default_factory=list)  # every text line outside tables
     sentences: list[NarrativeSentence] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # PDF text lines' character boxes, by (page, line box): evidence boxes the figure, not the paragraph
+    char_boxes: dict[tuple[int | None, BBox | None], tuple[str, list[BBox | None]]] = field(default_factory=dict)
 
     def table(self, kind: TableKind) -> Table | None:
         return next((t for t in self.tables if t.kind is kind), None)

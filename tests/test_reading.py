@@ -409,3 +409,24 @@ def test_ask_and_index_take_the_files_of_one_report(tmp_path: Path) -> None:
     answers = json.loads(result.stdout)
     assert "193.51" in answers[0]["answer"]
     assert any(c.get("file") == "tables.xlsx" for c in answers[0]["citations"]), answers[0]["citations"]
+
+
+def test_narrative_evidence_boxes_the_figure_not_the_paragraph() -> None:
+    """Issue 18: the evidence box of a narrative finding is on the figure it is about (character
+    boxes from the PDF), inside its sentence's paragraph."""
+    pdf = ROOT / "examples" / "example_report.pdf"
+    report = load_report(pdf)
+    result = audit_report(report)
+    checked = 0
+    for finding in result.findings:
+        if finding.code not in {"NAR003", "UNIT001"}:
+            continue
+        sentence = finding.locations[0]
+        paragraph = next(box for (page, box), _ in report.char_boxes.items()
+                         if page == sentence.page and box is not None and sentence.quote
+                         and sentence.quote in _[0] and box[0] <= sentence.bbox[0] and box[2] >= sentence.bbox[2])
+        width = sentence.bbox[2] - sentence.bbox[0]  # type: ignore[index]
+        assert width < 60, (finding.code, sentence.bbox, paragraph)  # a figure, not a line of text
+        assert width < (paragraph[2] - paragraph[0]) / 4
+        checked += 1
+    assert checked >= 3

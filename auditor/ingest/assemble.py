@@ -189,6 +189,8 @@ def assemble(doc: Document) -> Report:
         tables=tables,
         recognition=recognition,
         lines=[Sentence(text=line.text, location=line.location) for line in lines],
+        char_boxes={(line.location.page, line.location.bbox): (line.text, line.char_boxes)
+                    for line in lines if line.char_boxes is not None},
     )
     from auditor.narrative import analyse_narrative
 

@@ -38,6 +38,7 @@ class RawTable:
 class TextLine:
     text: str
     location: Location = field(default_factory=Location)
+    char_boxes: list[BBox | None] | None = None  # PDF: each character's box, aligned with ``text``
 
 
 Block = TextLine | RawTable

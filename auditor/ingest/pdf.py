@@ -395,15 +395,40 @@ def _paragraphs(lines: list[dict[str, Any]], page_width: float) -> list[TextLine
             and previous["x1"] >= right - char * 8
             and line["top"] - previous["bottom"] <= char * 1.2
         )
+        text, char_boxes = line_text_boxes(line)
         if joins and result:
-            result[-1].text += line["text"].strip()
+            previous_boxes = result[-1].char_boxes
+            result[-1].text += text
+            result[-1].char_boxes = previous_boxes + char_boxes if previous_boxes is not None and char_boxes is not None else None
             boxes[-1].append(box)
             result[-1].location = Location(bbox=union_bbox(list(boxes[-1])))
         else:
-            result.append(TextLine(text=line["text"].strip(), location=Location(bbox=box)))
+            result.append(TextLine(text=text, location=Location(bbox=box), char_boxes=char_boxes))
             boxes.append([box])
         previous = line
     return result
+
+
+def line_text_boxes(line: dict[str, Any]) -> tuple[str, list[BBox | None] | None]:
+    """A line's text (stripped) with each character's box (None for a space the reader put
+    between words), so that evidence can box the very figure, not the paragraph."""
+    text = line["text"]
+    chars = [c for c in line.get("chars") or [] if c.get("text")]
+    boxes: list[BBox | None] = []
+    position = 0
+    for ch in text:
+        if position < len(chars) and chars[position]["text"] == ch:
+            c = chars[position]
+            boxes.append((round(float(c["x0"]), 1), round(float(c["top"]), 1), round(float(c["x1"]), 1),
+                          round(float(c["bottom"]), 1)))
+            position += 1
+        else:
+            boxes.append(None)
+    stripped = text.strip()
+    if position != len(chars):
+        return stripped, None  # text and characters do not line up: no character boxes
+    lead = len(text) - len(text.lstrip())
+    return stripped, boxes[lead : lead + len(stripped)]
 
 
 def _left_margin(lines: list[dict[str, Any]]) -> float:
