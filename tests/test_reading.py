@@ -430,3 +430,16 @@ def test_narrative_evidence_boxes_the_figure_not_the_paragraph() -> None:
         assert width < (paragraph[2] - paragraph[0]) / 4
         checked += 1
     assert checked >= 3
+
+
+def test_list_of_units_is_not_a_table() -> None:
+    """Issue 18: the 单位构成 list (a grid with no title and no amounts) was listed by `extract` as a
+    table with a unit warning; it is text."""
+    report = report_from_text("""2023年度示例局部门决算
+二、部门决算单位构成
+| 序号 | 单位名称 | 单位性质 |
+| 1 | 示例局本级 | 行政单位 |
+| 2 | 示例局信息中心 | 事业单位 |
+""")
+    assert report.tables == []
+    assert any("示例局信息中心" in line.text for line in report.lines + [s for sec in report.sections for s in sec.paragraphs])
