@@ -196,7 +196,7 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
             )
 
         def failed(ws: Workspace | None, message: str) -> tuple[Any, ...]:
-            return (ws, f"**无法打开**：{message}", "", "", gr.update(), gr.update(), gr.update(), [], gr.update(),
+            return (ws, f"**无法打开**：{inert(message)}", "", "", gr.update(), gr.update(), gr.update(), [], gr.update(),
                     _frame(["说明"], []), "", "", None, "", [], [], gr.update(), gr.update(), None)
 
         open_outputs = [state, status, index_status, summary, f_sev, f_cat, f_tab, findings, table_pick, table_frame,

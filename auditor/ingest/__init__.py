@@ -106,13 +106,17 @@ def _same_report(docs: list[Document]) -> None:
     them): a narrative of one office and the tables of another are refused."""
     departments: dict[str, str] = {}
     years: dict[int, str] = {}
+    from auditor.ingest.assemble import lift_titles
+    from auditor.ingest.document import TextLine
+    from auditor.ingest.meta import department, year
+
     for doc in docs:
-        meta = assemble(doc).meta
-        name = Path(doc.source).name
-        if meta.department and meta.department not in ("部门", "单位"):
-            departments.setdefault(meta.department, name)
-        if meta.year:
-            years.setdefault(meta.year, name)
+        lines = [b for b in lift_titles(doc.blocks) if isinstance(b, TextLine)]
+        name, found, when = Path(doc.source).name, department(lines), year(lines)
+        if found and found not in ("部门", "单位"):
+            departments.setdefault(found, name)
+        if when:
+            years.setdefault(when, name)
     names = list(departments)
     unrelated = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if a not in b and b not in a]
     if unrelated:

@@ -235,7 +235,7 @@ def _choose_instances(built: list[tuple[_PendingTable, Table]]) -> list[tuple[_P
             continue
         ranked = sorted(pairs, key=lambda p: (-_data_cells(p[1]), -len(p[0].parts)))
         with_grid = [p for p in ranked if p[0].parts]
-        keep = [p for p in ranked if p[0].parts] if with_grid else ranked[:1] + ranked[1:]
+        keep = with_grid or ranked
         chosen[kind] = [id(p) for p in keep]
     result: list[tuple[_PendingTable, Table]] = []
     placed: set[TableKind] = set()

@@ -24,6 +24,7 @@ class RawTable:
 
     rows: list[list[RawCell]]
     location: Location = field(default_factory=Location)
+    pages: list[int] = field(default_factory=list)  # a grid joined from parts on several pages
 
     @property
     def width(self) -> int:

@@ -415,7 +415,7 @@ def build_table(
             ]
             header[index] = ["", ""] + row[2:]
             data_raw.insert(0, kept)
-    pages = list(getattr(first, "pages_spanned", None) or ([first.location.page] if first.location.page else []))
+    pages = list(first.pages or ([first.location.page] if first.location.page else []))
     printed_header = [[compact(t) for t in row] for row in header]
     for part in parts[1:]:
         part_header, _ = split_header(part.texts())
@@ -512,8 +512,8 @@ def join_header_only_part(parts: list[RawTable]) -> list[RawTable]:
     if data or not header or second.width < first.width:
         return parts
     if second.width == first.width:  # the header itself continues on the next page
-        joined = RawTable(rows=list(first.rows) + list(second.rows), location=first.location)
-        joined.pages_spanned = [p for p in (first.location.page, second.location.page) if p]  # type: ignore[attr-defined]
+        joined = RawTable(rows=list(first.rows) + list(second.rows), location=first.location,
+                          pages=[p for p in (first.location.page, second.location.page) if p])
         return [joined, *parts[2:]]
     columns = [next((c.location.bbox for c in row if c.location.bbox is not None), None) for row in zip(*second.rows)]
     if any(box is None for box in columns):
@@ -529,8 +529,8 @@ def join_header_only_part(parts: list[RawTable]) -> list[RawTable]:
             if covered:
                 new_row[covered[0]] = RawCell(text=cell.text, location=cell.location)
         widened.append(new_row)
-    joined = RawTable(rows=widened + list(second.rows), location=first.location)
-    joined.pages_spanned = [p for p in (first.location.page, second.location.page) if p]  # type: ignore[attr-defined]
+    joined = RawTable(rows=widened + list(second.rows), location=first.location,
+                      pages=[p for p in (first.location.page, second.location.page) if p])
     return [joined, *parts[2:]]
 
 
