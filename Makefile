@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bench-ocr bad-inputs redteam fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bench-ocr bench-budget bad-inputs redteam fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -66,6 +66,10 @@ bench-ui: setup-dev
 # 各变体输出后读回，另读 ../shared 中每个文件（需 Debian 的 libreoffice-writer-nogui、libreoffice-calc-nogui、chromium）
 bench-read: setup-dev
 	$(BIN)/python bench/bench_read.py
+
+# 部门预算植入错误语料：合成预算（三种版式、三种说明措辞）渲染成 PDF 读回审核，各类错误检出率与干净预算的错误数（约 4 分钟）
+bench-budget: setup
+	$(BIN)/python bench/bench_budget.py --out bench/results_budget_corpus.md
 
 # 扫描件 OCR：真实报告与合成报告渲染成带损伤的纯图片 PDF（150/200/300 dpi），测金额识别准确率、植入错误检出率、每页耗时与内存
 # （OCR_BENCH_PAGES 每份文件的表格页数，OCR_BENCH_FILES 真实文件数，OCR_BENCH_SYNTH 整份合成扫描件数，OCR_BENCH_SYNTH_TABLES 合成表格页的报告数；默认约 30–40 分钟）

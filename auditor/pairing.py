@@ -10,6 +10,7 @@ batch can pair reports read in different processes), then compared.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -135,5 +136,13 @@ def pair_result(final: Report, budget: Report) -> Any:
         return CheckResult(PAIR_CODE, name, "cross_document", Outcome.INSUFFICIENT_DATA, [], 0,
                            "两份文件没有可对照的预算数（三公经费预算、按项列示的年初预算）")
     budget_name = " + ".join(f.name for f in budget.meta.files) or Path(budget.meta.source).name
-    findings = pair_findings(compare_facts(final_facts, budget_facts_), "", budget_name)
+    gaps = compare_facts(final_facts, budget_facts_)
+    findings = pair_findings(gaps, "", budget_name)
+    for n, gap in enumerate(gaps):
+        # a budget of several files (说明 + 公开表): the file the figure is in, and its page there
+        source = budget.meta.file_of(gap["budget_page"]) if len(budget.meta.files) > 1 else None
+        if source is not None:
+            first, other = findings[n].locations[:2]
+            other = replace(other, file=source.name, file_page=source.local_page(gap["budget_page"]))
+            findings[n] = replace(findings[n], locations=(first, other))
     return CheckResult(PAIR_CODE, name, "cross_document", Outcome.FAIL if findings else Outcome.PASS, findings, count)

@@ -253,6 +253,7 @@ class Workspace:
         self.llm: Any = None
         self.last_citations: list[Evidence] = []
         self.downloads: dict[str, Path] = {}
+        self.other_files: dict[str, Path] = {}  # another document's files (the 部门预算 of PAIR001), by name
         SESSIONS.add(self)
 
     def touch(self) -> None:
@@ -328,7 +329,54 @@ class Workspace:
         finally:
             self._ready.set()
 
+    def attach_budget(self, paths: list[Path | str], names: list[str] | None = None) -> int:
+        """Check the opened 决算's 年初预算 against the same department's 部门预算 of that year
+        (PAIR001, as ``auditor audit --budget``); a PAIR finding then shows the pages of both
+        documents. Returns the number of differences."""
+        from auditor.pairing import PAIR_CODE, pair_result
+
+        final = self.report
+        if not paths:
+            raise InputError("请先选择预算文件", kind="missing")
+        targets = []
+        for one, shown in zip(paths, names or [Path(p).name for p in paths], strict=True):
+            target = self.dir / "budget" / safe_name(shown or Path(one).name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(one, target)
+            targets.append(target)
+        limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
+        budget = read_bounded([str(t) for t in targets] if len(targets) > 1 else targets[0], limits)
+        if final.meta.document_type != "final_accounts" or budget.meta.document_type != "budget":
+            raise InputError(f"需要一份部门决算和一份部门预算：已打开的是{final.meta.document_name}，"
+                             f"上传的是{budget.meta.document_name}", kind="unreadable")
+        if final.meta.year and budget.meta.year and final.meta.year != budget.meta.year:
+            raise InputError(f"决算为 {final.meta.year} 年度，预算为 {budget.meta.year} 年度，不是同一年度", kind="unreadable")
+        assert self.result is not None
+        paired = pair_result(final, budget)
+        self.result.results = [r for r in self.result.results if r.code != PAIR_CODE] + [paired]
+        self.other_files = {t.name: t for t in targets}
+        return len(paired.findings)
+
+    def _other_pages(self, locations: list[Evidence], severity: Severity) -> list[tuple[Any, str]]:
+        """Pages of another document (the budget of a PAIR finding) the evidence names."""
+        import pypdfium2 as pdfium
+
+        shown = []
+        for e in locations:
+            path = self.other_files.get(e.file or "") if e.page is None and e.file_page else None
+            if path is None or not path.read_bytes()[:5] == b"%PDF-":
+                continue
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                if 1 <= (e.file_page or 0) <= len(pdf):
+                    image = pdf[(e.file_page or 1) - 1].render(scale=PAGE_DPI / 72).to_pil().convert("RGB")
+                    shown.append((image, f"{path.name} 第 {e.file_page} 页"))
+            finally:
+                pdf.close()
+        return shown
+
     def close_report(self) -> None:
+        self.other_files = {}
         self.result = self.source = self.review = None
         self._session, self._session_error = None, ""
         self._ready = threading.Event()
@@ -459,9 +507,22 @@ class Workspace:
 
     def finding_view(self, number: int, page: int | None = None) -> tuple[Any, str]:
         """The page image with this finding's evidence boxed (PDF), or the text lines around
-        it with the evidence marked (text input). Returns (image or None, html)."""
+        it with the evidence marked (text input). Returns (image or None, html). A finding
+        about two documents (PAIR001) shows the other document's page below this one's."""
         f = self.finding(number)
-        return self.view(list(f.locations), page, f.severity)
+        image, html = self.view(list(f.locations), page, f.severity)
+        others = self._other_pages(list(f.locations), f.severity) if self.other_files else []
+        if others:
+            from PIL import Image
+
+            parts = ([image] if image is not None else []) + [o[0] for o in others]
+            joined = Image.new("RGB", (max(p.width for p in parts), sum(p.height for p in parts)), "white")
+            top = 0
+            for part in parts:
+                joined.paste(part, (0, top))
+                top += part.height
+            image, html = joined, html + "".join(f"<p>下方：{inert(o[1])}</p>" for o in others)
+        return image, html
 
     def view(self, locations: list[Evidence], page: int | None = None,
              severity: Severity = Severity.ERROR) -> tuple[Any, str]:

@@ -359,7 +359,10 @@ def budget_mutator(kind: str) -> Callable[[BudgetMutator], BudgetMutator]:
 
 
 def _off(value: Decimal, rng: random.Random) -> str:
-    return money(value + Decimal(rng.choice((1, -1))) * _cents(rng, 3, 40), thousands=False)
+    """The value off by 0.03–40.00 (up, or down when that stays above zero)."""
+    delta = _cents(rng, 3, 40)
+    down = rng.random() < 0.5 and value - delta > 0
+    return money(value - delta if down else value + delta, thousands=False)
 
 
 @budget_mutator("total_off")
