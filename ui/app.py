@@ -101,6 +101,8 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
             upload = gr.File(label="上传报告（PDF、TXT、网页或 Excel）", type="filepath", elem_id="upload")  # types checked by content
             uploads = gr.File(label="一份报告分成几个文件时（如情况说明与公开表）：一起上传", type="filepath",
                               file_count="multiple", elem_id="upload-several")
+            budget_up = gr.File(label="（可选）同一部门同一年度的部门预算：核对决算所列年初预算，问题中并列两份文件的页面",
+                                type="filepath", file_count="multiple", elem_id="upload-budget")
             with gr.Column():
                 example_btn = gr.Button("打开示例报告", variant="secondary", elem_id="open-example",
                                         visible=EXAMPLE.exists())
@@ -227,6 +229,16 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                 return failed(ws, exc.reason)
             return opened(ws)
 
+        def attach_budget(files: list[str] | None, ws: Workspace | None, request: gr.Request) -> tuple[Any, ...]:
+            ws = _own(ws, request)
+            if ws is None or ws.result is None or not files:
+                return failed(ws, "请先打开部门决算，再上传同年度的部门预算")
+            try:
+                ws.attach_budget(list(files), [Path(f).name for f in files])
+            except InputError as exc:  # the 决算 stays open; the status says why the budget was not used
+                return (ws, f"**预算未能使用**：{inert(exc.reason)}", *opened(ws)[2:])
+            return opened(ws)
+
         def open_example(ws: Workspace | None, request: gr.Request,
                          progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - how Gradio injects progress
             if not EXAMPLE.exists():
@@ -243,6 +255,7 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
 
         upload.upload(open_file, [upload, state], open_outputs, api_name="open_report", concurrency_limit=2)
         uploads.upload(open_files, [uploads, state], open_outputs, api_name="open_reports", concurrency_limit=2)
+        budget_up.upload(attach_budget, [budget_up, state], open_outputs, api_name="attach_budget", concurrency_limit=2)
         example_btn.click(open_example, [state], open_outputs, api_name="open_example", concurrency_limit=2)
         # the downloads are written when their tab is opened: current marks, fresh files, one click each
         downloads_tab.select(prepare_downloads, [state], download_outputs, api_visibility="private")

@@ -241,7 +241,7 @@ class _Renderer:
         height = max(len(left), len(right))
         left += [("", "")] * (height - len(left))
         right += [("", "")] * (height - len(right))
-        rows = [(a, b, c, e) for (a, b), (c, e) in zip(left, right, strict=True)]
+        rows: list[tuple[str, ...]] = [(a, b, c, e) for (a, b), (c, e) in zip(left, right, strict=True)]
         rows.append(("收入合计", self.cell("B1.in.total", d.total), "支出合计", self.cell("B1.out.total", d.total)))
         self.table("收支预算总表", ("收入项目", "本年预算数", "支出项目", "本年预算数"), rows,
                    ("label", "amount", "label", "amount"))
