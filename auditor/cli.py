@@ -442,9 +442,12 @@ def index_command(files: tuple[str, ...], embeddings: str | None, embeddings_url
 @click.option("--llm-key", default=None, help="API key，或 AUDITOR_LLM_KEY（不会写入日志或输出）")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--keyword-only", is_flag=True, help="只用关键词检索（不加载向量模型）")
+@click.option("--budget", "budget_files", multiple=True, type=click.Path(dir_okay=False),
+              help="同一部门同一年度的部门预算（可多次给出）：可问“预算执行得怎么样”")
 @limit_options
 def ask(files: tuple[str, ...], questions: tuple[str, ...], llm: str | None, llm_url: str | None, llm_model: str | None,
-        llm_key: str | None, fmt: str, keyword_only: bool, max_pages: int | None, timeout: float, max_memory_mb: int) -> None:
+        llm_key: str | None, fmt: str, keyword_only: bool, max_pages: int | None, timeout: float, max_memory_mb: int,
+        budget_files: tuple[str, ...] = ()) -> None:
     """就报告提问，回答附出处（表、行、列、页）与计算过程；一份报告的几个文件可一起给出。"""
     from index.ask import Session
     from index.llm import LLMSettings
@@ -453,6 +456,8 @@ def ask(files: tuple[str, ...], questions: tuple[str, ...], llm: str | None, llm
     settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
     try:
         session = Session.from_report(report, settings, vectors=not keyword_only)
+        if budget_files:  # the department's budget beside its 决算 (index/budget_qa.py)
+            session.answerer.budget_report = _load(list(budget_files), Limits(timeout, max_memory_mb, max_pages))  # type: ignore[attr-defined]
         answers = [session.ask(q) for q in questions]
     except (ValueError, RuntimeError) as exc:
         click.echo(f"无法回答：{exc}", err=True)

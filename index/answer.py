@@ -235,6 +235,10 @@ class Answerer:
 
     def _single(self, question: str) -> Answer:
         q = question.strip()
+        from index.budget_qa import budget_answer  # 部门预算 questions (h5 hook)
+
+        if (budget := budget_answer(self, q)) is not None:
+            return budget
         previous = self.history[-1] if self.history else None
         intent = detect_intent(q)
         subject = subject_of(q, intent)

@@ -254,6 +254,7 @@ class Workspace:
         self.last_citations: list[Evidence] = []
         self.downloads: dict[str, Path] = {}
         self.other_files: dict[str, Path] = {}  # another document's files (the 部门预算 of PAIR001), by name
+        self.budget: Report | None = None  # that budget, read
         SESSIONS.add(self)
 
     def touch(self) -> None:
@@ -354,7 +355,7 @@ class Workspace:
         assert self.result is not None
         paired = pair_result(final, budget)
         self.result.results = [r for r in self.result.results if r.code != PAIR_CODE] + [paired]
-        self.other_files = {t.name: t for t in targets}
+        self.other_files, self.budget = {t.name: t for t in targets}, budget
         return len(paired.findings)
 
     def _other_pages(self, locations: list[Evidence], severity: Severity) -> list[tuple[Any, str]]:
@@ -376,7 +377,7 @@ class Workspace:
         return shown
 
     def close_report(self) -> None:
-        self.other_files = {}
+        self.other_files, self.budget = {}, None
         self.result = self.source = self.review = None
         self._session, self._session_error = None, ""
         self._ready = threading.Event()
@@ -697,6 +698,7 @@ class Workspace:
         if self._session.llm != wanted:  # a new chat client only when the choice changed
             self._session.llm = wanted
             self._session._chat = None
+        self._session.answerer.budget_report = self.budget  # "预算执行得怎么样" (index/budget_qa.py)
         answer = self._session.ask(question)
         self.touch()
         answer.citations = unique_citations(answer.citations)
