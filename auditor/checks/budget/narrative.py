@@ -261,8 +261,11 @@ def check_text_sums(report: Report, ctx: CheckContext, group: str) -> int:
                     parts.append(part)
             if len(parts) < int(rule["required"]) or len(parts) < 2:
                 continue
+            severity = Severity.ERROR
             if len(parts) < len(rule["parts"]) and not _missing_parts_zero(report, rule, parts, ties_by_claim):
-                continue
+                if rule.get("incomplete") != "warning":
+                    continue
+                severity = Severity.WARNING
             compared += 1
             ctx.comparisons += 1
             total = sum((p.amount_wan for p in parts if p.amount_wan is not None), ZERO)
@@ -271,10 +274,11 @@ def check_text_sums(report: Report, ctx: CheckContext, group: str) -> int:
             if abs(whole.amount_wan - total) <= bound:
                 continue
             names = "、".join(f"“{p.subject}”{p.raw}" for p in parts)
+            unsaid = "（正文未列出其余部分，或其为 0）" if severity is Severity.WARNING else ""
             ctx.add(
-                Severity.ERROR,
+                severity,
                 f"正文{GROUP_NAMES[group]}各部分之和与总额不符",
-                f"正文称“{whole.subject}”为{whole.raw}，所列{names}合计{fmt(total)}万元，相差{fmt(whole.amount_wan - total)}万元。",
+                f"正文称“{whole.subject}”为{whole.raw}，所列{names}合计{fmt(total)}万元，相差{fmt(whole.amount_wan - total)}万元{unsaid}。",
                 observed=f"正文 {whole.raw}",
                 expected=f"各部分之和 {fmt(total)}万元",
                 locations=[sentence_evidence(whole)] + [sentence_evidence(p) for p in parts if p.sentence is not whole.sentence][:3],
