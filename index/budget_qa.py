@@ -46,6 +46,8 @@ def budget_answer(answerer: Answerer, question: str) -> Answer | None:
         return None
     if p["three_public"].search(q):
         return _three_public(q, report)
+    if not p["whole_budget"].search(q):
+        return None
     if p["change"].search(q):
         return _change(q, report)
     if p["total"].search(q):

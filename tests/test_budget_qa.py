@@ -65,3 +65,5 @@ def test_other_questions_are_not_taken(tmp_path: Path) -> None:
     from index.budget_qa import budget_answer
 
     assert budget_answer(answerer, "报告有哪些问题") is None
+    assert budget_answer(answerer, "项目支出比去年增加多少") is None  # one line, not the whole budget
+    assert budget_answer(answerer, "今年部门预算是多少") is not None

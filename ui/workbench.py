@@ -365,8 +365,11 @@ class Workspace:
         shown = []
         for e in locations:
             path = self.other_files.get(e.file or "") if e.page is None and e.file_page else None
-            if path is None or not path.read_bytes()[:5] == b"%PDF-":
+            if path is None:
                 continue
+            with path.open("rb") as handle:
+                if handle.read(5) != b"%PDF-":
+                    continue
             pdf = pdfium.PdfDocument(str(path))
             try:
                 if 1 <= (e.file_page or 0) <= len(pdf):
