@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from auditor.ingest.borderless import Carry
 from auditor.ingest.document import Block, Document, RawCell, RawTable, TextLine, union_bbox
 from auditor.ingest.errors import InputError
 from auditor.model import BBox, Location
@@ -74,6 +75,7 @@ def read_pdf(path: Path, max_pages: int | None = None, ocr: str = "auto") -> Doc
         cid_total = 0  # characters pdfminer could not map to Unicode, printed as "(cid:N)"
         images_total = 0
         scanned: list[int] = []  # pages with images and no text layer: read by OCR (ocr.py)
+        carry = Carry()  # a borderless table left open at a page's foot
         for index, page in enumerate(pages):
             number = index + 1
             try:
@@ -83,7 +85,7 @@ def read_pdf(path: Path, max_pages: int | None = None, ocr: str = "auto") -> Doc
                 images_total += len(page.images)
                 if not page.chars and page.images:
                     scanned.append(number)
-                page_blocks.append(_read_page(page, number))
+                page_blocks.append(_read_page(page, number, carry))
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -183,7 +185,7 @@ def _normalise_chars(page: Any) -> None:
             char["text"] = normalise_glyph_text(text)
 
 
-def _read_page(page: Any, number: int) -> list[Block]:
+def _read_page(page: Any, number: int, carry: Carry | None = None) -> list[Block]:
     _normalise_chars(page)
     tables = page.find_tables()
     raws = [_raw_table(t, number) for t in tables]
@@ -209,6 +211,8 @@ def _read_page(page: Any, number: int) -> list[Block]:
 
     text_page = page.filter(outside) if boxes else page
     lines = merge_overlapping_lines(text_page.extract_text_lines(layout=False, strip=True, return_chars=True))
+    borderless, lines = _borderless_tables(lines, raws, number, float(page.height), carry)
+    raws += borderless
     items: list[tuple[float, Block]] = []
     paragraphs = _paragraphs(lines, float(page.width))
     for paragraph in paragraphs:
@@ -222,6 +226,28 @@ def _read_page(page: Any, number: int) -> list[Block]:
             block.location = Location(page=number, bbox=block.location.bbox)
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
+
+
+def _borderless_tables(lines: list[dict[str, Any]], raws: list[RawTable], number: int, height: float,
+                       carry: Carry | None) -> tuple[list[RawTable], list[dict[str, Any]]]:
+    """Tables printed with no ruling lines under a recognised title with no ruled grid under it
+    (``borderless.py``); the lines they take are no longer text."""
+    from auditor.ingest.borderless import find_tables, runs_from_chars
+    from auditor.ingest.recognize import kind_from_title
+    from auditor.ingest.sections import is_page_number
+
+    def is_title(text: str) -> bool:
+        joined = text.replace(" ", "")
+        return kind_from_title(joined) is not None and not joined.endswith("说明")
+
+    if not lines or (not (carry is not None and carry.mode) and not any(is_title(line["text"]) for line in lines)):
+        if carry is not None and lines:
+            carry.mode = ""
+        return [], lines
+    words = [runs_from_chars(line["chars"]) for line in lines]
+    blocked = [r.location.bbox[1] for r in raws if r.location.bbox is not None]
+    found, used = find_tables(words, number, is_title, is_page_number, blocked, carry, page_bottom=height * 0.9)
+    return found, [line for i, line in enumerate(lines) if i not in used]
 
 
 def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[RawTable]:

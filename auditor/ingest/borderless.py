@@ -1,0 +1,451 @@
+"""Tables printed with no ruling lines: found under a recognised table title from the words'
+positions alone, and returned as the same ``RawTable`` grid the ruled path produces.
+
+Two ways a borderless table is printed, told apart by where its words start:
+
+- **tab stops** (tab-separated text printed by LibreOffice Writer, WPS, Word): every cell starts
+  on a default tab stop, one step apart from the left margin; a cell longer than a step pushes
+  the next cell to a later stop, so columns do not line up, but the number of stops crossed
+  between two words is the number of tabs between them, which is the number of cells;
+- **aligned columns** (a Word table with its borders off, an HTML table without borders, a
+  table drawn without lines): columns are the gaps that no word of the rows with figures crosses
+  (right-aligned amounts and left-aligned names alike); header words go to the column under
+  their centre, a header centred over several columns to the first of them.
+
+Input words are dicts with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (pdfplumber's words, or
+OCR boxes in any unit): ``lines_of_words`` groups them into printed lines, ``find_tables`` finds
+the tables under the titles. A table that runs to the page's foot carries on at the top of the
+next page (``Carry``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.codes import compact
+from auditor.ingest.document import RawCell, RawTable
+from auditor.model import BBox, Location
+
+Word = dict[str, Any]
+
+_NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?%?$")
+_CONTEXT = re.compile(r"单位\s*[:：]|部门\s*[:：]|^公开\s*0?\d+\s*表$|^金额单位|^编制单位|^表\s*\d+$|^附(件|表)[\d\-－—.]*$")
+_ENDS_TABLE = re.compile(r"^(注\s*[:：\d]|注\s|说明\s*[:：]|[（(]?\s*说明\s*[:：]|备注\s*[:：]|第[一二三四五六七八九十]+部分|[（(]本(表|单位|部门)|本(单位|部门|表)(没有|无|不涉及))")
+_MIN_GAP = 4.0  # pt between two columns that no figure row crosses
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    index: int  # position in the page's line list
+
+    @property
+    def top(self) -> float:
+        return min(w["top"] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w["bottom"] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w["x0"] for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w["x1"] for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+    @property
+    def has_figure(self) -> bool:
+        return any(_NUMBER.match(w["text"]) for w in self.words)
+
+
+@dataclass
+class Carry:
+    """A borderless table left open at the foot of a page: how its columns were found."""
+
+    mode: str = ""  # "" (none open), "tabs" or "aligned"
+    margin: float = 0.0
+    step: float = 0.0
+    edges: list[float] = field(default_factory=list)
+    right: float = 0.0  # the text's right margin, where a long line of tab-separated cells wraps
+
+
+def runs_from_chars(chars: Sequence[dict[str, Any]], gap: float = 0.5) -> list[Word]:
+    """Characters of one printed line cut into runs at blanks and at gaps wider than ``gap``
+    (a tab, a space, a column gap; characters of one word touch)."""
+    runs: list[Word] = []
+    current: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if current:
+            runs.append({"text": "".join(c["text"] for c in current), "x0": float(current[0]["x0"]),
+                         "x1": float(max(c["x1"] for c in current)), "top": float(min(c["top"] for c in current)),
+                         "bottom": float(max(c["bottom"] for c in current))})
+            current.clear()
+
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        text = char.get("text", "")
+        if not text.strip():
+            flush()
+            continue
+        if current and char["x0"] - current[-1]["x1"] > gap:
+            flush()
+        current.append(char)
+    flush()
+    return runs
+
+
+def lines_of_words(words: Sequence[Word]) -> list[list[Word]]:
+    """Words grouped into printed lines: a word joins the line its vertical middle falls in."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w["top"] + w["bottom"]) / 2):
+        middle = (word["top"] + word["bottom"]) / 2
+        if lines:
+            last = lines[-1]
+            top, bottom = min(w["top"] for w in last), max(w["bottom"] for w in last)
+            if top <= middle <= bottom:
+                last.append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+# ---- finding the regions ----------------------------------------------------------------------
+
+
+def find_tables(
+    word_lines: Sequence[Sequence[Word]],
+    page: int | None,
+    is_title: Callable[[str], bool],
+    is_page_number: Callable[[str], bool],
+    blocked: Sequence[float] = (),
+    carry: Carry | None = None,
+    page_bottom: float | None = None,
+) -> tuple[list[RawTable], set[int]]:
+    """The borderless tables of one page: under each line ``is_title`` accepts (its 公开NN表 /
+    单位 / 部门 lines left as text), the lines down to a note, a heading, the next title, a
+    paragraph or a ruled table's top (``blocked``: the tops of the ruled tables, whose reading is
+    never replaced); and, when ``carry`` holds a table left open on the previous page, the lines
+    at the top of this page. Returns the tables and the indices of the lines they took."""
+    lines = [Line(words=sorted(ws, key=lambda w: w["x0"]), index=i) for i, ws in enumerate(word_lines) if ws]
+    if not lines:
+        return [], set()
+    body_x0 = min(line.x0 for line in lines)
+    body_x1 = max(line.x1 for line in lines)
+    width = max(body_x1 - body_x0, 1.0)
+    heights = sorted(line.bottom - line.top for line in lines)
+    char = heights[len(heights) // 2] or 10.0
+    foot = page_bottom if page_bottom is not None else max(line.bottom for line in lines)
+    tables: list[RawTable] = []
+    used: set[int] = set()
+    starts: list[tuple[int, bool]] = []  # (first line, is a continuation)
+    if carry is not None and carry.mode:
+        starts.append((0, True))
+    starts += [(n + 1, False) for n, line in enumerate(lines) if is_title(line.text)]
+    for start, continued in starts:
+        n = start
+        while not continued and n < len(lines) and _is_context(lines[n]):
+            n += 1
+        region: list[Line] = []
+        open_end = True
+        while n < len(lines):
+            line = lines[n]
+            if is_title(line.text) or _ENDS_TABLE.match(compact(line.text)) or _is_paragraph(line, width, char):
+                open_end = False
+                break
+            if any(line.top - 1 <= b <= line.bottom + 1 or (region and region[-1].bottom <= b <= line.top)
+                   for b in blocked) or (not region and any(lines[start - 1].bottom <= b <= line.top
+                                                              for b in blocked if start > 0)):
+                open_end = False
+                break
+            if region and line.top - region[-1].bottom > char * 3.5:
+                open_end = False
+                break
+            if is_page_number(line.text) and not (continued and carry and carry.mode == "tabs"):
+                n += 1
+                continue
+            region.append(line)
+            n += 1
+        region = [line for line in region if not is_page_number(line.text)]
+        if region and region[-1].bottom < foot - char * 4:
+            open_end = False  # ended with room to spare on the page: the table is over
+        figures = [line for line in region if line.has_figure and len(line.words) >= 2]
+        if len(figures) < (1 if continued else 2):
+            if continued and carry is not None:
+                carry.mode = ""
+            continue
+        state = carry if continued and carry is not None else Carry()
+        table = _build(region, page, state, continued, body_x1)
+        if carry is not None:
+            if open_end:
+                carry.mode, carry.margin, carry.step, carry.edges, carry.right = (state.mode, state.margin, state.step, state.edges,
+                                                                                 state.right)
+            else:
+                carry.mode = ""
+        if table is None:
+            continue
+        tables.append(table)
+        used.update(line.index for line in region)
+    if carry is not None and not tables and not starts:
+        carry.mode = ""
+    return tables, used
+
+
+def _is_context(line: Line) -> bool:
+    text = compact(line.text)
+    return bool(_CONTEXT.search(text)) and not any(_NUMBER.match(w["text"]) and "." in w["text"] for w in line.words)
+
+
+def _is_paragraph(line: Line, width: float, char: float) -> bool:
+    """A line of running text: one long stretch of words with no column gap in it."""
+    longest = max(w["x1"] - w["x0"] for w in line.words)
+    return longest > width * 0.55 and not line.has_figure or longest > width * 0.75
+
+
+def _build(region: list[Line], page: int | None, state: Carry, continued: bool, right: float) -> RawTable | None:
+    if not continued or not state.mode:
+        state.right = right
+        grid = tab_grid(region)
+        if grid is not None:
+            state.mode, state.margin, state.step = "tabs", grid[0], grid[1]
+        else:
+            edges = column_edges(region)
+            if not edges:
+                return None
+            state.mode, state.edges = "aligned", edges
+    if state.mode == "tabs":
+        rows = _tab_rows(region, state.margin, state.step, state.right, page)
+    else:
+        rows = _aligned_rows(region, state.edges, page)
+    rows = [r for r in rows if any(c.text.strip() for c in r)]
+    if not rows or max(len(r) for r in rows) < 2:
+        return None
+    width = max(len(r) for r in rows)
+    for row in rows:
+        while len(row) < width:
+            row.append(RawCell(text="", location=Location(page=page)))
+    box = (min(line.x0 for line in region), min(line.top for line in region),
+           max(line.x1 for line in region), max(line.bottom for line in region))
+    return RawTable(rows=rows, location=Location(page=page, bbox=box))
+
+
+# ---- tab stops --------------------------------------------------------------------------------
+
+_STOP_TOLERANCE = 0.8
+
+
+def tab_grid(region: Sequence[Line]) -> tuple[float, float] | None:
+    """(left margin, step) when the words of the region start on regularly spaced tab stops:
+    at least 95% of the words that follow a gap sit within 0.8 pt of a stop, over at least
+    three stops; None otherwise (the columns are read by alignment)."""
+    margin = min(line.x0 for line in region)
+    offsets = sorted({round(w["x0"] - margin, 1) for line in region for w in line.words if w["x0"] - margin > 8})
+    # the words that start a cell: in lines with figures (header words hold spaces: "项 目")
+    starts = [w["x0"] - margin for line in region if line.has_figure for w in line.words if w["x0"] - margin > 8]
+    if len(starts) < 8 or not offsets:
+        return None
+    candidates: set[float] = set()
+    for offset in offsets[:6]:
+        for k in range(1, 9):
+            if 14 <= offset / k <= 80:
+                candidates.add(round(offset / k, 2))
+    best: tuple[float, float] | None = None
+    for step in sorted(candidates, reverse=True):
+        hits = [s for s in starts if abs(s - round(s / step) * step) <= _STOP_TOLERANCE]
+        stops = {round(s / step) for s in hits}
+        if len(hits) >= 0.95 * len(starts) and len(stops) >= 3:
+            # refine the step on the words themselves (a stop far right shows a small error)
+            refined = sum(s for s in hits) / sum(round(s / step) for s in hits)
+            best = (margin, refined)
+            break
+    return best
+
+
+def _stop_index(x: float, margin: float, step: float) -> int | None:
+    k = round((x - margin) / step)
+    return k if abs(x - margin - k * step) <= _STOP_TOLERANCE * 1.5 else None
+
+
+def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, page: int | None) -> list[list[RawCell]]:
+    """Each printed line read as tab-separated cells (tabs = stops crossed between two words).
+    A line too long for the page wraps: a line that starts at the margin right after a line
+    that ran to the right margin (and holds fewer cells than the table's full lines) continues
+    that line's last cell."""
+    cut = [_tab_cells(line, margin, step) for line in region]
+    full = max((len(c) for line, c in zip(region, cut) if line.x1 < right - step), default=0)
+    rows: list[list[RawCell]] = []
+    previous: Line | None = None
+    for line, cells in zip(region, cut):
+        how = ""
+        if previous is not None and rows and line.x0 - margin <= _STOP_TOLERANCE * 1.5 and len(rows[-1]) < full:
+            how = "cell" if previous.x1 >= right - 3 else ""
+        if how:
+            last = rows[-1]
+            target = max((i for i, c in enumerate(last) if c.text), default=len(last) - 1)
+            if how == "cell" and cells and cells[0]:
+                joined = _cell(cells[0], page, margin, step, target)
+                last[target] = RawCell(text=last[target].text + joined.text, location=Location(
+                    page=page, bbox=_union(last[target].location.bbox, joined.location.bbox)))
+                cells = cells[1:]
+            for offset, words in enumerate(cells):
+                index = target + 1 + offset
+                while len(last) <= index:
+                    last.append(RawCell(text="", location=Location(page=page)))
+                if words and not last[index].text:
+                    last[index] = _cell(words, page, margin, step, index)
+        else:
+            rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
+        previous = line
+    return rows
+
+
+def _tab_cells(line: Line, margin: float, step: float) -> list[list[Word]]:
+    cells: list[list[Word]] = []
+    position = -1.0  # x where the last word ended
+    for word in line.words:
+        k = _stop_index(word["x0"], margin, step)
+        if k is None or (cells and word["x0"] - position <= 0.2):
+            if cells:
+                cells[-1].append(word)  # a word after a space, inside the cell
+            else:
+                cells.append([word])
+        else:
+            if not cells:
+                empty = k  # leading tabs: empty cells before the first word
+            else:
+                first = int((position - margin) // step) + 1  # the first stop after the text
+                empty = max(1, k - first + 1) - 1
+            cells.extend([] for _ in range(empty))
+            cells.append([word])
+        position = word["x1"]
+    return cells
+
+
+def _cell(words: list[Word], page: int | None, margin: float, step: float, index: int,
+          line: Line | None = None) -> RawCell:
+    if not words:
+        top, bottom = (line.top, line.bottom) if line is not None else (0.0, 0.0)
+        box: BBox | None = (margin + index * step, top, margin + (index + 1) * step, bottom) if line is not None else None
+        return RawCell(text="", location=Location(page=page, bbox=box))
+    text = _join(words)
+    box = (min(w["x0"] for w in words), min(w["top"] for w in words), max(w["x1"] for w in words),
+           max(w["bottom"] for w in words))
+    return RawCell(text=text, location=Location(page=page, bbox=box), indent=0.0)
+
+
+def _join(words: Sequence[Word]) -> str:
+    """Words of one cell: a space where the gap is a space's width, else joined."""
+    text = ""
+    for previous, word in zip([None, *words], words):
+        if previous is not None and word["x0"] - previous["x1"] > 0.25 * (word["bottom"] - word["top"]):
+            text += " "
+        text += word["text"]
+    return text
+
+
+def _union(a: BBox | None, b: BBox | None) -> BBox | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+# ---- aligned columns -------------------------------------------------------------------------
+
+
+def column_edges(region: Sequence[Line]) -> list[float]:
+    """Column edges (left edge, separators, right edge): the gaps of at least 4 pt that no word
+    of a line with a figure crosses. Empty when fewer than two columns are found."""
+    x0 = min(line.x0 for line in region)
+    x1 = max(line.x1 for line in region)
+    spans = sorted((w["x0"], w["x1"]) for line in region if line.has_figure and len(line.words) >= 2 for w in line.words)
+    if not spans:
+        return []
+    separators: list[float] = []
+    reach = spans[0][1]
+    for left, right in spans[1:]:
+        if left - reach >= _MIN_GAP:
+            separators.append((reach + left) / 2)
+        reach = max(reach, right)
+    if not separators:
+        return []
+    return [x0 - 1, *separators, x1 + 1]
+
+
+def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) -> list[list[RawCell]]:
+    """One row per printed line; each word in the column holding its centre (a word wider than
+    the region's columns, such as a header over several columns, in the column holding its
+    start). A header line (no figure) centred over several empty columns moves to the first."""
+    rows: list[list[RawCell]] = []
+    columns = len(edges) - 1
+    for line in region:
+        cells: list[list[Word]] = [[] for _ in range(columns)]
+        for word in line.words:
+            centre = (word["x0"] + word["x1"]) / 2
+            index = _column_of(centre, edges)
+            if word["x1"] - word["x0"] > edges[index + 1] - edges[index] + 2:
+                index = _column_of(word["x0"] + 1, edges)
+            cells[index].append(word)
+        row = []
+        for c, words in enumerate(cells):
+            box: BBox = (edges[c], line.top, edges[c + 1], line.bottom)
+            if words:
+                text = _join(words)
+                row.append(RawCell(text=text, location=Location(page=page, bbox=(
+                    min(w["x0"] for w in words), line.top, max(w["x1"] for w in words), line.bottom)),
+                    indent=round(min(w["x0"] for w in words) - edges[c], 1)))
+            else:
+                row.append(RawCell(text="", location=Location(page=page, bbox=box)))
+        rows.append(row)
+    _centre_headers(rows, region, edges)
+    return rows
+
+
+def _column_of(x: float, edges: list[float]) -> int:
+    for index in range(len(edges) - 1):
+        if x < edges[index + 1]:
+            return index
+    return len(edges) - 2
+
+
+def _centre_headers(rows: list[list[RawCell]], region: Sequence[Line], edges: list[float]) -> None:
+    """A header word centred over a run of empty columns whose columns all have a sub-header
+    below (a group header: "本年支出" over 基本支出 / 项目支出) moves to the run's first column,
+    where a merged cell keeps its text."""
+    header_end = next((i for i, line in enumerate(region) if line.has_figure), len(region))
+    for r in range(header_end):
+        row = rows[r]
+        below = rows[r + 1 : header_end]
+        for c in range(len(row)):
+            cell = row[c]
+            box = cell.location.bbox
+            if not cell.text or box is None:
+                continue
+            centre = (box[0] + box[2]) / 2
+            left = c
+            while left > 0 and not row[left - 1].text and any(b[left - 1].text for b in below):
+                left -= 1
+            right = c
+            while right + 1 < len(row) and not row[right + 1].text and any(b[right + 1].text for b in below):
+                right += 1
+            best = (abs((edges[c] + edges[c + 1]) / 2 - centre), c)
+            for a in range(left, c + 1):
+                for b in range(c, right + 1):
+                    if a == b:
+                        continue
+                    distance = abs((edges[a] + edges[b + 1]) / 2 - centre)
+                    if distance + 1.0 < best[0]:
+                        best = (distance, a)
+            if best[1] != c:
+                row[best[1]], row[c] = cell, RawCell(text="", location=Location(page=cell.location.page, bbox=(
+                    edges[c], box[1], edges[c + 1], box[3])))
+
+
+__all__ = ["Carry", "column_edges", "find_tables", "lines_of_words", "runs_from_chars", "tab_grid"]
