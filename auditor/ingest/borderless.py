@@ -143,11 +143,12 @@ def find_tables(
     width = max(body_x1 - body_x0, 1.0)
     heights = sorted(line.bottom - line.top for line in lines)
     char = heights[len(heights) // 2] or 10.0
-    foot = page_bottom if page_bottom is not None else max(line.bottom for line in lines)
     tables: list[RawTable] = []
     used: set[int] = set()
     starts: list[tuple[int, bool]] = []  # (first line, is a continuation)
-    if carry is not None and carry.mode:
+    if carry is not None and carry.mode == "pending":
+        starts.append((0, False))  # a title at the previous page's foot: its table starts here
+    elif carry is not None and carry.mode:
         starts.append((0, True))
     starts += [(n + 1, False) for n, line in enumerate(lines) if is_title(line.text)]
     for start, continued in starts:
@@ -166,21 +167,22 @@ def find_tables(
                                                               for b in blocked if start > 0)):
                 open_end = False
                 break
+            if is_page_number(line.text):  # a page's number under the table
+                n += 1
+                continue
             if region and line.top - region[-1].bottom > char * 3.5:
                 open_end = False
                 break
-            if is_page_number(line.text) and not (continued and carry and carry.mode == "tabs"):
-                n += 1
-                continue
             region.append(line)
             n += 1
-        region = [line for line in region if not is_page_number(line.text)]
-        if region and region[-1].bottom < foot - char * 4:
-            open_end = False  # ended with room to spare on the page: the table is over
+        if region and page_bottom is not None and region[-1].bottom < page_bottom * 0.6:
+            open_end = False  # ended high on the page: the table is over
         figures = [line for line in region if line.has_figure and len(line.words) >= 2]
-        if len(figures) < (1 if continued else 2):
-            if continued and carry is not None:
-                carry.mode = ""
+        one_row = len(figures) == 1 and sum(1 for w in figures[0].words if _NUMBER.match(w["text"])) >= 3  # T7's one line
+        if len(figures) < (1 if continued or one_row else 2):
+            if carry is not None:
+                # nothing under a title that ends the page: its table is on the next page
+                carry.mode = "pending" if open_end and not region and not continued else ""
             continue
         state = carry if continued and carry is not None else Carry()
         table = _build(region, page, state, continued, body_x1)
@@ -206,7 +208,13 @@ def _is_context(line: Line) -> bool:
 
 def _is_paragraph(line: Line, width: float, char: float) -> bool:
     """A line of running text: one long stretch of words with no column gap in it."""
-    longest = max(w["x1"] - w["x0"] for w in line.words)
+    stretches: list[list[float]] = []
+    for word in line.words:  # words a space apart are one stretch of text
+        if stretches and word["x0"] - stretches[-1][1] < 0.6 * char:
+            stretches[-1][1] = word["x1"]
+        else:
+            stretches.append([word["x0"], word["x1"]])
+    longest = max(b - a for a, b in stretches)
     return longest > width * 0.55 and not line.has_figure or longest > width * 0.75
 
 
@@ -362,21 +370,42 @@ def _union(a: BBox | None, b: BBox | None) -> BBox | None:
 
 def column_edges(region: Sequence[Line]) -> list[float]:
     """Column edges (left edge, separators, right edge): the gaps of at least 4 pt that no word
-    of a line with a figure crosses. Empty when fewer than two columns are found."""
+    of a line with a figure crosses; a header word standing in such a gap clear of every figure
+    is a column of its own (a column with no figure on this page, a side-by-side group with no
+    rows). Empty when fewer than two columns are found."""
     x0 = min(line.x0 for line in region)
     x1 = max(line.x1 for line in region)
-    spans = sorted((w["x0"], w["x1"]) for line in region if line.has_figure and len(line.words) >= 2 for w in line.words)
-    if not spans:
+    data = _merged(sorted((w["x0"], w["x1"]) for line in region if line.has_figure and len(line.words) >= 2
+                          for w in line.words), _MIN_GAP)
+    if not data:
         return []
-    separators: list[float] = []
-    reach = spans[0][1]
-    for left, right in spans[1:]:
-        if left - reach >= _MIN_GAP:
-            separators.append((reach + left) / 2)
-        reach = max(reach, right)
+    first_figure = next((i for i, line in enumerate(region) if line.has_figure), 0)
+
+    def crosses(w: Word, spans: Sequence[tuple[float, float]]) -> bool:
+        return any(w["x0"] < b + 1 and w["x1"] > a - 1 for a, b in spans)
+
+    header = [[w for w in line.words] for line in region[:first_figure]]
+    crossing = [[(w["x0"], w["x1"]) for w in words if crosses(w, data)] for words in header]
+    # clear of the figures, and not the wrapped end of a header word over a column of figures
+    clear = sorted((w["x0"], w["x1"]) for i, words in enumerate(header) for w in words
+                   if not crosses(w, data) and not any(crosses(w, crossing[j]) for j in (i - 1, i + 1)
+                                                       if 0 <= j < len(header)))
+    spans = _merged(sorted(data + _merged(clear, 1.0)), _MIN_GAP)  # a centred header close to its figures joins them
+    separators = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:]) if b[0] > a[1]]
     if not separators:
         return []
     return [x0 - 1, *separators, x1 + 1]
+
+
+def _merged(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """Sorted intervals joined where they overlap or stand less than ``gap`` apart."""
+    merged: list[tuple[float, float]] = []
+    for left, right in spans:
+        if merged and left - merged[-1][1] < gap:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], right))
+        else:
+            merged.append((left, right))
+    return merged
 
 
 def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) -> list[list[RawCell]]:
@@ -405,7 +434,34 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
                 row.append(RawCell(text="", location=Location(page=page, bbox=box)))
         rows.append(row)
     _centre_headers(rows, region, edges)
+    _join_centred_labels(rows, region)
     return rows
+
+
+def _join_centred_labels(rows: list[list[RawCell]], region: Sequence[Line]) -> None:
+    """A name wrapped over lines in a cell centred vertically: its first line stands above the
+    line with the code and figures, its last below. A line holding only that column's text goes
+    into the data line below when that line's cell is empty, and the line after such a data
+    line joins it too (a name wrapped in a top-aligned cell joins the row above downstream)."""
+    header_end = next((i for i, line in enumerate(region) if line.has_figure), len(rows))
+    drop: set[int] = set()
+    opened: dict[int, int] = {}  # data row -> column that received a top half
+    for r in range(header_end, len(rows)):
+        filled = [c for c, cell in enumerate(rows[r]) if cell.text]
+        if len(filled) != 1 or region[r].has_figure:
+            continue
+        col = filled[0]
+        below = rows[r + 1] if r + 1 < len(rows) else None
+        if below is not None and region[r + 1].has_figure and not below[col].text:
+            below[col] = RawCell(text=rows[r][col].text, location=rows[r][col].location, indent=rows[r][col].indent)
+            opened[r + 1] = col
+            drop.add(r)
+        elif r - 1 in opened and opened[r - 1] == col:
+            above = rows[r - 1][col]
+            rows[r - 1][col] = RawCell(text=above.text + rows[r][col].text, location=above.location, indent=above.indent)
+            drop.add(r)
+    for r in sorted(drop, reverse=True):
+        del rows[r]
 
 
 def _column_of(x: float, edges: list[float]) -> int:

@@ -246,7 +246,7 @@ def _borderless_tables(lines: list[dict[str, Any]], raws: list[RawTable], number
         return [], lines
     words = [runs_from_chars(line["chars"]) for line in lines]
     blocked = [r.location.bbox[1] for r in raws if r.location.bbox is not None]
-    found, used = find_tables(words, number, is_title, is_page_number, blocked, carry, page_bottom=height * 0.9)
+    found, used = find_tables(words, number, is_title, is_page_number, blocked, carry, page_bottom=height)
     return found, [line for i, line in enumerate(lines) if i not in used]
 
 
