@@ -34,6 +34,7 @@ Word = dict[str, Any]
 _NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?%?$")
 _CONTEXT = re.compile(r"单位\s*[:：]|部门\s*[:：]|^公开\s*0?\d+\s*表$|^金额单位|^编制单位|^表\s*\d+$|^附(件|表)[\d\-－—.]*$")
 _ENDS_TABLE = re.compile(r"^(注\s*[:：\d]|注\s|说明\s*[:：]|[（(]?\s*说明\s*[:：]|备注\s*[:：]|第[一二三四五六七八九十]+部分|[（(]本(表|单位|部门)|本(单位|部门|表)(没有|无|不涉及))")
+_ITEM = re.compile(r"^[一二三四五六七八九十]+[、．.]|^[（(][一二三四五六七八九十\d]+[）)]|^\d+[、．.]")
 _MIN_GAP = 4.0  # pt between two columns that no figure row crosses
 
 
@@ -284,17 +285,24 @@ def _stop_index(x: float, margin: float, step: float) -> int | None:
 
 def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, page: int | None) -> list[list[RawCell]]:
     """Each printed line read as tab-separated cells (tabs = stops crossed between two words).
-    A line too long for the page wraps: a line that starts at the margin right after a line
-    that ran to the right margin (and holds fewer cells than the table's full lines) continues
-    that line's last cell."""
+    A line too long for the page wraps (when the line before holds fewer cells than the table's
+    full lines): a line that starts at the margin right after a line that ran to the right
+    margin continues that line's last cell; after a line with no room for another tab stop, the
+    tab moves to the next line, whose first stop then starts the next cell."""
     cut = [_tab_cells(line, margin, step) for line in region]
     full = max((len(c) for line, c in zip(region, cut) if line.x1 < right - step), default=0)
     rows: list[list[RawCell]] = []
     previous: Line | None = None
     for line, cells in zip(region, cut):
         how = ""
-        if previous is not None and rows and line.x0 - margin <= _STOP_TOLERANCE * 1.5 and len(rows[-1]) < full:
-            how = "cell" if previous.x1 >= right - 3 else ""
+        if previous is not None and rows and len(rows[-1]) < full:
+            at_margin = line.x0 - margin <= _STOP_TOLERANCE * 1.5
+            no_room = margin + (int((previous.x1 - margin) // step) + 1) * step > right
+            if at_margin and previous.x1 >= right - 3:
+                how = "cell"  # the text ran to the margin: the cell goes on
+            elif no_room and not at_margin and cells and not cells[0]:
+                how = "tab"  # the next tab stop was past the margin: the tab starts the next line
+                cells = cells[1:]
         if how:
             last = rows[-1]
             target = max((i for i, c in enumerate(last) if c.text), default=len(last) - 1)
@@ -434,16 +442,18 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
                 row.append(RawCell(text="", location=Location(page=page, bbox=box)))
         rows.append(row)
     _centre_headers(rows, region, edges)
-    _join_centred_labels(rows, region)
+    lines = list(region)
+    header_end = next((i for i, line in enumerate(lines) if line.has_figure), len(rows))
+    _join_wrapped_names(rows, lines, header_end)
+    _join_centred_labels(rows, lines, header_end)
     return rows
 
 
-def _join_centred_labels(rows: list[list[RawCell]], region: Sequence[Line]) -> None:
+def _join_centred_labels(rows: list[list[RawCell]], region: list[Line], header_end: int) -> None:
     """A name wrapped over lines in a cell centred vertically: its first line stands above the
     line with the code and figures, its last below. A line holding only that column's text goes
     into the data line below when that line's cell is empty, and the line after such a data
     line joins it too (a name wrapped in a top-aligned cell joins the row above downstream)."""
-    header_end = next((i for i, line in enumerate(region) if line.has_figure), len(rows))
     drop: set[int] = set()
     opened: dict[int, int] = {}  # data row -> column that received a top half
     for r in range(header_end, len(rows)):
@@ -462,6 +472,40 @@ def _join_centred_labels(rows: list[list[RawCell]], region: Sequence[Line]) -> N
             drop.add(r)
     for r in sorted(drop, reverse=True):
         del rows[r]
+        del region[r]
+
+
+def _join_wrapped_names(rows: list[list[RawCell]], region: list[Line], header_end: int) -> None:
+    """Names wrapped in top-aligned cells: a line with no figure whose every text sits under a
+    name of the line above (in side-by-side groups, several names wrap at once) continues those
+    names. A line that starts an item of its own (一、, 合计, a code) is a row."""
+    from auditor.codes import looks_like_code
+    from auditor.model import is_total_label
+
+    reach = [max((row[c].location.bbox[2] for row in rows[header_end:] if row[c].text and row[c].location.bbox),
+                 default=0.0) for c in range(len(rows[0]) if rows else 0)]
+
+    def full(cell: RawCell, c: int) -> bool:
+        """The name ran to its column's widest text: it wrapped there."""
+        box = cell.location.bbox
+        return bool(cell.text) and box is not None and box[2] >= reach[c] - 1.5 * (box[3] - box[1])
+
+    r = header_end + 1
+    while r < len(rows):
+        filled = [c for c, cell in enumerate(rows[r]) if cell.text]
+        above = rows[r - 1]
+        texts = [compact(rows[r][c].text) for c in filled]
+        if (filled and not region[r].has_figure and all(full(above[c], c) and not _NUMBER.match(compact(above[c].text))
+                                                          for c in filled)
+                and not any(_ITEM.match(t) or is_total_label(t) or looks_like_code(t) for t in texts)):
+            for c in filled:
+                cell = above[c]
+                above[c] = RawCell(text=cell.text + rows[r][c].text, location=Location(
+                    page=cell.location.page, bbox=_union(cell.location.bbox, rows[r][c].location.bbox)), indent=cell.indent)
+            del rows[r]
+            del region[r]
+            continue
+        r += 1
 
 
 def _column_of(x: float, edges: list[float]) -> int:
