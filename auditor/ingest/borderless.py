@@ -383,8 +383,12 @@ def column_edges(region: Sequence[Line]) -> list[float]:
     rows). Empty when fewer than two columns are found."""
     x0 = min(line.x0 for line in region)
     x1 = max(line.x1 for line in region)
-    data = _merged(sorted((w["x0"], w["x1"]) for line in region if line.has_figure and len(line.words) >= 2
-                          for w in line.words), _MIN_GAP)
+    from auditor.model import is_total_label
+
+    # a 合计 label printed across the code and name columns crosses their gap: not counted
+    figure_words = [w for line in region if line.has_figure and len(line.words) >= 2 for w in line.words
+                    if not is_total_label(compact(w["text"]))]
+    data = _aligned_clusters(figure_words)
     if not data:
         return []
     first_figure = next((i for i, line in enumerate(region) if line.has_figure), 0)
@@ -398,11 +402,33 @@ def column_edges(region: Sequence[Line]) -> list[float]:
     clear = sorted((w["x0"], w["x1"]) for i, words in enumerate(header) for w in words
                    if not crosses(w, data) and not any(crosses(w, crossing[j]) for j in (i - 1, i + 1)
                                                        if 0 <= j < len(header)))
-    spans = _merged(sorted(data + _merged(clear, 1.0)), _MIN_GAP)  # a centred header close to its figures joins them
+    # a header close to a column's figures (centred over right-aligned figures) is that column's
+    spans = sorted(data + [h for h in _merged(clear, 1.0)
+                           if not any(h[0] < b + 2.5 and h[1] > a - 2.5 for a, b in data)])
     separators = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:]) if b[0] > a[1]]
     if not separators:
         return []
     return [x0 - 1, *separators, x1 + 1]
+
+
+def _aligned_clusters(words: Sequence[Word]) -> list[tuple[float, float]]:
+    """Stretches of x that words cover, cut at gaps of 4 pt, and at narrower gaps where three
+    words start on the gap's right (left-aligned names) and three words, or figures only, end
+    on its left (right-aligned figures): two columns set edge to edge (a spreadsheet printed)."""
+    tight = _merged(sorted((w["x0"], w["x1"]) for w in words), 0.3)
+    if not tight:
+        return []
+    clusters = [tight[0]]
+    for left, right in tight[1:]:
+        gap_left, gap_right = clusters[-1][1], left
+        ends = [w for w in words if abs(w["x1"] - gap_left) < 1.0]
+        starts = sum(1 for w in words if abs(w["x0"] - gap_right) < 1.0)
+        figures_end = bool(ends) and all(_NUMBER.match(w["text"]) for w in ends)
+        if gap_right - gap_left >= _MIN_GAP or (starts >= 3 and (len(ends) >= 3 or figures_end)):
+            clusters.append((left, right))
+        else:
+            clusters[-1] = (clusters[-1][0], max(clusters[-1][1], right))
+    return clusters
 
 
 def _merged(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
