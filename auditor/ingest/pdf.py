@@ -378,7 +378,38 @@ def _raw_table(table: Any, number: int) -> RawTable:
             indent = _indent(chars, tops, bbox) if bbox is not None and text else None
             cells.append(RawCell(text=text or "", location=Location(page=number, bbox=bbox), indent=indent))
         rows.append(cells)
+    if page is not None:
+        _frame_cells_text(rows, page)
     return RawTable(rows=rows, location=Location(page=number, bbox=_bbox(table.bbox)))
+
+
+def _frame_cells_text(rows: list[list[RawCell]], page: Any) -> None:
+    """A frame drawn around a whole table (its title and 单位 line inside, above the grid) is
+    found as one more cell that holds the grid's cells: its text is only what lies in it and
+    in no other cell (else the grid's figures are read twice, once as text lifted from it)."""
+    boxes = [c.location.bbox for row in rows for c in row if c.location.bbox is not None]
+    for row in rows:
+        for index, cell in enumerate(row):
+            frame = cell.location.bbox
+            if frame is None or not cell.text:
+                continue
+            inner = [b for b in boxes if b != frame and b[0] >= frame[0] - 1 and b[1] >= frame[1] - 1
+                     and b[2] <= frame[2] + 1 and b[3] <= frame[3] + 1]
+            if not inner:
+                continue
+
+            def outside(obj: dict[str, Any], inner: list[BBox] = inner) -> bool:
+                if obj.get("object_type") != "char":
+                    return True
+                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in inner)
+
+            x0, top, x1, bottom = (max(frame[0], float(page.bbox[0])), max(frame[1], float(page.bbox[1])),
+                                   min(frame[2], float(page.bbox[2])), min(frame[3], float(page.bbox[3])))
+            if x1 - x0 <= 0.5 or bottom - top <= 0.5:
+                continue
+            text = page.crop((x0, top, x1, bottom)).filter(outside).extract_text() or ""
+            row[index] = RawCell(text=text, location=cell.location, indent=cell.indent)
 
 
 def _indent(chars: list[dict[str, Any]], tops: list[float], box: BBox) -> float | None:
