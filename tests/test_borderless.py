@@ -185,3 +185,27 @@ def test_tab_separated_text_printed_by_libreoffice_reads_as_the_text(tmp_path: P
     got = _cells(load_report(tmp_path / "report.pdf"))
     assert len(expected) >= 20
     assert got == expected
+
+
+def test_scanned_words_outside_ruled_grids_give_a_table_with_digit_confidence() -> None:
+    """The OCR hook (``scan_tables.borderless_tables``): boxes of recognised text outside any
+    ruled grid, in PDF points, each digit with its probability; the cells keep the digits'."""
+    from auditor.ingest.scan_tables import borderless_tables
+
+    def ocr(text: str, x0: float, top: float, sure: float = 0.99) -> dict[str, object]:
+        word = _word(text, x0, top)
+        return {**word, "digits": tuple(sure for ch in text if ch.isdigit())}
+
+    words = [ocr("一般公共预算财政拨款支出决算表", 150, 20),
+             ocr("科目编码", 60, 60), ocr("科目名称", 150, 60), ocr("合计", 300, 60)]
+    for n, (code, name, amount) in enumerate([("201", "一般公共服务支出", "88.10"), ("20101", "人大事务", "88.10"),
+                                              ("2010101", "行政运行", "88.10")]):
+        words += [ocr(code, 60, 80 + 18 * n), ocr(name, 150, 80 + 18 * n), ocr(amount, 300, 80 + 18 * n, 0.61)]
+    words.append(ocr("页脚文字", 150, 700))
+    tables, taken = borderless_tables(words, 4, [])
+    assert len(tables) == 1 and len(taken) == len(words) - 2  # the title and the footer stay text
+    grid = [[c.text for c in row] for row in tables[0].rows]
+    assert grid[1] == ["201", "一般公共服务支出", "88.10"]
+    figure = tables[0].rows[1][2]
+    assert figure.confidence == 0.61 and figure.digit_confidence == (0.61,) * 4
+    assert tables[0].location.page == 4

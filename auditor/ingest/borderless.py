@@ -354,7 +354,16 @@ def _cell(words: list[Word], page: int | None, margin: float, step: float, index
     text = _join(words)
     box = (min(w["x0"] for w in words), min(w["top"] for w in words), max(w["x1"] for w in words),
            max(w["bottom"] for w in words))
-    return RawCell(text=text, location=Location(page=page, bbox=box), indent=0.0)
+    return _sure(RawCell(text=text, location=Location(page=page, bbox=box), indent=0.0), words)
+
+
+def _sure(cell: RawCell, words: Sequence[Word]) -> RawCell:
+    """OCR words carry the probability of each digit (``digits``): the cell keeps them."""
+    digits = tuple(d for w in words for d in w.get("digits", ()))
+    if digits:
+        cell.digit_confidence = digits
+        cell.confidence = min(digits)
+    return cell
 
 
 def _join(words: Sequence[Word]) -> str:
@@ -461,9 +470,9 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
             box: BBox = (edges[c], line.top, edges[c + 1], line.bottom)
             if words:
                 text = _join(words)
-                row.append(RawCell(text=text, location=Location(page=page, bbox=(
+                row.append(_sure(RawCell(text=text, location=Location(page=page, bbox=(
                     min(w["x0"] for w in words), line.top, max(w["x1"] for w in words), line.bottom)),
-                    indent=round(min(w["x0"] for w in words) - edges[c], 1)))
+                    indent=round(min(w["x0"] for w in words) - edges[c], 1)), words))
             else:
                 row.append(RawCell(text="", location=Location(page=page, bbox=box)))
         rows.append(row)
