@@ -82,3 +82,36 @@ def test_frame_around_a_one_row_table_does_not_read_its_figures_as_text(tmp_path
     table = next(t for t in report.tables if t.title == "支出预算总表")
     amounts = sorted(str(c.amount.value) for row in table.rows for c in row.cells.values() if c.amount is not None)
     assert amounts == sorted(["2849.45", "1964.07", "688.66", "196.72"])
+
+
+def test_content_drawn_below_the_page_is_not_read(tmp_path: Path) -> None:
+    """Some producers leave the following pages' content drawn below a page's foot, outside its
+    MediaBox (seen with tables nested in another table's cells): a viewer does not show it and
+    the reader does not read it (before: a second, partial instance of a table and its rows as
+    loose lines of figures)."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "overflow.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+
+    def table(top: float, title: str, rows: list[tuple[str, str, str]]) -> None:
+        page.setFont("STSong-Light", 14)
+        page.drawString(200, 842 - top, title)
+        page.setFont("STSong-Light", 10)
+        edges = [60, 160, 360, 520]
+        for n in range(len(rows) + 1):
+            y = 842 - (top + 20 + 22 * n)
+            page.line(edges[0], y, edges[-1], y)
+        for x in edges:
+            page.line(x, 842 - (top + 20), x, 842 - (top + 20 + 22 * len(rows)))
+        for n, row in enumerate(rows):
+            for x, value in zip(edges, row):
+                page.drawString(x + 6, 842 - (top + 20 + 22 * n + 15), value)
+
+    table(80, "一般公共预算支出预算表", [("科目编码", "科目名称", "金额"), ("201", "一般公共服务支出", "1,234.50"),
+                                         ("20101", "人大事务", "1,234.50")])
+    table(1100, "财政拨款支出预算表", [("科目编码", "科目名称", "金额"), ("205", "教育支出", "9,876.10"),
+                                       ("20502", "普通教育", "9,876.10")])
+    page.save()
+    report = load_report(path)
+    assert [t.title for t in report.tables] == ["一般公共预算支出预算表"]
+    assert not [line.text for line in report.lines if "9,876.10" in line.text or "教育" in line.text]

@@ -186,6 +186,7 @@ def _normalise_chars(page: Any) -> None:
 
 
 def _read_page(page: Any, number: int, carry: Carry | None = None) -> list[Block]:
+    page = _visible(page)
     _normalise_chars(page)
     tables = page.find_tables()
     raws = [_raw_table(t, number) for t in tables]
@@ -248,6 +249,17 @@ def _borderless_tables(lines: list[dict[str, Any]], raws: list[RawTable], number
     blocked = [r.location.bbox[1] for r in raws if r.location.bbox is not None]
     found, used = find_tables(words, number, is_title, is_page_number, blocked, carry, page_bottom=height)
     return found, [line for i, line in enumerate(lines) if i not in used]
+
+
+def _visible(page: Any) -> Any:
+    """The page as a viewer shows it: some producers leave the content of the following pages
+    drawn below the page's foot (a table, with another table in its cells, far outside the
+    MediaBox); a viewer clips it, and so does the reader."""
+    x0, top, x1, bottom = (float(v) for v in page.bbox)
+    chars = page.chars
+    if not any(c["top"] > bottom or c["bottom"] < top or c["x0"] > x1 or c["x1"] < x0 for c in chars):
+        return page
+    return page.crop((x0, top, x1, bottom))
 
 
 def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[RawTable]:
