@@ -255,11 +255,15 @@ def _visible(page: Any) -> Any:
     """The page as a viewer shows it: some producers leave the content of the following pages
     drawn below the page's foot (a table, with another table in its cells, far outside the
     MediaBox); a viewer clips it, and so does the reader."""
-    x0, top, x1, bottom = (float(v) for v in page.bbox)
-    chars = page.chars
-    if not any(c["top"] > bottom or c["bottom"] < top or c["x0"] > x1 or c["x1"] < x0 for c in chars):
-        return page
-    return page.crop((x0, top, x1, bottom))
+    top, bottom = float(page.bbox[1]), float(page.bbox[3])
+    if not any(c["top"] > bottom + 1 or c["bottom"] < top - 1 for c in page.chars):
+        return page  # (text running a little past the right edge is kept, as it always was)
+
+    def shown(obj: dict[str, Any]) -> bool:
+        middle = (float(obj.get("top", top)) + float(obj.get("bottom", top))) / 2
+        return top <= middle <= bottom
+
+    return page.filter(shown)
 
 
 def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[RawTable]:
