@@ -50,7 +50,7 @@ from auditor.synth.producers import (  # noqa: E402
 )
 
 VARIANTS = ("base", "toc", "codes3", "yuan", "landscape", "repeat", "flow", "toc+codes3+landscape+repeat+yuan", "split", "split+flow",
-            "split+codes3+yuan")
+            "split+codes3+yuan", "borderless", "borderless+codes3+yuan")
 
 
 FIGURE_LINE = re.compile(r"^[\s\d,.%()（）\-万元]*\d[\d,.]*[\s\d,.%()（）\-万元]*$")
@@ -138,15 +138,17 @@ def measure(task: dict[str, Any]) -> dict[str, Any]:
 # ---- the corpus --------------------------------------------------------------------------------
 
 
-def corpus_jobs(producers: list[str], variants: list[str], seeds: int, plants: int) -> list[Job]:
+def corpus_jobs(producers: list[str], variants: list[str], seeds: int, plants: int, plant_variant: str = "base") -> list[Job]:
     """Clean reports: every producer × variant × seed. Planted: every producer × kind on seeds
-    0..plants-1 (base variant), each with its clean base report to compare findings with."""
+    0..plants-1 (``plant_variant``, base by default), each with its clean report of the same
+    variant to compare findings with."""
     jobs = [Job(p, Variant.parse(v), s) for p in producers for v in variants for s in range(seeds)]
+    variant = Variant.parse(plant_variant)
     for p in producers:
         for seed in range(plants):
-            if Job(p, Variant(), seed) not in jobs:
-                jobs.append(Job(p, Variant(), seed))
-            jobs += [Job(p, Variant(), seed, kind) for kind in sorted(MUTATORS)]
+            if Job(p, variant, seed) not in jobs:
+                jobs.append(Job(p, variant, seed))
+            jobs += [Job(p, variant, seed, kind) for kind in sorted(MUTATORS)]
     return jobs
 
 
@@ -285,7 +287,8 @@ def write_results(rendered_meta: list[dict[str, Any]], results: dict[str, dict[s
         lines = lines[:4] if note else lines[:2]
     if rendered_meta:
         # planted slips
-        lines += ["", "## 植入错误召回（base 变体）", "", "| 类型 | " + " | ".join(p for p in PRODUCERS if p in {m['producer'] for m in rendered_meta}) + " |",
+        planted_variants = sorted({m["variant"] for m in rendered_meta if m["kind"] is not None}) or ["base"]
+        lines += ["", f"## 植入错误召回（{'、'.join(planted_variants)} 变体）", "", "| 类型 | " + " | ".join(p for p in PRODUCERS if p in {m['producer'] for m in rendered_meta}) + " |",
                   "|---|" + "---|" * len({m['producer'] for m in rendered_meta})]
         clean_index = {(m["producer"], m["variant"], m["seed"]): m["id"] for m in rendered_meta if m["kind"] is None}
         table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
@@ -355,6 +358,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--producers", default=",".join(PRODUCERS))
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--plant-variant", default="base", help="植入错误所用的变体（如 borderless）")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--only-real", action="store_true", help="只读 ../shared 中的文件")
     parser.add_argument("--note", default="", help="写在结果开头的说明（如读取器的版本）")
@@ -371,7 +375,7 @@ def main() -> int:
     elif args.reuse and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     else:
-        jobs = corpus_jobs(producers, args.variants.split(","), args.seeds, args.plants)
+        jobs = corpus_jobs(producers, args.variants.split(","), args.seeds, args.plants, args.plant_variant)
         rendered = render_many(jobs, args.out)
         metas = []
         for n, r in enumerate(rendered):

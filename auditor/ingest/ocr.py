@@ -431,6 +431,13 @@ def _read_upright(engine: Engine, gray: np.ndarray, number: int, to_points: _ToP
         if table is not None:
             items.append((float(grid.ys[0]), table))
     outside = [p for p in pieces if p.owner is None]
+    from auditor.ingest.scan_tables import borderless_tables  # tables with no vertical rules
+
+    words = [{"text": p.text, **dict(zip(("x0", "top", "x1", "bottom"), to_points.bbox(p.rect))),
+              "digits": _digit_confidences(p.text, p.confidences)} for p in outside]
+    found, taken = borderless_tables(words, number, [to_points.bbox(g.box)[1] for g in grids])
+    items += [(float(t.location.bbox[1]) / to_points.scale if t.location.bbox else 0.0, t) for t in found]
+    outside = [p for i, p in enumerate(outside) if i not in taken]
     for line in _text_lines(outside, number, to_points):
         items.append((line[0], line[1]))
     items.sort(key=lambda item: item[0])

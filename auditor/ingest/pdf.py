@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from auditor.ingest.borderless import Carry
 from auditor.ingest.document import Block, Document, RawCell, RawTable, TextLine, union_bbox
 from auditor.ingest.errors import InputError
 from auditor.model import BBox, Location
@@ -74,6 +75,7 @@ def read_pdf(path: Path, max_pages: int | None = None, ocr: str = "auto") -> Doc
         cid_total = 0  # characters pdfminer could not map to Unicode, printed as "(cid:N)"
         images_total = 0
         scanned: list[int] = []  # pages with images and no text layer: read by OCR (ocr.py)
+        carry = Carry()  # a borderless table left open at a page's foot
         for index, page in enumerate(pages):
             number = index + 1
             try:
@@ -83,7 +85,7 @@ def read_pdf(path: Path, max_pages: int | None = None, ocr: str = "auto") -> Doc
                 images_total += len(page.images)
                 if not page.chars and page.images:
                     scanned.append(number)
-                page_blocks.append(_read_page(page, number))
+                page_blocks.append(_read_page(page, number, carry))
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -183,7 +185,8 @@ def _normalise_chars(page: Any) -> None:
             char["text"] = normalise_glyph_text(text)
 
 
-def _read_page(page: Any, number: int) -> list[Block]:
+def _read_page(page: Any, number: int, carry: Carry | None = None) -> list[Block]:
+    page = _visible(page)
     _normalise_chars(page)
     tables = page.find_tables()
     raws = [_raw_table(t, number) for t in tables]
@@ -209,6 +212,8 @@ def _read_page(page: Any, number: int) -> list[Block]:
 
     text_page = page.filter(outside) if boxes else page
     lines = merge_overlapping_lines(text_page.extract_text_lines(layout=False, strip=True, return_chars=True))
+    borderless, lines = _borderless_tables(lines, raws, number, float(page.height), carry)
+    raws += borderless
     items: list[tuple[float, Block]] = []
     paragraphs = _paragraphs(lines, float(page.width))
     for paragraph in paragraphs:
@@ -222,6 +227,43 @@ def _read_page(page: Any, number: int) -> list[Block]:
             block.location = Location(page=number, bbox=block.location.bbox)
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
+
+
+def _borderless_tables(lines: list[dict[str, Any]], raws: list[RawTable], number: int, height: float,
+                       carry: Carry | None) -> tuple[list[RawTable], list[dict[str, Any]]]:
+    """Tables printed with no ruling lines under a recognised title with no ruled grid under it
+    (``borderless.py``); the lines they take are no longer text."""
+    from auditor.ingest.borderless import find_tables, runs_from_chars
+    from auditor.ingest.recognize import kind_from_title
+    from auditor.ingest.sections import is_page_number
+
+    def is_title(text: str) -> bool:
+        joined = text.replace(" ", "")
+        return kind_from_title(joined) is not None and not joined.endswith("说明")
+
+    if not lines or (not (carry is not None and carry.mode) and not any(is_title(line["text"]) for line in lines)):
+        if carry is not None and lines:
+            carry.mode = ""
+        return [], lines
+    words = [runs_from_chars(line["chars"]) for line in lines]
+    blocked = [r.location.bbox[1] for r in raws if r.location.bbox is not None]
+    found, used = find_tables(words, number, is_title, is_page_number, blocked, carry, page_bottom=height)
+    return found, [line for i, line in enumerate(lines) if i not in used]
+
+
+def _visible(page: Any) -> Any:
+    """The page as a viewer shows it: some producers leave the content of the following pages
+    drawn below the page's foot (a table, with another table in its cells, far outside the
+    MediaBox); a viewer clips it, and so does the reader."""
+    top, bottom = float(page.bbox[1]), float(page.bbox[3])
+    if not any(c["top"] > bottom + 1 or c["bottom"] < top - 1 for c in page.chars):
+        return page  # (text running a little past the right edge is kept, as it always was)
+
+    def shown(obj: dict[str, Any]) -> bool:
+        middle = (float(obj.get("top", top)) + float(obj.get("bottom", top))) / 2
+        return top <= middle <= bottom
+
+    return page.filter(shown)
 
 
 def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[RawTable]:
@@ -352,7 +394,38 @@ def _raw_table(table: Any, number: int) -> RawTable:
             indent = _indent(chars, tops, bbox) if bbox is not None and text else None
             cells.append(RawCell(text=text or "", location=Location(page=number, bbox=bbox), indent=indent))
         rows.append(cells)
+    if page is not None:
+        _frame_cells_text(rows, page)
     return RawTable(rows=rows, location=Location(page=number, bbox=_bbox(table.bbox)))
+
+
+def _frame_cells_text(rows: list[list[RawCell]], page: Any) -> None:
+    """A frame drawn around a whole table (its title and 单位 line inside, above the grid) is
+    found as one more cell that holds the grid's cells: its text is only what lies in it and
+    in no other cell (else the grid's figures are read twice, once as text lifted from it)."""
+    boxes = [c.location.bbox for row in rows for c in row if c.location.bbox is not None]
+    for row in rows:
+        for index, cell in enumerate(row):
+            frame = cell.location.bbox
+            if frame is None or not cell.text:
+                continue
+            inner = [b for b in boxes if b != frame and b[0] >= frame[0] - 1 and b[1] >= frame[1] - 1
+                     and b[2] <= frame[2] + 1 and b[3] <= frame[3] + 1]
+            if not inner:
+                continue
+
+            def outside(obj: dict[str, Any], inner: list[BBox] = inner) -> bool:
+                if obj.get("object_type") != "char":
+                    return True
+                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in inner)
+
+            x0, top, x1, bottom = (max(frame[0], float(page.bbox[0])), max(frame[1], float(page.bbox[1])),
+                                   min(frame[2], float(page.bbox[2])), min(frame[3], float(page.bbox[3])))
+            if x1 - x0 <= 0.5 or bottom - top <= 0.5:
+                continue
+            text = page.crop((x0, top, x1, bottom)).filter(outside).extract_text() or ""
+            row[index] = RawCell(text=text, location=cell.location, indent=cell.indent)
 
 
 def _indent(chars: list[dict[str, Any]], tops: list[float], box: BBox) -> float | None:

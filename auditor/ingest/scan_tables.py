@@ -8,6 +8,7 @@ recognised text to the cells and maps the boxes back to PDF points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -210,3 +211,20 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
         if cell.owner[0] > cell.row or cell.owner[1] > cell.col:
             cell.owner = (cell.row, cell.col)
     return grid
+
+
+def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[float]) -> tuple[list[Any], set[int]]:
+    """Tables with no vertical rules on a scanned page, from the OCR words outside the ruled
+    grids (boxes already in PDF points; ``digits``: each digit's probability), read by the
+    text layer's borderless reader (``borderless.py``): the tables, and the indices of the
+    words they took."""
+    from auditor.ingest.borderless import find_tables, lines_of_words
+    from auditor.ingest.recognize import kind_from_title
+    from auditor.ingest.sections import is_page_number
+
+    for index, word in enumerate(words):
+        word["index"] = index
+    lines = lines_of_words(words)
+    tables, used_lines = find_tables(lines, number, lambda text: kind_from_title(text.replace(" ", "")) is not None,
+                                     is_page_number, blocked)
+    return tables, {w["index"] for i in used_lines for w in lines[i]}

@@ -108,9 +108,14 @@ def parse_toc(lines: list[TextLine]) -> tuple[list[TocEntry], int]:
                 break  # the body starts on a new page (an entry wrapped over its page number continues)
         heading = parse_heading(text)
         is_table_title = kind_from_title(text) is not None
+        if not entries and _TOC_COLUMNS_RE.match(compact(text)):
+            index += 1  # the list's own column heads ("序号 报表名称 页码")
+            continue
         if heading is None and not tail and not is_table_title:
             break
         key = compact(text)
+        if entries and any(compact(e.title) == key for e in entries if e.number):
+            break  # an entry's title again, without its number: the body's first title
         if first_key is None:
             first_key = key
         elif key == first_key or (heading is not None and heading.level == 0 and _is_body_repeat(entries, heading)):
@@ -125,6 +130,9 @@ def parse_toc(lines: list[TextLine]) -> tuple[list[TocEntry], int]:
             entries.append(TocEntry(text=text, number="", title=text, level=1, location=lines[index].location))
         index += 1
     return entries, index
+
+
+_TOC_COLUMNS_RE = re.compile(r"^(序号|编号|报表名称|表格名称|表名|名称|内容|页码|页次)+$")
 
 
 def _unmarked_toc_start(lines: list[TextLine], run: int = 3) -> int | None:

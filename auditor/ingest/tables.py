@@ -159,6 +159,26 @@ def column_groups(header: list[list[str]], width: int) -> list[tuple[int, int]]:
     return [(0, width)]
 
 
+def column_groups_from_paths(paths: list[tuple[str, ...]]) -> list[tuple[int, int]] | None:
+    """Side-by-side groups from the columns' joined header texts, when a header cell wrapped
+    over two printed rows (a borderless table: "经济分类科目编" over "码"): a group starts at
+    every column whose first header text is the first column's."""
+    if not paths or not paths[0]:
+        return None
+    anchor = normalise_title(paths[0][0])
+    if not (is_label_header(anchor) or is_code_header(anchor)):
+        return None
+    starts = [i for i, path in enumerate(paths) if path and normalise_title(path[0]) == anchor]
+    if len(starts) < 2:
+        return None
+    bounds = starts + [len(paths)]
+    groups = [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
+    sizes = {end - start for start, end in groups}
+    if len(sizes) != 1 or min(sizes) < 2:
+        return None  # side-by-side groups repeat the same columns
+    return groups
+
+
 @dataclass
 class GroupRoles:
     start: int
@@ -443,6 +463,8 @@ def build_table(
     header_texts = [[cell_text(t) for t in row] for row in header]
     paths = header_paths(header_texts, width)
     groups = column_groups(header_texts, width)
+    if len(groups) == 1:
+        groups = column_groups_from_paths(paths) or groups
     data_texts = [[cell_text(c.text) for c in r] for r in data_raw]
     roles = group_roles(kind, paths, groups, data_texts, warnings)
     rows = build_rows(kind, unit, data_raw, roles, warnings)

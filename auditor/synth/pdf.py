@@ -514,7 +514,7 @@ def table_flowable(spec: TableSpec, layout: Layout, frame_width: float) -> Table
         # no vertical rules: a line above the table, under the header and under every row
         commands.append(("LINEABOVE", (0, 0), (-1, 0), layout.line_width * 1.5, "black"))
         commands.append(("LINEBELOW", (0, 0), (-1, -1), layout.line_width, "black"))
-    else:
+    elif layout.rules != "none":  # "none": no lines at all (a borderless table)
         raise ValueError(f"未知的表格线型“{layout.rules}”")
     for span in spans:
         commands.append(("SPAN", (span.col, span.row), (span.last_col, span.last_row)))

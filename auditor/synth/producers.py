@@ -14,13 +14,15 @@ printed, pages saved from a web site and printed by a browser. This module write
   narrative from the ``docx`` producer around it;
 - ``html``: a saved web page (paragraphs and ``<table>``\\ s) printed by headless Chromium with
   the browser's own header and footer;
-- ``reportlab``: the existing renderer.
+- ``reportlab``: the existing renderer;
+- ``txt``: the report as text with tab-separated tables (``auditor.synth.text``) opened in
+  LibreOffice Writer and printed: cells on Writer's default tab stops, with no ruling lines.
 
 Each producer takes a ``Variant``: a 目录 with dot leaders and page numbers, the tables in a
 separate file (PDF, and XLSX for ``xlsx``), codes in one column or split over 类/款/项
 columns (类/款 cells left blank under the row that printed them), every table on a landscape
 page, header rows repeated on continued pages, amounts in 元, tables running on without page
-breaks. The ground truth is the spec itself (``build_spec`` is deterministic in seed, variant
+breaks, tables printed with no ruling lines (``borderless``). The ground truth is the spec itself (``build_spec`` is deterministic in seed, variant
 and planted kind); ``cell_round_trip`` and ``reference_claims`` compare a reading with it.
 
 LibreOffice is slow to start: ``render_many`` writes every source file first, then converts
@@ -49,7 +51,7 @@ from auditor.synth.mutate import Plant, plant
 from auditor.synth.spec import SPAN_MARKERS, Heading, PageBreak, Paragraph, ReportSpec, Span, TableSpec
 from auditor.synth.text import render_text
 
-PRODUCERS = ("reportlab", "docx", "xlsx", "html")
+PRODUCERS = ("reportlab", "docx", "xlsx", "html", "txt")
 NINE = ("T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9")
 
 # Debian's Chromium, headless, offline (tests and the UI bench use this list too)
@@ -79,23 +81,24 @@ class Variant:
     repeat_header: bool = False  # header rows again on a continued table's next page
     yuan: bool = False  # amounts in 元 (单位：元) instead of 万元
     flow: bool = False  # tables follow one another without page breaks (a title may end a page)
+    borderless: bool = False  # tables printed with no ruling lines (Word borders off, CSS border: none)
 
     @property
     def name(self) -> str:
         parts = [p for p, on in (("toc", self.toc_pages), ("split", self.split), ("codes3", self.codes == "three"),
                                  ("landscape", self.landscape), ("repeat", self.repeat_header), ("yuan", self.yuan),
-                                 ("flow", self.flow)) if on]
+                                 ("flow", self.flow), ("borderless", self.borderless)) if on]
         return "+".join(parts) or "base"
 
     @classmethod
     def parse(cls, name: str) -> Variant:
         parts = set() if name == "base" else set(name.split("+"))
-        unknown = parts - {"toc", "split", "codes3", "landscape", "repeat", "yuan", "flow"}
+        unknown = parts - {"toc", "split", "codes3", "landscape", "repeat", "yuan", "flow", "borderless"}
         if unknown:
             raise ValueError(f"未知的变体：{sorted(unknown)}")
         return cls(toc_pages="toc" in parts, split="split" in parts, codes="three" if "codes3" in parts else "one",
                    landscape="landscape" in parts, repeat_header="repeat" in parts, yuan="yuan" in parts,
-                   flow="flow" in parts)
+                   flow="flow" in parts, borderless="borderless" in parts)
 
 
 @dataclass
@@ -392,7 +395,8 @@ def _docx_table(doc: object, table: TableSpec, variant: Variant, landscape: bool
     _runs(p, f"单位：{table.unit}", 10.5)
     grid = table.grid
     out = doc.add_table(rows=len(grid), cols=table.width)  # type: ignore[attr-defined]
-    out.style = "Table Grid"
+    if not variant.borderless:
+        out.style = "Table Grid"  # else the document's plain table style: no borders
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     weights = _weights(table)
     scale = width_cm / sum(weights)
@@ -495,7 +499,7 @@ def write_xlsx(tables: Iterable[TableSpec], path: Path, variant: Variant) -> Non
         for r, cells in enumerate(table.grid):
             for c, text in enumerate(cells):
                 cell = sheet.cell(first + r, c + 1)
-                cell.border = border
+                cell.border = border if not variant.borderless else Border()
                 header = r < len(table.header)
                 cell.font = Font(name="宋体", size=10, bold=header)
                 if text in SPAN_MARKERS or not text:
@@ -564,6 +568,7 @@ p.body { text-indent: 2em; margin: 0.2em 0; }
 .tbl table { border-collapse: collapse; width: 100%; font-size: 12px; line-height: 1.35; }
 .tbl td, .tbl th { border: 1px solid #000; padding: 2px 4px; }
 .tbl th { font-weight: normal; text-align: center; }
+.tbl.nb td, .tbl.nb th { border: none; }
 td.amount { text-align: right; }
 td.mid { text-align: center; }
 .part { break-before: page; }
@@ -603,7 +608,7 @@ def html_page(blocks: Sequence[object], spec: ReportSpec, variant: Variant, cove
 def _html_table(table: TableSpec, variant: Variant) -> str:
     e = html.escape
     wide = " wide" if orientation(table) == "landscape" else ""
-    flow = " flow" if variant.flow else ""
+    flow = (" flow" if variant.flow else "") + (" nb" if variant.borderless else "")
     parts = [f"<div class=\"tbl{wide}{flow}\">"]
     if table.pre_title:
         parts.append(f"<p>{e(table.pre_title)}</p>")
@@ -730,7 +735,8 @@ def chromium() -> str | None:
 def available() -> dict[str, str]:
     """Producer -> why it cannot run here ('' when it can)."""
     lo = "" if soffice() else "未安装 LibreOffice（Debian：libreoffice-writer-nogui libreoffice-calc-nogui）"
-    return {"reportlab": "", "docx": lo, "xlsx": lo, "html": "" if chromium() else "未安装 Chromium（Debian：chromium）"}
+    return {"reportlab": "", "docx": lo, "xlsx": lo, "html": "" if chromium() else "未安装 Chromium（Debian：chromium）",
+            "txt": lo}
 
 
 def convert_office(sources: Sequence[Path], outdir: Path, timeout: float = 1200, workers: int = 2) -> None:
@@ -827,7 +833,8 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
         nine = [t for t in tables if isinstance(t, TableSpec)]
         rendered = Rendered(job.producer, v, job.seed, [], spec, planted)
         if job.producer == "reportlab":
-            layout = replace(HUNAN, name="hunan-variant", repeat_header=v.repeat_header, table_starts_page=not v.flow)
+            layout = replace(HUNAN, name="hunan-variant", repeat_header=v.repeat_header, table_starts_page=not v.flow,
+                             rules="none" if v.borderless else "grid")
             if v.split:
                 narrative = replace(spec, blocks=tuple(before + after))  # type: ignore[arg-type]
                 tables_only = replace(spec, cover=(), toc=(), blocks=tuple(tables))  # type: ignore[arg-type]
@@ -875,6 +882,14 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
                 pages.append((src / f"{stem}.html", out / f"{stem}.pdf"))
                 rendered.files = [out / f"{stem}.pdf"]
                 rendered.extra.append(src / f"{stem}.html")
+        elif job.producer == "txt":
+            parts = ([("_narrative", replace(shown, blocks=tuple(before + after))),  # type: ignore[arg-type]
+                      ("_tables", replace(shown, cover=(), toc=(), blocks=tuple(tables)))]  # type: ignore[arg-type]
+                     if v.split else [("", shown)])
+            for suffix, part in parts:
+                (src / f"{stem}{suffix}.txt").write_text(render_text(part), encoding="utf-8")
+                office.append(src / f"{stem}{suffix}.txt")
+                rendered.files.append(out / f"{stem}{suffix}.pdf")
         else:
             raise ValueError(f"未知的生成工具“{job.producer}”；可用：{', '.join(PRODUCERS)}")
         done.append(rendered)
