@@ -203,6 +203,9 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
         reports.mkdir(parents=True, exist_ok=True)
         (reports / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         (reports / f"{name}.html").write_text(render_html(result), encoding="utf-8")
+        from index.corpus import FACTS_SUFFIX, report_facts, write_facts  # the corpus database's rows
+
+        write_facts(reports / f"{name}{FACTS_SUFFIX}", report_facts(report, result))
         row.update(
             status="ok",
             reason="",
@@ -392,7 +395,20 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
     os.replace(temporary, state)
     (out / JOURNAL).unlink(missing_ok=True)
     write_summary(rows, cross, out)
+    _write_corpus(out, rows)
     return BatchResult(rows, len(kept), time.perf_counter() - started, cross)
+
+
+def _write_corpus(out: Path, rows: list[dict[str, Any]]) -> None:
+    """The facts of every report in one DuckDB file (corpus.duckdb, docs/corpus.md); a failure
+    here is reported in corpus.error.txt and never loses the batch's other outputs."""
+    try:
+        from index.corpus import build_corpus
+
+        build_corpus(out, rows=rows)
+        (out / "corpus.error.txt").unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 - the audit results stand without the corpus
+        (out / "corpus.error.txt").write_text(f"语料库未能生成：{type(exc).__name__}: {exc}"[:2000], encoding="utf-8")
 
 
 def exit_code(result: BatchResult) -> int:
