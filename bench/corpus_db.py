@@ -38,9 +38,11 @@ def _department(seed: int) -> str:
 def plan(departments: int, years: int) -> list[tuple[str, int, int]]:
     """(department, year, seed) for ``departments`` × ``years`` reports: every seed's figures
     are those the generator draws for that department; the year is set afterwards."""
-    names = [f"示例市{p}{o}" for o in (o for o, _ in OFFICES) for p in PLACES][:departments]
+    names = [f"示例市{p}{o}" for o, _ in OFFICES for p in PLACES]
     if departments > len(names):
         raise ValueError(f"at most {len(names)} departments")
+    random.Random(0).shuffle(names)  # places and offices mixed in any prefix
+    names = names[:departments]
     wanted = {n: [] for n in names}  # type: dict[str, list[int]]
     seed = 1000
     while any(len(s) < years for s in wanted.values()):

@@ -574,7 +574,7 @@ class Corpus:
                 text += f"（{'增长' if change >= 0 else '下降'}{_pct(abs(change), first['value'])}%）"
             text += "。"
         if not query.department:
-            text += "（未指明部门，按年度合计全部报告。）"
+            text += "（问题中没有语料库里的部门名称，按年度合计全部报告。）"
         table = [self._cited(r, unit) for r in rows] if query.department else [
             {"年度": r["year"], "数值": r["value"], "报告数": r["reports"], "出处": "按年度合计（各报告出处见逐部门查询）"}
             for r in rows]
@@ -709,7 +709,7 @@ def answer_html(answers: list[CorpusAnswer], source: str = "") -> str:
     blocks = []
     for answer in answers:
         head = "".join(f"<th>{escape(c)}</th>" for c in answer.columns)
-        body = "".join("<tr>" + "".join(f"<td>{escape(_cell_text(r.get(c)))}</td>" for c in answer.columns) + "</tr>"
+        body = "".join("<tr>" + "".join(f"<td>{escape(cell_text(r.get(c)))}</td>" for c in answer.columns) + "</tr>"
                        for r in answer.rows)
         table = f"<table><tr>{head}</tr>{body}</table>" if answer.rows else ""
         blocks.append(f"<section><h2>问：{escape(answer.question)}</h2><p>{escape(answer.text)}</p>"
@@ -720,7 +720,7 @@ def answer_html(answers: list[CorpusAnswer], source: str = "") -> str:
             f"</style></head><body><h1>语料库问答</h1><p>语料库：{escape(source)}</p>{''.join(blocks)}</body></html>")
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{_q2(value):,}"
     return "" if value is None else str(value)

@@ -1,0 +1,126 @@
+"""Questions across many reports: a small synthetic corpus (4 departments × 3 years, text
+reports read by the real reader) audited with ``auditor batch``; every corpus question whose
+expected answer is computed from the generator's figures is answered right, each row cited;
+question text shaped as SQL is harmless; a bad file stays an error row."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from auditor.cli import main
+from bench.corpus_db import build, check, questions
+from index.corpus import Corpus, CorpusError, build_corpus, parse_question
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    root = tmp_path_factory.mktemp("corpus")
+    folder = root / "in"
+    truth = build(folder, departments=4, years=3)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
+    out = root / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "--jobs", "2"])
+    assert result.exit_code in (1, 2), result.output  # 2: the broken file
+    assert (out / "corpus.duckdb").exists(), (out / "corpus.error.txt").read_text(encoding="utf-8") \
+        if (out / "corpus.error.txt").exists() else "no corpus"
+    return out, truth
+
+
+def test_schema_holds_every_report_and_exact_amounts(corpus: tuple[Path, list[dict]]) -> None:
+    out, truth = corpus
+    con = duckdb.connect(str(out / "corpus.duckdb"), read_only=True)
+    rows = con.execute("SELECT file, status, error, department, year FROM reports ORDER BY file").fetchall()
+    assert len(rows) == len(truth) + 1
+    broken = [r for r in rows if r[0].endswith("broken.pdf")]
+    assert broken and broken[0][1] == "error" and broken[0][2]  # kept, with its Chinese reason
+    assert {(r[3], r[4]) for r in rows if r[1] == "ok"} == {(t["department"], t["year"]) for t in truth}
+    kinds = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_name = 'cells'").fetchall())
+    assert kinds["amount"].startswith("DECIMAL")
+    # a printed total read back exactly (Decimal, not float)
+    one = truth[0]
+    value = con.execute(
+        "SELECT c.amount FROM cells c JOIN reports r USING (report_id) WHERE r.file LIKE ? AND c.table_kind = 'T3' "
+        "AND c.row_label = '合计' AND c.column_key = 'total'", [f"%{one['file']}"]).fetchone()
+    assert value is not None and value[0] == Decimal(one["figures"]["total_spending"])
+    assert con.execute("SELECT count(*) FROM claims").fetchone()[0] > 0  # type: ignore[index]
+    con.close()
+
+
+def test_corpus_questions_are_answered_right_with_citations(corpus: tuple[Path, list[dict]]) -> None:
+    out, truth = corpus
+    items = questions(truth)
+    assert len(items) >= 60
+    wrong = []
+    with Corpus(out) as db:
+        for item in items:
+            answer = db.ask(item["q"])
+            ok, why = check(answer, item)
+            if not ok:
+                wrong.append(f"{item['q']} -> {answer.text[:120]} ({why[:200]})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_trend_names_the_department_loosely_and_draws_a_chart(corpus: tuple[Path, list[dict]]) -> None:
+    out, truth = corpus
+    department = truth[0]["department"]
+    short = department.replace("示例市", "").replace("区", "").replace("县", "")  # "东湖教育局"
+    with Corpus(out) as db:
+        answer = db.ask(f"{short}这几年人员经费怎么变")
+    assert answer.query["op"] == "trend" and answer.query["department"] == department
+    assert [r["年度"] for r in answer.rows] == sorted(t["year"] for t in truth if t["department"] == department)
+    assert answer.chart_svg.startswith("<svg") and "polyline" in answer.chart_svg
+
+
+def test_sql_shaped_questions_are_harmless(corpus: tuple[Path, list[dict]]) -> None:
+    out, _ = corpus
+    con = duckdb.connect(str(out / "corpus.duckdb"), read_only=True)
+    before = con.execute("SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM cells)").fetchone()
+    con.close()
+    hostile = ["'; DROP TABLE cells; --哪个部门三公经费最多", "三公经费 OR 1=1 --", "2017年\"; DELETE FROM reports; 三公经费合计",
+               "哪些部门公务用车购置费大于0 UNION SELECT * FROM reports", "机关运行经费大于1); DROP TABLE claims; --"]
+    with Corpus(out) as db:
+        for question in hostile:
+            answer = db.ask(question)
+            assert "DROP" not in answer.text and "DELETE" not in answer.text
+            for row in answer.rows:
+                assert set(row) <= {"部门", "年度", "数值", "单位", "出处", "报告数"}
+    con = duckdb.connect(str(out / "corpus.duckdb"), read_only=True)
+    assert con.execute("SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM cells)").fetchone() == before
+    con.close()
+
+
+def test_parser_is_typed_and_unknown_subjects_say_so() -> None:
+    query = parse_question("2021年哪些项目执行率不到80%")
+    assert (query.op, query.subject, query.year, query.comparator, query.threshold) == (
+        "filter", "execution_rate", 2021, "<", Decimal(80))
+    query = parse_question("三公经费排名前五的部门")
+    assert (query.op, query.top) == ("rank", 5)
+    assert parse_question("这个局的办公楼在哪里").problem.startswith("没有识别出")
+
+
+def test_cli_ask_corpus_html_and_errors(corpus: tuple[Path, list[dict]], tmp_path: Path) -> None:
+    out, truth = corpus
+    page = tmp_path / "answer.html"
+    runner = CliRunner()
+    last = max(t["year"] for t in truth)
+    result = runner.invoke(main, ["ask", "--corpus", str(out), "-q", f"{last}年三公经费排名前三的部门", "--format", "html",
+                                  "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" in html and "<table>" in html and "出处" in html
+    result = runner.invoke(main, ["ask", "--corpus", str(out), "-q", "全区三公经费合计", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data[0]["rows"] and all(".txt" in r["出处"] for r in data[0]["rows"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["ask", "--corpus", str(empty), "-q", "三公经费合计"])
+    assert result.exit_code == 2 and "没有语料库" in result.output
+    with pytest.raises(CorpusError):
+        build_corpus(empty)
