@@ -124,3 +124,24 @@ def test_cli_ask_corpus_html_and_errors(corpus: tuple[Path, list[dict]], tmp_pat
     assert result.exit_code == 2 and "没有语料库" in result.output
     with pytest.raises(CorpusError):
         build_corpus(empty)
+
+
+def test_ui_corpus_view_answers_and_confines_paths(corpus: tuple[Path, list[dict]], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import gradio as gr
+
+    from ui.app import build_app
+    from ui.corpus_view import ask_corpus
+
+    out, truth = corpus
+    last = max(t["year"] for t in truth)
+    text, table, chart = ask_corpus(str(out), f"{last}年三公经费排名前三的部门")
+    assert "由高到低" in text or "最多" in text
+    assert list(table.columns) == ["部门", "年度", "数值", "单位", "出处"] and len(table) >= 1
+    assert chart.startswith("<svg") and "<script" not in chart
+    monkeypatch.setenv("AUDITOR_CORPUS_ROOT", str(tmp_path))  # the corpus is elsewhere: refused
+    with pytest.raises(gr.Error):
+        ask_corpus(str(out), "全区三公经费合计")
+    monkeypatch.delenv("AUDITOR_CORPUS_ROOT")
+    demo = build_app()
+    assert any(getattr(block, "label", None) == "语料库" for block in demo.blocks.values())
