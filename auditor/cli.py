@@ -452,7 +452,7 @@ def ask(files: tuple[str, ...], questions: tuple[str, ...], corpus: Path | None,
         llm_key: str | None, fmt: str, keyword_only: bool, max_pages: int | None, timeout: float, max_memory_mb: int) -> None:
     """就报告提问，回答附出处（表、行、列、页）与计算过程；一份报告的几个文件可一起给出。
     用 --corpus 就一次批量审核的全部报告提问。"""
-    if corpus is not None or not files:
+    if corpus is not None or not files or fmt == "html" or corpus_out is not None:
         _ask_corpus(corpus, files, questions, fmt, corpus_out)
         return
     from index.ask import Session
@@ -556,6 +556,9 @@ def _ask_corpus(corpus: Path | None, files: tuple[str, ...], questions: tuple[st
     """``ask --corpus``: questions across the reports of a batch output (index/corpus.py)."""
     from index.corpus import Corpus, CorpusError, answer_html, cell_text
 
+    if corpus is None and files:
+        click.echo("--format html 与 --out 只用于 --corpus（就一批报告提问）", err=True)
+        sys.exit(EXIT_USAGE)
     if corpus is None or files:
         click.echo("请给出报告文件，或用 --corpus 给出批量审核的输出文件夹（二者不能同时给出）", err=True)
         sys.exit(EXIT_USAGE)

@@ -556,8 +556,9 @@ class Corpus:
             rows = self._rows(f"SELECT f.year, sum(f.value) AS value, count(*) AS reports FROM ({base}) f "
                               "GROUP BY f.year ORDER BY f.year", params)
             who = "全部部门合计"
-        if query.last_years and rows:
-            last = max(r["year"] for r in rows)
+        if query.last_years and rows:  # the corpus's last N years, whether or not this department has them all
+            found = self.con.execute("SELECT max(year) FROM reports WHERE status = 'ok'").fetchone()
+            last = found[0] if found and found[0] else max(r["year"] for r in rows)
             rows = [r for r in rows if r["year"] > last - query.last_years]
         if query.year:
             rows = [r for r in rows if r["year"] == query.year]

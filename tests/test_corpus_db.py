@@ -145,3 +145,17 @@ def test_ui_corpus_view_answers_and_confines_paths(corpus: tuple[Path, list[dict
     monkeypatch.delenv("AUDITOR_CORPUS_ROOT")
     demo = build_app()
     assert any(getattr(block, "label", None) == "语料库" for block in demo.blocks.values())
+
+
+def test_facts_of_a_pdf_carry_pages_boxes_and_findings() -> None:
+    from auditor.audit import audit_report
+    from auditor.ingest import load_report
+    from index.corpus import report_facts
+    from tests.conftest import EXAMPLE_PDF
+
+    report = load_report(EXAMPLE_PDF)
+    facts = report_facts(report, audit_report(report))
+    assert facts["findings"] and all(f["code"] and f["message"] for f in facts["findings"])
+    numbers = [c for c in facts["cells"] if c["amount"] is not None and c["table_kind"] != "OTHER"]
+    assert numbers and all(c["page"] and c["bbox"] for c in numbers)
+    assert all(Decimal(c["amount"]) == Decimal(c["amount"]).quantize(Decimal("0.000001")) for c in numbers)
