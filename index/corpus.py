@@ -219,7 +219,8 @@ def build_corpus(out: Path, db_path: Path | None = None, rows: list[dict[str, An
                     try:
                         facts = json.loads((out / "reports" / f"{row['name']}{FACTS_SUFFIX}").read_text(encoding="utf-8"))
                     except (OSError, ValueError, KeyError):
-                        status, error, kind = "error", "该报告的事实数据缺失（请用当前版本重新运行批量审核）", "no_facts"
+                        reason = f"：{row['facts_error']}" if row.get("facts_error") else "（请用当前版本重新运行批量审核）"
+                        status, error, kind = "error", f"该报告已审核，但未能载入语料库{reason}", "no_facts"
                 info = (facts or {}).get("report", {})
                 files = info.get("files") or [Path(p).name for p in (row.get("group") or [row["file"]])]
                 reports.append((report_id, row["file"], files, row.get("name", ""),
@@ -463,15 +464,19 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
             WHERE r.status = 'ok' AND c.amount IS NOT NULL AND list_contains(?, c.table_kind) AND {match}
             QUALIFY row_number() OVER (PARTITION BY c.report_id, c.row_label ORDER BY c.page NULLS LAST, c.line) = 1"""
         return sql, [list(spec["tables"]), *params]
-    sql = """
+    subjects = [_compact(w) for w in spec["subjects"]]
+    # the first subject of the vocabulary's list that a claim names wins, then the earliest claim
+    priority = "CASE " + " ".join(f"WHEN contains(c.subject, ?) THEN {i}" for i in range(len(subjects))) + " END"
+    units = list(spec.get("units") or [])
+    sql = f"""
         SELECT r.report_id, r.department, r.year, r.file, r.files, coalesce(c.amount_wan, c.value) AS value, c.page,
                c.line, NULL AS part, NULL AS table_kind, NULL AS table_title, c.subject AS row_label,
                NULL AS column_name, c.raw AS printed, c.sentence
         FROM claims c JOIN reports r ON r.report_id = c.report_id
         WHERE r.status = 'ok' AND c.value IS NOT NULL AND list_contains(?, c.kind)
-          AND regexp_matches(c.subject, ?)
-        QUALIFY row_number() OVER (PARTITION BY c.report_id ORDER BY c.page NULLS LAST, c.line) = 1"""
-    return sql, [list(spec["kinds"]), "|".join(re.escape(_compact(w)) for w in spec["subjects"])]
+          AND regexp_matches(c.subject, ?) AND (len(?) = 0 OR list_contains(?, c.unit))
+        QUALIFY row_number() OVER (PARTITION BY c.report_id ORDER BY {priority}, c.page NULLS LAST, c.line) = 1"""
+    return sql, [list(spec["kinds"]), "|".join(re.escape(w) for w in subjects), units, units, *subjects]
 
 
 _OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "=": "="}
