@@ -107,9 +107,11 @@ def build(out: Path, departments: int = 50, years: int = 10, jobs: int = 1) -> l
         old.unlink()
     tasks = [(d, y, s, str(out)) for d, y, s in plan(departments, years)]
     if jobs > 1:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # fresh interpreters: a fork of a process that imported threaded libraries can hang
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             truth = list(pool.map(write_one, tasks, chunksize=8))
     else:
         truth = [write_one(t) for t in tasks]
@@ -173,6 +175,10 @@ def questions(truth: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(years) >= 5 and i < 3:
             recent = [[y, v] for y, v in rows if y > last - 5]
             out.append({"q": f"{short}五年来{label}怎么变", "op": "trend", "expected": recent})
+        if len(years) >= 3 and i in (4, 5):  # a range of years
+            lo, hi = years[1], years[-2] if len(years) > 3 else years[-1]
+            out.append({"q": f"{short}{lo}年至{hi}年{label}", "op": "trend",
+                        "expected": [[y, v] for y, v in rows if lo <= y <= hi]})
     # filters
     for subject, word, threshold, phrasing in (
             ("car_purchase", ">", Decimal(0), "{y}年哪些部门公务用车购置费大于0？"),

@@ -293,6 +293,8 @@ class CorpusQuery:
     subject: str
     year: int | None = None
     last_years: int | None = None  # "近五年"
+    year_from: int | None = None  # "2019年以来", "2019年至2023年"
+    year_to: int | None = None
     department: str | None = None  # resolved against reports.department
     top: int | None = None
     ascending: bool = False
@@ -369,22 +371,28 @@ def parse_question(question: str, departments: list[str] | None = None) -> Corpu
         return CorpusQuery("rank", "", problem=f"没有识别出要比较的项目；可问：{names}")
     ops = vocab["operations"]
     query = CorpusQuery("rank", subject)
-    year = re.search(r"(20\d{2}|19\d{2})年(?:度)?", text)
-    if year:
-        query.year = int(year.group(1))
+    years = [int(y) for y in re.findall(r"((?:20|19)\d{2})(?:年|－|-|—|~|至|到)", text)]
+    if len(years) >= 2:  # "2019年至2023年": a range
+        query.year_from, query.year_to = min(years), max(years)
+    elif years and re.search(rf"{years[0]}年(?:度)?(?:以来|至今|起|之后|后)", text):
+        query.year_from = years[0]
+    elif years:
+        query.year = years[0]
     span = re.search(r"(?:近|最近|过去)?([0-9一二两三四五六七八九十]+)年(?:来|以来|间|中)?", text)
-    if span and not year and re.search(r"近|最近|过去|年来|以来", span.group(0)):
+    if span and not years and re.search(r"近|最近|过去|年来|以来", span.group(0)):
         query.last_years = _cn_int(span.group(1))
     if departments:
         query.department, problem = resolve_department(text, departments)
         if problem:
             query.problem = problem
-    top = re.search(r"前([0-9一二两三四五六七八九十]+)(?:名|位|个|家)?", text)
+    top = re.search(r"前([0-9一二两三四五六七八九十]+)(?:名|位|个|家)?", text) or re.search(
+        r"最(?:多|高|大|少|低|小)的([0-9一二两三四五六七八九十]+)(?:个|家)", text)
     if top:
         query.top = _cn_int(top.group(1))
     query.ascending = any(w in text for w in vocab["ascending"])
     comparison = _comparison(text)
-    if any(w in text for w in ops["trend"]) or (query.department and not comparison):
+    if any(w in text for w in ops["trend"]) or query.year_from or query.last_years or (
+            query.department and not comparison):
         query.op = "trend"
     elif comparison is not None:
         query.comparator, query.threshold = comparison
@@ -567,6 +575,8 @@ class Corpus:
             rows = [r for r in rows if r["year"] > last - query.last_years]
         if query.year:
             rows = [r for r in rows if r["year"] == query.year]
+        rows = [r for r in rows if (query.year_from is None or r["year"] >= query.year_from)
+                and (query.year_to is None or r["year"] <= query.year_to)]
         if not rows:
             return CorpusAnswer(question, f"语料库中没有{who}的“{label}”数据。", query.to_dict(), ok=False)
         lines = [f"{r['year']}年{_fmt(r['value'], unit)}" for r in rows]

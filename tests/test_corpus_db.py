@@ -102,6 +102,9 @@ def test_parser_is_typed_and_unknown_subjects_say_so() -> None:
         "filter", "execution_rate", 2021, "<", Decimal(80))
     query = parse_question("三公经费排名前五的部门")
     assert (query.op, query.top) == ("rank", 5)
+    query = parse_question("2019年至2023年三公经费怎么变")
+    assert (query.op, query.year_from, query.year_to) == ("trend", 2019, 2023)
+    assert (parse_question("近五年三公经费").op, parse_question("三公经费最多的三个部门").top) == ("trend", 3)
     assert parse_question("这个局的办公楼在哪里").problem.startswith("没有识别出")
 
 
