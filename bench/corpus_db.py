@@ -240,7 +240,8 @@ def check(answer: Any, item: dict[str, Any]) -> tuple[bool, str]:
     if op in ("sum", "average"):
         total = sum((r["数值"] for r in rows), Decimal(0))
         value = total if op == "sum" else (total / len(rows) if rows else Decimal(0))
-        return _q2(value) == Decimal(expected), f"{_q2(value)} != {expected}"
+        stated = f"{'合计' if op == 'sum' else '平均为'}{Decimal(expected):,}万元" in answer.text  # the sentence says it
+        return _q2(value) == Decimal(expected) and stated, f"{_q2(value)} != {expected} or not in {answer.text[:60]}"
     return False, "unknown op"
 
 
