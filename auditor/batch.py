@@ -235,7 +235,7 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
 
 
 def _write_facts(report: Any, result: Any, stem: Path) -> str:
-    """The report's rows for the corpus database (``<name>.facts.json``); a failure here
+    """The report's rows for the corpus database (``<name>.facts.jsonl``); a failure here
     leaves the audit standing and is returned as text (the corpus row says why)."""
     try:
         from index.corpus import FACTS_SUFFIX, report_facts, write_facts

@@ -3,7 +3,7 @@ and answers to rankings, trends over years, filters, sums and averages, every ro
 its report file, page (or line) and cell.
 
 * ``report_facts`` turns one read and audited report into rows (cells, claims, findings);
-  the batch worker writes them next to the report's JSON (``reports/<name>.facts.json``).
+  the batch worker writes them next to the report's JSON (``reports/<name>.facts.jsonl``).
 * ``build_corpus`` loads the rows of every report of a batch output folder into
   ``corpus.duckdb`` (schema in docs/corpus.md); a report that could not be read gets a
   ``reports`` row with its error and nothing else.
@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 DB_NAME = "corpus.duckdb"
-FACTS_SUFFIX = ".facts.json"
+FACTS_SUFFIX = ".facts.jsonl"  # one line per row: "<table>\t<json object>"; the first line describes the report
 VOCAB_PATH = Path(__file__).with_name("corpus_vocab.yaml")
 MAX_ROWS = 200
 
@@ -60,6 +60,10 @@ _JSON_COLUMNS = {
     "findings": ("report_id INTEGER, code VARCHAR, severity VARCHAR, category VARCHAR, title VARCHAR, message VARCHAR, "
                  "page INTEGER, line INTEGER"),
 }
+_REPORT_COLUMNS = ("report_id INTEGER, file VARCHAR, files VARCHAR[], name VARCHAR, department VARCHAR, year INTEGER, "
+                   "document_type VARCHAR, scope VARCHAR, pages INTEGER, source_kind VARCHAR, status VARCHAR, "
+                   "error VARCHAR, error_kind VARCHAR, tables_found INTEGER, tables_missed VARCHAR[], checks_run INTEGER, "
+                   "checks_total INTEGER, errors INTEGER, warnings INTEGER, page_notes INTEGER, html VARCHAR")
 _DECIMAL_COLUMNS = {"amount", "value", "amount_wan"}
 
 
@@ -170,7 +174,23 @@ def report_facts(report: Any, result: Any = None) -> dict[str, Any]:
 
 
 def write_facts(path: Path, facts: dict[str, Any]) -> None:
-    path.write_text(json.dumps(facts, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    """The facts as lines the corpus build copies without parsing them again."""
+    lines = ["report\t" + json.dumps(facts["report"], ensure_ascii=False, separators=(",", ":"))]
+    for name in _JSON_COLUMNS:
+        lines += [f"{name}\t" + json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in facts.get(name, [])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _read_facts(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The report line (parsed) and the other lines (as written) of a facts file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    name, _, first = lines[0].partition("\t") if lines else ("", "", "")
+    if name != "report":
+        raise ValueError("not a facts file")
+    info = json.loads(first)
+    if not isinstance(info, dict):
+        raise ValueError("not a facts file")
+    return info, lines[1:]
 
 
 # ---- building the database ----------------------------------------------------------------
@@ -207,34 +227,44 @@ def build_corpus(out: Path, db_path: Path | None = None, rows: list[dict[str, An
     db_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = db_path.with_name(db_path.name + ".tmp")
     temporary.unlink(missing_ok=True)
-    reports: list[tuple[Any, ...]] = []
-    counts = {"cells": 0, "claims": 0, "findings": 0}
+    reports: list[dict[str, Any]] = []
+    counts = {"reports": 0, "cells": 0, "claims": 0, "findings": 0}
+    load = {"reports": _REPORT_COLUMNS, **_JSON_COLUMNS}
     with tempfile.TemporaryDirectory() as scratch:
-        handles = {name: open(Path(scratch) / f"{name}.jsonl", "w", encoding="utf-8") for name in _JSON_COLUMNS}
+        handles = {name: open(Path(scratch) / f"{name}.jsonl", "w", encoding="utf-8") for name in load}
         try:
             for report_id, row in enumerate(rows, start=1):
-                facts = None
+                facts: tuple[dict[str, Any], list[str]] | None = None
                 status, error, kind = row.get("status", "error"), row.get("reason", ""), row.get("kind", "")
                 if status == "ok":
                     try:
-                        facts = json.loads((out / "reports" / f"{row['name']}{FACTS_SUFFIX}").read_text(encoding="utf-8"))
-                    except (OSError, ValueError, KeyError):
+                        facts = _read_facts(out / "reports" / f"{row['name']}{FACTS_SUFFIX}")
+                    except (OSError, ValueError, KeyError, UnicodeDecodeError):
                         reason = f"：{row['facts_error']}" if row.get("facts_error") else "（请用当前版本重新运行批量审核）"
                         status, error, kind = "error", f"该报告已审核，但未能载入语料库{reason}", "no_facts"
-                info = (facts or {}).get("report", {})
+                info = facts[0] if facts is not None else {}
                 files = info.get("files") or [Path(p).name for p in (row.get("group") or [row["file"]])]
-                reports.append((report_id, row["file"], files, row.get("name", ""),
-                                info.get("department") or row.get("department") or "",
-                                info.get("year") or row.get("year"), info.get("document_type"), info.get("scope"),
-                                info.get("pages"), info.get("source_kind"), status, error or "", kind or "",
-                                info.get("tables_found"), info.get("tables_missed") or [], info.get("checks_run"),
-                                info.get("checks_total"), info.get("errors"), info.get("warnings"),
-                                info.get("page_notes"), f"reports/{row['name']}.html" if status == "ok" else None))
+                year = info.get("year") or row.get("year")
+                reports.append({
+                    "report_id": report_id, "file": str(row["file"]), "files": files, "name": row.get("name", ""),
+                    "department": info.get("department") or row.get("department") or "",
+                    "year": year if isinstance(year, int) else None, "document_type": info.get("document_type"),
+                    "scope": info.get("scope"), "pages": info.get("pages"), "source_kind": info.get("source_kind"),
+                    "status": status, "error": error or "", "error_kind": kind or "",
+                    "tables_found": info.get("tables_found"), "tables_missed": info.get("tables_missed") or [],
+                    "checks_run": info.get("checks_run"), "checks_total": info.get("checks_total"),
+                    "errors": info.get("errors"), "warnings": info.get("warnings"), "page_notes": info.get("page_notes"),
+                    "html": f"reports/{row['name']}.html" if status == "ok" else None})
+                handles["reports"].write(json.dumps(reports[-1], ensure_ascii=False) + "\n")
+                counts["reports"] += 1
                 if facts is None:
                     continue
-                for name, handle in handles.items():
-                    for item in facts.get(name, []):
-                        handle.write(json.dumps({"report_id": report_id, **item}, ensure_ascii=False) + "\n")
+                head = f'{{"report_id":{report_id},'
+                for line in facts[1]:
+                    name, _, item = line.partition("\t")
+                    handle = handles.get(name)
+                    if handle is not None and item.startswith("{") and len(item) > 2:
+                        handle.write(head + item[1:] + "\n")
                         counts[name] += 1
         finally:
             for handle in handles.values():
@@ -242,9 +272,7 @@ def build_corpus(out: Path, db_path: Path | None = None, rows: list[dict[str, An
         con = duckdb.connect(str(temporary))
         try:
             con.execute(SCHEMA)
-            if reports:
-                con.executemany("INSERT INTO reports VALUES (" + ", ".join("?" * 21) + ")", reports)
-            for name, columns in _JSON_COLUMNS.items():
+            for name, columns in load.items():
                 if not counts[name]:
                     continue
                 spec = "{" + ", ".join(f"'{c.split()[0]}': '{c.split(maxsplit=1)[1]}'" for c in columns.split(", ")) + "}"
@@ -257,7 +285,7 @@ def build_corpus(out: Path, db_path: Path | None = None, rows: list[dict[str, An
         finally:
             con.close()
     os.replace(temporary, db_path)
-    ok = sum(1 for r in reports if r[10] == "ok")
+    ok = sum(1 for r in reports if r["status"] == "ok")
     return BuildStats(db_path, len(reports), ok, len(reports) - ok, counts["cells"], counts["claims"], counts["findings"],
                       time.perf_counter() - started)
 
