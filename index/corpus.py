@@ -486,7 +486,9 @@ class CorpusAnswer:
 
 
 def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
-    """One figure per report: (report, department, year, value, where) as SQL with parameters."""
+    """One figure per report: (report, department, year, value, where) as SQL with parameters.
+    Only 决算 reports unless the subject names another document type (a budget's 机关运行经费 is
+    a plan, not an outturn)."""
     if spec["source"] == "cell":
         if spec.get("headers"):
             match, params = "list_contains(?, c.column_name)", [list(spec["headers"])]
@@ -497,9 +499,9 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
             SELECT r.report_id, r.department, r.year, r.file, r.files, c.amount AS value, c.page, c.line, c.file AS part,
                    c.table_kind, c.table_title, c.row_label, c.column_name, c.text AS printed, NULL AS sentence
             FROM cells c JOIN reports r ON r.report_id = c.report_id
-            WHERE r.status = 'ok' AND c.amount IS NOT NULL AND list_contains(?, c.table_kind) AND {match}
+            WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND c.amount IS NOT NULL AND list_contains(?, c.table_kind) AND {match}
             QUALIFY row_number() OVER (PARTITION BY c.report_id, c.row_label ORDER BY c.page NULLS LAST, c.line) = 1"""
-        return sql, [list(spec["tables"]), *params]
+        return sql, [spec.get("document", "final_accounts"), list(spec["tables"]), *params]
     subjects = [_compact(w) for w in spec["subjects"]]
     # the first subject of the vocabulary's list that a claim names wins, then the earliest claim
     priority = "CASE " + " ".join(f"WHEN contains(c.subject, ?) THEN {i}" for i in range(len(subjects))) + " END"
@@ -509,10 +511,11 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
                c.line, NULL AS part, NULL AS table_kind, NULL AS table_title, c.subject AS row_label,
                NULL AS column_name, c.raw AS printed, c.sentence
         FROM claims c JOIN reports r ON r.report_id = c.report_id
-        WHERE r.status = 'ok' AND c.value IS NOT NULL AND list_contains(?, c.kind)
+        WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND c.value IS NOT NULL AND list_contains(?, c.kind)
           AND regexp_matches(c.subject, ?) AND (len(?) = 0 OR list_contains(?, c.unit))
         QUALIFY row_number() OVER (PARTITION BY c.report_id ORDER BY {priority}, c.page NULLS LAST, c.line) = 1"""
-    return sql, [list(spec["kinds"]), "|".join(re.escape(w) for w in subjects), units, units, *subjects]
+    return sql, [spec.get("document", "final_accounts"), list(spec["kinds"]), "|".join(re.escape(w) for w in subjects),
+                 units, units, *subjects]
 
 
 _OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "=": "="}
