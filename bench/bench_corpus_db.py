@@ -35,9 +35,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="每个问题重复提问的次数（取全部用时算分位数）")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_corpus_db.md")
+    parser.add_argument("--keep", type=Path, default=None, help="把生成的报告与批量输出保留在此文件夹（默认用完即删）")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder, out = Path(tmp) / "in", Path(tmp) / "out"
+        base = args.keep or Path(tmp)
+        folder, out = base / "in", base / "out"
         started = time.perf_counter()
         truth = build(folder, args.departments, args.years, args.jobs)
         generated = time.perf_counter() - started

@@ -374,18 +374,22 @@ def _lcs(a: str, b: str) -> int:
 
 def resolve_department(question: str, departments: list[str]) -> tuple[str | None, str]:
     """The department a question names: the name sharing the longest common subsequence of
-    characters with the question (so "东湖教育局" finds "…东湖区教育局"), when that is at least
-    four characters, more than half the name's distinctive part, and clearly ahead of the next."""
+    characters with the question (so "东湖人社局" finds "…东湖区人力资源和社会保障局"), leaving out
+    the prefix every name shares. It must match at least four characters and a third of the rest
+    of the name, and lead the next name by two characters; a closer race is ambiguous."""
     names = sorted(set(d for d in departments if d))
     if not names:
         return None, ""
     common = os.path.commonprefix(names) if len(names) > 1 else ""  # a prefix every name shares says nothing
     scored = sorted(((_lcs(name[len(common):], question), name) for name in names), key=lambda s: (-s[0], len(s[1]), s[1]))
     best, name = scored[0]
-    if best < min(4, len(name) - len(common)) or best < (len(name) - len(common)) // 2 + 1:
+    rest = len(name) - len(common)
+    if best < min(4, rest) or best < rest / 3:
         return None, ""
-    if len(scored) > 1 and scored[1][0] == best:
-        return None, f"问题中的部门不明确：可能是“{name}”或“{scored[1][1]}”"
+    if len(scored) > 1 and best - scored[1][0] < 2:
+        if best >= 0.6 * rest:
+            return None, f"问题中的部门不明确：可能是“{name}”或“{scored[1][1]}”，请写出部门全称"
+        return None, ""
     return name, ""
 
 
@@ -409,10 +413,9 @@ def parse_question(question: str, departments: list[str] | None = None) -> Corpu
     span = re.search(r"(?:近|最近|过去)?([0-9一二两三四五六七八九十]+)年(?:来|以来|间|中)?", text)
     if span and not years and re.search(r"近|最近|过去|年来|以来", span.group(0)):
         query.last_years = _cn_int(span.group(1))
+    ambiguous = ""
     if departments:
-        query.department, problem = resolve_department(text, departments)
-        if problem:
-            query.problem = problem
+        query.department, ambiguous = resolve_department(text, departments)
     top = re.search(r"前([0-9一二两三四五六七八九十]+)(?:名|位|个|家)?", text) or re.search(
         r"最(?:多|高|大|少|低|小)的([0-9一二两三四五六七八九十]+)(?:个|家)", text)
     if top:
@@ -435,6 +438,8 @@ def parse_question(question: str, departments: list[str] | None = None) -> Corpu
             query.top = 1
     elif any(w in text for w in ops["sum"]):
         query.op = "sum"
+    if ambiguous and query.op == "trend":  # a ranking or a sum does not need the department
+        query.problem = ambiguous
     return query
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from auditor.cli import main
 from bench.corpus_db import build, check, questions
-from index.corpus import Corpus, CorpusError, build_corpus, parse_question
+from index.corpus import Corpus, CorpusError, build_corpus, parse_question, resolve_department
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,12 @@ def test_parser_is_typed_and_unknown_subjects_say_so() -> None:
     assert (query.op, query.year_from, query.year_to) == ("trend", 2019, 2023)
     assert (parse_question("近五年三公经费").op, parse_question("三公经费最多的三个部门").top) == ("trend", 3)
     assert parse_question("这个局的办公楼在哪里").problem.startswith("没有识别出")
+    names = ["某市甲区人力资源和社会保障局", "某市乙县人力资源和社会保障局", "某市甲区教育局", "某市丙县社会保险服务中心"]
+    assert resolve_department("甲区人社局历年人员经费", names)[0] == names[0]  # an abbreviation
+    assert resolve_department("丙县社保中心", names)[0] == names[3]
+    assert resolve_department("哪个部门的人员经费最多", names) == (None, "")
+    assert parse_question("人力资源和社会保障局历年三公经费", names).problem.startswith("问题中的部门不明确")
+    assert not parse_question("人力资源和社会保障局三公经费排名", names).problem  # a ranking needs no department
 
 
 def test_cli_ask_corpus_html_and_errors(corpus: tuple[Path, list[dict]], tmp_path: Path) -> None:
