@@ -406,6 +406,8 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
         f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}（其中 {result.skipped} 份未变化，沿用上次结果）；"
         f"跨年度核对问题 {len(result.cross_year)}；用时 {result.seconds:.1f} 秒。汇总：{out / 'findings.xlsx'}、{out / 'dashboard.html'}"
     )
+    if (out / "corpus.duckdb").exists():  # questions across the batch (docs/corpus.md)
+        click.echo(f"跨报告提问：auditor ask --corpus {out} -q \"哪个部门的三公经费最多\"")
     sys.exit(exit_code(result))
 
 

@@ -27,6 +27,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     out = root / "out"
     result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "--jobs", "2"])
     assert result.exit_code in (1, 2), result.output  # 2: the broken file
+    assert "ask --corpus" in result.output  # the batch says how to ask across its reports
     assert (out / "corpus.duckdb").exists(), (out / "corpus.error.txt").read_text(encoding="utf-8") \
         if (out / "corpus.error.txt").exists() else "no corpus"
     return out, truth
