@@ -9,6 +9,7 @@ Prints Markdown and writes bench/results_corpus_db.md.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -83,7 +84,8 @@ def main() -> int:
         f"| 打开语料库 | {open_ms:.0f} ms |",
         f"| 问题数 | {len(items)}（每个问 {args.repeat} 次） |",
         f"| 回答正确（含出处） | {right}/{len(items)} = {right / len(items) * 100:.1f}% |",
-        f"| 查询延迟 p50 / p95 / 最大 | {statistics.median(ms):.1f} / {percentile(ms, 0.95):.1f} / {max(ms):.1f} ms |", "",
+        f"| 查询延迟 p50 / p95 / 最大 | {statistics.median(ms):.1f} / {percentile(ms, 0.95):.1f} / {max(ms):.1f} ms |",
+        f"| 机器负载（结束时 1 分钟平均） | {os.getloadavg()[0]:.1f}（{os.cpu_count()} 核） |", "",
         "| 类型 | 正确 / 总数 |", "|---|---|",
         *[f"| {op} | {a}/{b} |" for op, (a, b) in sorted(by_op.items())],
     ]

@@ -147,7 +147,9 @@ def questions(truth: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def ranked(subject: str, year: int, n: int, ascending: bool = False) -> list[list[str]]:
         values = _values(truth, subject, year)
         order = sorted(values.items(), key=lambda kv: (kv[1] if ascending else -kv[1], kv[0]))
-        return [[d, str(v)] for d, v in order[:n]]
+        if len(order) > n:  # figures tied with the n-th are named too
+            order = [kv for kv in order if (kv[1] <= order[n - 1][1] if ascending else kv[1] >= order[n - 1][1])]
+        return [[d, str(v)] for d, v in order]
 
     rank_subjects = ["three_public", "total_spending", "running_costs", "procurement", "personnel", "reception",
                      "car_operation", "fiscal_income", "general_budget", "public_costs", "basic_spending",

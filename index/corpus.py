@@ -581,9 +581,12 @@ class Corpus:
         if query.comparator is not None and query.threshold is not None:
             sql += f" AND f.value {_OPS[query.comparator]} ?"
             args.append(query.threshold)
-        sql += " ORDER BY f.value " + ("ASC" if query.ascending else "DESC") + ", f.department LIMIT ?"
-        limit = query.top if query.op == "rank" and query.top else MAX_ROWS
-        args.append(limit)
+        direction = "ASC" if query.ascending else "DESC"
+        if query.op == "rank" and query.top:  # the top N and every figure tied with the N-th
+            sql += f" QUALIFY rank() OVER (ORDER BY f.value {direction}) <= ?"
+            args.append(query.top)
+        sql += f" ORDER BY f.value {direction}, f.department LIMIT ?"
+        args.append(MAX_ROWS)
         rows = self._rows(sql, args)
         return self._compose(question, query, rows, label, unit, year)
 
@@ -665,6 +668,9 @@ class Corpus:
         if len(rows) == 1 and query.top == 1:
             r = rows[0]
             text = f"{year}年{label}{order}的部门是{r['department']}，{_fmt(r['value'], unit)}。"
+        elif query.top == 1:
+            names = "、".join(r["department"] for r in rows[:20])
+            text = f"{year}年{label}{order}的部门有{len(rows)}个并列，均为{_fmt(rows[0]['value'], unit)}：{names}。"
         else:
             ranked = "；".join(f"{i}. {r['department']} {_fmt(r['value'], unit)}" for i, r in enumerate(rows[:20], 1))
             text = f"{year}年{label}{'由低到高' if query.ascending else '由高到低'}：{ranked}。"
