@@ -494,6 +494,17 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
     """One figure per report: (report, department, year, value, where) as SQL with parameters.
     Only 决算 reports unless the subject names another document type (a budget's 机关运行经费 is
     a plan, not an outturn)."""
+    if spec["source"] == "findings":  # how many findings of the given levels a report has
+        sql = """
+            SELECT r.report_id, r.department, r.year, r.file, r.files, CAST(count(*) AS DECIMAL(24,6)) AS value,
+                   min(f.page) AS page, min(f.line) AS line, NULL AS part, NULL AS table_kind, NULL AS table_title,
+                   NULL AS row_label, NULL AS column_name, NULL AS printed,
+                   '问题代码 ' || string_agg(DISTINCT f.code, '、' ORDER BY f.code) || '（详见审核报告 ' || r.html || '）'
+                       AS sentence, 'finding' AS origin
+            FROM findings f JOIN reports r ON r.report_id = f.report_id
+            WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND list_contains(?, f.severity)
+            GROUP BY r.report_id, r.department, r.year, r.file, r.files, r.html"""
+        return sql, [spec.get("document", "final_accounts"), list(spec["severities"])]
     if spec["source"] == "cell":
         if spec.get("headers"):
             match, params = "list_contains(?, c.column_name)", [list(spec["headers"])]
@@ -502,7 +513,8 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
             params = [list(spec["rows"]), list(spec["columns"])]
         sql = f"""
             SELECT r.report_id, r.department, r.year, r.file, r.files, c.amount AS value, c.page, c.line, c.file AS part,
-                   c.table_kind, c.table_title, c.row_label, c.column_name, c.text AS printed, NULL AS sentence
+                   c.table_kind, c.table_title, c.row_label, c.column_name, c.text AS printed, NULL AS sentence,
+                   'cell' AS origin
             FROM cells c JOIN reports r ON r.report_id = c.report_id
             WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND c.amount IS NOT NULL AND list_contains(?, c.table_kind) AND {match}
             QUALIFY row_number() OVER (PARTITION BY c.report_id, c.row_label ORDER BY c.page NULLS LAST, c.line) = 1"""
@@ -514,7 +526,7 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
     sql = f"""
         SELECT r.report_id, r.department, r.year, r.file, r.files, coalesce(c.amount_wan, c.value) AS value, c.page,
                c.line, NULL AS part, NULL AS table_kind, NULL AS table_title, c.subject AS row_label,
-               NULL AS column_name, c.raw AS printed, c.sentence
+               NULL AS column_name, c.raw AS printed, c.sentence, 'claim' AS origin
         FROM claims c JOIN reports r ON r.report_id = c.report_id
         WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND c.value IS NOT NULL AND list_contains(?, c.kind)
           AND regexp_matches(c.subject, ?) AND (len(?) = 0 OR list_contains(?, c.unit))
@@ -698,9 +710,12 @@ def citation(row: dict[str, Any]) -> str:
         except ValueError:
             table = row.get("table_title") or row["table_kind"]
         cell = f"{table}“{row['row_label']}”行“{row.get('column_name') or ''}”列（印为 {row.get('printed')}）"
+    elif row.get("origin") == "finding":
+        cell = f"首个问题在{where}；{row.get('sentence') or ''}"
+        where = ""
     else:
         cell = f"说明：“{str(row.get('sentence') or '')[:80]}”"
-    return f"{name} {where} {cell}".strip()
+    return " ".join(part for part in (name, where, cell) if part)
 
 
 def _q2(value: Decimal) -> Decimal:
@@ -709,8 +724,8 @@ def _q2(value: Decimal) -> Decimal:
 
 def _fmt(value: Any, unit: str) -> str:
     value = Decimal(value)
-    if unit == "辆":
-        return f"{value.normalize():f}辆"
+    if unit in ("辆", "个"):  # counts
+        return f"{value.normalize():f}{unit}"
     if unit == "%":
         return f"{_q2(value)}%"
     return f"{_q2(value):,}万元"

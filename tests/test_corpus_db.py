@@ -169,3 +169,28 @@ def test_facts_of_a_pdf_carry_pages_boxes_and_findings() -> None:
     numbers = [c for c in facts["cells"] if c["amount"] is not None and c["table_kind"] != "OTHER"]
     assert numbers and all(c["page"] and c["bbox"] for c in numbers)
     assert all(Decimal(c["amount"]) == Decimal(c["amount"]).quantize(Decimal("0.000001")) for c in numbers)
+
+
+def test_findings_are_counted_per_report(tmp_path: Path) -> None:
+    """A batch of the bundled example (an audit with error findings) and one clean synthetic
+    report: the department with the most error findings is the example's, with the count its
+    own audit JSON gives."""
+    import shutil
+
+    from tests.conftest import EXAMPLE_PDF
+
+    folder = tmp_path / "in"
+    build(folder, departments=1, years=1)
+    shutil.copy(EXAMPLE_PDF, folder / "example.pdf")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    state = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    example = next(r for r in state["rows"] if r["file"].endswith("example.pdf"))
+    errors = example["counts"]["error"]
+    assert errors > 0
+    with Corpus(out) as db:
+        answer = db.ask(f"{example['year']}年哪个部门的错误最多")
+    assert answer.query["subject"] == "error_findings", answer.text
+    assert [(r["部门"], r["数值"]) for r in answer.rows] == [(example["department"], Decimal(errors))]
+    assert "example.pdf" in answer.rows[0]["出处"] and "问题代码" in answer.rows[0]["出处"]
