@@ -538,6 +538,10 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
 _OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "=": "="}
 
 
+_SAFE_CONFIG: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False, "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False, "lock_configuration": True}
+
+
 class Corpus:
     """An open corpus database (read only)."""
 
@@ -546,10 +550,15 @@ class Corpus:
 
         self.path = corpus_path(target)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=True)
-            self.con.execute("SELECT count(*) FROM reports").fetchone()
+            # read only, no file or network access from SQL, and the four tables must be plain
+            # tables (a crafted file cannot pass a view that reads other files off as facts)
+            self.con = duckdb.connect(str(self.path), read_only=True, config=_SAFE_CONFIG)
+            kinds = dict(self.con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
         except duckdb.Error as exc:
             raise CorpusError(f"无法打开语料库 {self.path}：不是本工具生成的 DuckDB 文件") from exc
+        if any(kinds.get(name) != "BASE TABLE" for name in ("reports", "cells", "claims", "findings")):
+            self.con.close()
+            raise CorpusError(f"无法打开语料库 {self.path}：不是本工具生成的语料库（缺少或替换了 reports/cells/claims/findings 表）")
         self.departments = [r[0] for r in self.con.execute(
             "SELECT DISTINCT department FROM reports WHERE status = 'ok' AND department <> ''").fetchall()]
 

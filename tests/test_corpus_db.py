@@ -194,3 +194,20 @@ def test_findings_are_counted_per_report(tmp_path: Path) -> None:
     assert answer.query["subject"] == "error_findings", answer.text
     assert [(r["部门"], r["数值"]) for r in answer.rows] == [(example["department"], Decimal(errors))]
     assert "example.pdf" in answer.rows[0]["出处"] and "问题代码" in answer.rows[0]["出处"]
+
+
+def test_a_crafted_database_is_refused(tmp_path: Path) -> None:
+    """A DuckDB file whose "cells" is a view reading another file is not a corpus."""
+    crafted = tmp_path / "crafted.duckdb"
+    con = duckdb.connect(str(crafted))
+    con.execute("CREATE TABLE reports (report_id INTEGER, department VARCHAR, status VARCHAR)")
+    con.execute("CREATE TABLE claims (report_id INTEGER)")
+    con.execute("CREATE TABLE findings (report_id INTEGER)")
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    con.execute(f"CREATE VIEW cells AS SELECT * FROM read_csv('{tmp_path / 'secret.csv'}')")
+    con.close()
+    with pytest.raises(CorpusError, match="不是本工具生成的语料库"):
+        Corpus(crafted)
+    (tmp_path / "junk.duckdb").write_bytes(b"not a database")
+    with pytest.raises(CorpusError):
+        Corpus(tmp_path / "junk.duckdb")
