@@ -140,7 +140,7 @@ def questions(truth: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rank -> ordered [department, value]; trend -> [[year, value]]; filter -> sorted departments;
     sum / average -> value (2 decimals); count -> int."""
     years = sorted({t["year"] for t in truth})
-    last, first = years[-1], years[0]
+    last = years[-1]
     departments = sorted({t["department"] for t in truth})
     out: list[dict[str, Any]] = []
 
@@ -211,7 +211,6 @@ def questions(truth: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"q": f"{year}年各部门{LABELS[subject]}平均是多少", "op": "average", "expected": str(_q2(mean))})
     out.append({"q": "全区三公经费合计", "op": "sum",
                 "expected": str(_q2(sum(_values(truth, "three_public", last).values(), Decimal(0))))})
-    _ = first
     return out
 
 
