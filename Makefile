@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bench-ocr bench-budget bad-inputs redteam fuzz example clean
+.PHONY: setup setup-dev demo ui test lint bench bench-batch bench-ui bench-read bench-ocr bench-budget bench-corpus-db bad-inputs redteam fuzz example clean
 
 # 运行所需（审核、问答、界面）
 $(STAMP): pyproject.toml
@@ -59,6 +59,10 @@ bench-batch: setup
 	$(BIN)/python bench/bench_batch.py
 
 # 审核工作台计时：无头 Chromium 中打开示例报告、查看问题、提问（需 Debian 的 chromium）
+# 跨报告问答：500 份合成报告（50 个部门 × 10 年）的建库用时、查询 p50/p95 与正确率（bench/results_corpus_db.md）
+bench-corpus-db: setup
+	$(BIN)/python bench/bench_corpus_db.py
+
 bench-ui: setup-dev
 	$(BIN)/python bench/bench_ui.py
 

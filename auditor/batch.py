@@ -203,6 +203,7 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
         reports.mkdir(parents=True, exist_ok=True)
         (reports / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         (reports / f"{name}.html").write_text(render_html(result), encoding="utf-8")
+        facts_error = _write_facts(report, result, reports / name)
         row.update(
             status="ok",
             reason="",
@@ -222,6 +223,8 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
             year_facts=_year_facts(report),
             budget_facts=budget_facts(report),
         )
+        if facts_error:
+            row["facts_error"] = facts_error
     except InputError as exc:
         row.update(status="error", reason=exc.reason, kind=exc.kind)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops a batch
@@ -229,6 +232,18 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
         row.update(status="error", reason=f"处理时出错：{detail}", kind="crash")
     row["seconds"] = round(time.perf_counter() - started, 3)
     return row
+
+
+def _write_facts(report: Any, result: Any, stem: Path) -> str:
+    """The report's rows for the corpus database (``<name>.facts.jsonl``); a failure here
+    leaves the audit standing and is returned as text (the corpus row says why)."""
+    try:
+        from index.corpus import FACTS_SUFFIX, report_facts, write_facts
+
+        write_facts(stem.with_name(stem.name + FACTS_SUFFIX), report_facts(report, result))
+        return ""
+    except Exception as exc:  # noqa: BLE001 - the audit's own outputs are already written
+        return f"{type(exc).__name__}: {exc}"[:300]
 
 
 def _year_facts(report: Any) -> dict[str, Any]:
@@ -392,7 +407,20 @@ def run_batch(inputs: Iterable[str], out: Path, jobs: int = 2, executor: str = "
     os.replace(temporary, state)
     (out / JOURNAL).unlink(missing_ok=True)
     write_summary(rows, cross, out)
+    _write_corpus(out, rows)
     return BatchResult(rows, len(kept), time.perf_counter() - started, cross)
+
+
+def _write_corpus(out: Path, rows: list[dict[str, Any]]) -> None:
+    """The facts of every report in one DuckDB file (corpus.duckdb, docs/corpus.md); a failure
+    here is reported in corpus.error.txt and never loses the batch's other outputs."""
+    try:
+        from index.corpus import build_corpus
+
+        build_corpus(out, rows=rows)
+        (out / "corpus.error.txt").unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 - the audit results stand without the corpus
+        (out / "corpus.error.txt").write_text(f"语料库未能生成：{type(exc).__name__}: {exc}"[:2000], encoding="utf-8")
 
 
 def exit_code(result: BatchResult) -> int:

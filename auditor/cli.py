@@ -406,6 +406,8 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
         f"共 {len(result.rows)} 份：成功 {ok}，无法读取 {len(result.rows) - ok}（其中 {result.skipped} 份未变化，沿用上次结果）；"
         f"跨年度核对问题 {len(result.cross_year)}；用时 {result.seconds:.1f} 秒。汇总：{out / 'findings.xlsx'}、{out / 'dashboard.html'}"
     )
+    if (out / "corpus.duckdb").exists():  # questions across the batch (docs/corpus.md)
+        click.echo(f"跨报告提问：auditor ask --corpus {out} -q \"哪个部门的三公经费最多\"")
     sys.exit(exit_code(result))
 
 
@@ -433,22 +435,31 @@ def index_command(files: tuple[str, ...], embeddings: str | None, embeddings_url
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=False, type=click.Path(dir_okay=False))
 @click.option("-q", "--question", "questions", multiple=True, required=True, help="问题（可多次给出，按对话顺序回答）")
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="就一批报告提问：批量审核的输出文件夹（或其中的 corpus.duckdb）；排名、历年变化、筛选、合计")
+@click.option("--out", "corpus_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="与 --corpus 和 --format html 一起：把回答（表格与图）写入此 HTML 文件")
 @click.option("--llm", type=click.Choice(["none", "openai", "ollama", "local"]), default=None,
               help="用大模型润色回答（默认 none：不用大模型）；也可用环境变量 AUDITOR_LLM")
 @click.option("--llm-url", default=None, help="模型服务地址（OpenAI 兼容或 Ollama），或 AUDITOR_LLM_URL")
 @click.option("--llm-model", default=None, help="模型名，或 AUDITOR_LLM_MODEL")
 @click.option("--llm-key", default=None, help="API key，或 AUDITOR_LLM_KEY（不会写入日志或输出）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
 @click.option("--keyword-only", is_flag=True, help="只用关键词检索（不加载向量模型）")
 @click.option("--budget", "budget_files", multiple=True, type=click.Path(dir_okay=False),
               help="同一部门同一年度的部门预算（可多次给出）：可问“预算执行得怎么样”")
 @limit_options
-def ask(files: tuple[str, ...], questions: tuple[str, ...], llm: str | None, llm_url: str | None, llm_model: str | None,
+def ask(files: tuple[str, ...], questions: tuple[str, ...], corpus: Path | None, corpus_out: Path | None,
+        llm: str | None, llm_url: str | None, llm_model: str | None,
         llm_key: str | None, fmt: str, keyword_only: bool, max_pages: int | None, timeout: float, max_memory_mb: int,
         budget_files: tuple[str, ...] = ()) -> None:
-    """就报告提问，回答附出处（表、行、列、页）与计算过程；一份报告的几个文件可一起给出。"""
+    """就报告提问，回答附出处（表、行、列、页）与计算过程；一份报告的几个文件可一起给出。
+    用 --corpus 就一次批量审核的全部报告提问。"""
+    if corpus is not None or not files or fmt == "html" or corpus_out is not None:
+        _ask_corpus(corpus, files, questions, fmt, corpus_out)
+        return
     from index.ask import Session
     from index.llm import LLMSettings
 
@@ -545,6 +556,66 @@ def _ui_auth(auth_file: Path | None) -> list[tuple[str, str]]:
     if os.environ.get("AUDITOR_UI_USER") and os.environ.get("AUDITOR_UI_PASSWORD"):
         pairs.append((os.environ["AUDITOR_UI_USER"], os.environ["AUDITOR_UI_PASSWORD"]))
     return pairs
+
+
+def _ask_corpus(corpus: Path | None, files: tuple[str, ...], questions: tuple[str, ...], fmt: str,
+                out: Path | None) -> None:
+    """``ask --corpus``: questions across the reports of a batch output (index/corpus.py)."""
+    from index.corpus import Corpus, CorpusError, answer_html, cell_text
+
+    if corpus is None and files:
+        click.echo("--format html 与 --out 只用于 --corpus（就一批报告提问）", err=True)
+        sys.exit(EXIT_USAGE)
+    if corpus is None or files:
+        click.echo("请给出报告文件，或用 --corpus 给出批量审核的输出文件夹（二者不能同时给出）", err=True)
+        sys.exit(EXIT_USAGE)
+    if fmt == "html" and out is None:
+        click.echo("--format html 需要 --out 文件名", err=True)
+        sys.exit(EXIT_USAGE)
+    check_output(out, force=True)
+    try:
+        with Corpus(corpus) as db:
+            answers = [db.ask(q) for q in questions]
+    except CorpusError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INPUT)
+    if fmt == "json":
+        _write(json.dumps([a.to_dict() for a in answers], ensure_ascii=False, indent=2), out)
+        return
+    if fmt == "html":
+        _write(answer_html(answers, str(corpus)), out)
+        return
+    lines = []
+    for answer in answers:
+        lines += [f"问：{answer.question}", f"答：{answer.text}"]
+        lines += [f"  {i}. {r.get('部门', r.get('年度'))} {r.get('年度', '')} {cell_text(r.get('数值'))}　出处：{r.get('出处')}"
+                  for i, r in enumerate(answer.rows[:50], 1)]
+        if len(answer.rows) > 50:
+            lines.append(f"  …… 共 {len(answer.rows)} 行（--format json / html 可得全部）")
+        lines.append("")
+    _write("\n".join(lines), out)
+
+
+@main.group()
+def corpus() -> None:
+    """语料库：把批量审核的全部报告载入一个 DuckDB 文件（auditor batch 已自动生成）。"""
+
+
+@corpus.command("build")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "db_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="DuckDB 文件（默认：文件夹中的 corpus.duckdb）")
+def corpus_build(folder: Path, db_out: Path | None) -> None:
+    """由批量审核的输出文件夹 FOLDER 重新生成语料库。"""
+    from index.corpus import CorpusError, build_corpus
+
+    try:
+        stats = build_corpus(folder, db_out)
+    except (CorpusError, OSError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"语料库 {stats.path}：报告 {stats.reports} 份（成功 {stats.ok}，出错 {stats.errors}），单元格 {stats.cells}，"
+               f"说明中的数字 {stats.claims}，问题 {stats.findings}；用时 {stats.seconds:.1f} 秒")
 
 
 # the usage line in Chinese too ("用法： auditor audit [选项] FILE")

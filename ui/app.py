@@ -178,6 +178,10 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
                     exp_kind = gr.Radio([k for k, _ in DOWNLOADS], value="html", elem_id="export-kind")
                     exp_btn = gr.Button("生成", elem_id="export")
                     exp_file = gr.File(interactive=False, elem_id="export-file")
+            with gr.Tab("语料库", id="corpus"):  # questions across a batch's reports (ui/corpus_view.py)
+                from ui.corpus_view import build_tab as corpus_tab
+
+                corpus_tab()
         download_outputs = [buttons[k] for k, _ in DOWNLOADS]
 
         # -- handlers ------------------------------------------------------------------------
