@@ -18,12 +18,14 @@ from typing import Any
 from auditor.ingest.borderless import Carry
 from auditor.ingest.document import Block, Document, RawCell, RawTable, TextLine, union_bbox
 from auditor.ingest.errors import InputError
+from auditor.ingest.paint import without_unseen_rects
 from auditor.model import BBox, Location
 
 DEFAULT_MAX_PAGES = 500
 
 # A line that starts a heading or a numbered item never continues the line above.
-_STARTS_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}、)")
+_STARTS_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}、"
+                             r"|(?:编制)?(?:部门|单位)(?:名称)?\s*[:：])")  # or a table's 部门 / 单位 line
 
 # pdfminer logs every odd font at WARNING; the user sees our own messages instead.
 for _name in ("pdfminer", "pdfplumber"):
@@ -188,6 +190,7 @@ def _normalise_chars(page: Any) -> None:
 def _read_page(page: Any, number: int, carry: Carry | None = None) -> list[Block]:
     page = _visible(page)
     _normalise_chars(page)
+    page = without_unseen_rects(page)  # white cell backgrounds are not rules
     tables = page.find_tables()
     raws = [_raw_table(t, number) for t in tables]
     raws += _rules_only_tables(page, [t.bbox for t in tables], number)

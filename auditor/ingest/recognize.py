@@ -250,6 +250,26 @@ def _three_public_key(header: tuple[str, ...]) -> str | None:
     return None
 
 
+# Words that name a row in some tables and a column in others: the 决算 基本支出表 prints
+# "人员经费合计" / "公用经费合计" lines (or a section line "人员经费"), a budget's 基本支出预算表
+# heads its columns 合计 | 人员经费 | 公用经费.
+ROW_OR_COLUMN_WORDS = ("人员经费", "公用经费")
+# Column names printed beside them in a header row.
+_HEADER_SIBLINGS = ("合计", "小计", "科目", "编码", "代码", "名称", "金额", "预算数", "决算数", "基本支出")
+
+
+def names_row_words(cells: list[str]) -> bool:
+    """A words-only row holding 人员经费 / 公用经费 is a data line, unless they head columns: a
+    cell that is the word alone, beside a cell naming another column (合计, 科目名称...)."""
+    texts = [compact(t) for t in cells if compact(t)]
+    holding = [t for t in texts if any(w in t for w in ROW_OR_COLUMN_WORDS)]
+    if not holding:
+        return False
+    alone = any(t.removesuffix("支出") in ROW_OR_COLUMN_WORDS for t in holding)
+    siblings = any(any(w in t for w in _HEADER_SIBLINGS) for t in texts if t not in holding)
+    return not (alone and siblings)
+
+
 def is_code_header(text: str) -> bool:
     t = compact(text)
     return "编码" in t or "代码" in t or t in {"类", "款", "项", "科目编码"}

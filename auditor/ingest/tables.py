@@ -16,6 +16,7 @@ from auditor.ingest.recognize import (
     is_code_header,
     is_label_header,
     is_line_no_header,
+    names_row_words,
     normalise_title,
     value_column_key,
 )
@@ -59,8 +60,10 @@ def is_header_row(texts: list[str]) -> bool:
     for text in filled:
         if looks_like_code(text) and not _is_number_sequence([text]):
             return False
-        if _ORDINAL_LABEL.match(text) or "人员经费" in text or "公用经费" in text:
+        if _ORDINAL_LABEL.match(text):
             return False
+    if names_row_words(filled):
+        return False
     words = [t for t in filled if not looks_numeric(t)]
     if words and is_total_label(words[0]) and len(words) == 1:
         return False  # a 合计 line with no figures (an empty table)

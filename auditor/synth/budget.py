@@ -256,14 +256,25 @@ class _Renderer:
                    self.coded_rows("B3", spending), ("code", "label", "amount", "amount", "amount", "amount"))
         self.table("一般公共预算支出预算表", ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
                    self.coded_rows("B5", general), ("code", "label", "amount", "amount", "amount"))
-        # 人员经费 / 公用经费 columns are left out: the reader does not yet take them in this table
-        # (see the report of issue 14); the narrative's split is checked as 基本 = 人员 + 公用
-        rows = [("合计", "", self.cell("B6.total.total", d.basic))]
+        # 合计 | 人员经费 | 公用经费, the usual layout (人员经费 = 工资福利 + 对个人和家庭的补助, 公用经费 =
+        # 商品和服务支出); the other side of a line is left blank in one phrasing, 0.00 in the others
+        blank = self.phrasing == "guangdong"
+
+        def split_cells(slot: str, code: str, amount: Decimal) -> tuple[str, str, str]:
+            personnel = amount if code[:3] in PERSONNEL_CLASSES else ZERO
+            public = amount - personnel
+            return (self.cell(f"{slot}.total", amount),
+                    "" if blank and not personnel else self.cell(f"{slot}.personnel", personnel),
+                    "" if blank and not public else self.cell(f"{slot}.public", public))
+
+        rows = [("合计", "", self.cell("B6.total.total", d.basic), self.cell("B6.total.personnel", d.personnel),
+                 self.cell("B6.total.public", d.public))]
         for cls in sorted({c[:3] for c, _, _ in d.economic}):
             members = [(c, lbl, a) for c, lbl, a in d.economic if c.startswith(cls)]
-            rows.append((cls, ECONOMIC_TREE[cls][0], self.cell(f"B6.{cls}.total", sum((a for _, _, a in members), ZERO))))
-            rows += [(code, label, self.cell(f"B6.{code}.total", amount)) for code, label, amount in members]
-        self.table("一般公共预算基本支出预算表", ("科目编码", "科目名称", "合计"), rows, ("code", "label", "amount"))
+            rows.append((cls, ECONOMIC_TREE[cls][0], *split_cells(f"B6.{cls}", cls, sum((a for _, _, a in members), ZERO))))
+            rows += [(code, label, *split_cells(f"B6.{code}", code, amount)) for code, label, amount in members]
+        self.table("一般公共预算基本支出预算表", ("科目编码", "科目名称", "合计", "人员经费", "公用经费"), rows,
+                   ("code", "label", "amount", "amount", "amount"))
         self.table("一般公共预算“三公”经费支出预算表",
                    ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
                    [(self.cell("B7.total", d.three), self.cell("B7.abroad", d.abroad), self.cell("B7.car_total", d.car_total),
@@ -382,6 +393,13 @@ def basic_plus_project(d: BudgetData, rng: random.Random) -> tuple[dict[str, str
     item = rng.choice(d.items)
     return ({f"B5.{item.code}.basic": _off(item.basic, rng)},
             Plant("basic_plus_project", ("BUD002",), f"一般公共预算支出预算表 {item.code} 基本支出"))
+
+
+@budget_mutator("economic_split")
+def economic_split(d: BudgetData, rng: random.Random) -> tuple[dict[str, str], Plant]:
+    code, _, amount = rng.choice([e for e in d.economic if e[0][:3] in PERSONNEL_CLASSES])
+    return ({f"B6.{code}.personnel": _off(amount, rng)},
+            Plant("economic_split", ("BUD002", "BUD001"), f"一般公共预算基本支出预算表 {code} 人员经费"))
 
 
 @budget_mutator("cross_table")
