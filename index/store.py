@@ -5,8 +5,8 @@ Fast first answer: a deterministic answer needs neither index, so both are built
 on the first search, or in the background (``ReportIndex.start``, the UI) — and a search
 always waits for what it needs, so an answer never depends on how far a build has got.
 The vector index embeds only what semantic retrieval needs, each text once: narrative
-sentences, row names, table names, the labels of derived figures and finding messages
-(cells are found through their rows and by keyword). Its vectors are cached on disk under
+sentences, row names, table names and the labels of derived figures (cells and findings are
+found by keyword). Its vectors are cached on disk under
 ``cache_dir()``, one file per report keyed by the content hash of the report's file(s), the
 model and the code version, and checked against the texts they were computed for; the cache
 is bounded (``AUDITOR_CACHE_MB``, least recently used files go first).
@@ -31,8 +31,10 @@ from index.embed import Embedder, EmbeddingSettings, embedder_name, make_embedde
 from index.facts import Fact, FactBase
 
 INDEX_VERSION = "2"  # bump when what is embedded or how it is stored changes
-# what the vector index holds (cells are found through their rows and by keyword)
-VECTOR_KINDS = ("table", "row", "sentence", "derived", "finding")
+# what the vector index holds: the words a question uses for a row, a table, a derived figure,
+# and the narrative. Cells are found through their rows and by keyword; findings (long, and
+# found by what they are about) by keyword and by the answerer itself.
+VECTOR_KINDS = ("table", "row", "sentence", "derived")
 EMBED_BATCH = 32  # texts per model call (progress is reported per batch)
 MAX_EMBED_CHARS = 96  # the model sees the start of a long sentence; the keyword index sees all of it
 DEFAULT_CACHE_MB = 256.0
@@ -255,6 +257,9 @@ def trim_cache(directory: Path, keep: Path | None = None, limit: int | None = No
     """Delete the least recently used vector files until the folder is within the limit."""
     limit = cache_limit_bytes() if limit is None else limit
     try:
+        for stale in directory.glob("*.tmp"):  # left by a process that ended while writing
+            if time.time() - stale.stat().st_mtime > 3600:
+                stale.unlink()
         files = [(p.stat().st_mtime, p.stat().st_size, p) for p in directory.glob("*.npz")]
     except OSError:
         return
