@@ -107,8 +107,8 @@ def main() -> int:
                   "|---|---|---|---|---|---|"]
     files = {"example": EXAMPLE, **SOURCES}
     for source, path in files.items() if not args.no_first else ():
-        figures = first_answer(path, args.repeat)
-        cells = [f"{min(v):.1f} / {statistics.median(v):.1f}" for v in figures.values()]
+        times = first_answer(path, args.repeat)
+        cells = [f"{min(v):.1f} / {statistics.median(v):.1f}" for v in times.values()]
         first_rows.append(f"| {source} | " + " | ".join(cells) + " |")
         print(first_rows[-1], flush=True)
 
