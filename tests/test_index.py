@@ -58,9 +58,11 @@ def test_facts_have_stable_ids_and_citations() -> None:
 def test_index_is_built_once_and_reused(tmp_path: Path) -> None:
     base = _base()
     first = build_index(base, directory=tmp_path)
+    first.prepare()
     assert first.vector is not None and first.vector.built
     second = build_index(base, directory=tmp_path)
-    assert second.vector is not None and not second.vector.built  # loaded from disk
+    second.prepare()
+    assert second.vector is not None and not second.vector.built and second.vector.from_cache  # loaded from disk
     hits = second.search("社会保险经办机构的基本支出", k=5)
     assert any(f.id.startswith("T3.2080109") for f, _ in hits)
 

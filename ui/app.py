@@ -283,7 +283,7 @@ def build_app(settings: UISettings | None = None) -> gr.Blocks:
             mine = ws is not None and not ws.closed and ws.owner == _user(request)
             return ws.index_status if mine else ""  # type: ignore[union-attr]
 
-        gr.Timer(3.0).tick(refresh_index, [state], [index_status], show_progress="hidden", api_visibility="private")
+        gr.Timer(1.0).tick(refresh_index, [state], [index_status], show_progress="hidden", api_visibility="private")
 
         def filter_rows(ws: Workspace | None, sev: str, cat: str, tab: str, request: gr.Request) -> list[list[Any]]:
             ws = _own(ws, request)

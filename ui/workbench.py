@@ -324,7 +324,8 @@ class Workspace:
         try:
             from index.ask import Session
 
-            self._session = Session.from_result(result, vectors=self.settings.vectors)
+            # facts now; the index builds in the background (answers from the tables need none)
+            self._session = Session.from_result(result, vectors=self.settings.vectors, background=True)
         except Exception as exc:  # noqa: BLE001 - shown to the user; questions then say why
             self._session_error = f"问答索引建立失败：{type(exc).__name__}"
         finally:
@@ -408,6 +409,8 @@ class Workspace:
             return ""
         if not self._ready.is_set():
             return "问答索引建立中（可先查看问题清单）"
+        if self._session is not None:
+            return str(self._session.index.status)
         return self._session_error or "问答索引已就绪"
 
     # -- summary and findings --------------------------------------------------------------
