@@ -1,5 +1,5 @@
 """The retrieval index of one report: a keyword index over jieba tokens (bm25s) and a vector
-index (embeddings by ``index.embed``, exact cosine search), fused by reciprocal rank fusion.
+index (embeddings by ``index.embed``, searched in a chromadb collection), fused by reciprocal rank fusion.
 
 Fast first answer: a deterministic answer needs neither index, so both are built lazily —
 on the first search, or in the background (``ReportIndex.start``, the UI) — and a search
@@ -9,7 +9,9 @@ sentences, row names, table names and the labels of derived figures (cells and f
 found by keyword). Its vectors are cached on disk under
 ``cache_dir()``, one file per report keyed by the content hash of the report's file(s), the
 model and the code version, and checked against the texts they were computed for; the cache
-is bounded (``AUDITOR_CACHE_MB``, least recently used files go first).
+is bounded (``AUDITOR_CACHE_MB``, least recently used files go first). The vectors are loaded
+into an in-memory chromadb collection (cosine space) for search; the cache file, not chromadb's
+own storage, is what persists, so a cached report needs no model and no embedding at all.
 """
 
 from __future__ import annotations
@@ -144,9 +146,25 @@ def embed_groups(facts: list[Fact]) -> dict[str, list[Fact]]:
     return groups
 
 
+def _chroma_collection(matrix: np.ndarray) -> object:
+    """An in-memory chromadb collection holding one vector per distinct text (id = its index)."""
+    import uuid
+
+    import chromadb
+    from chromadb.config import Settings
+
+    client = chromadb.EphemeralClient(settings=Settings(anonymized_telemetry=False))
+    collection = client.create_collection(name=f"facts-{uuid.uuid4().hex}", metadata={"hnsw:space": "cosine"},
+                                          embedding_function=None)
+    for start in range(0, matrix.shape[0], 1024):
+        block = matrix[start : start + 1024]
+        collection.add(ids=[str(i) for i in range(start, start + block.shape[0])], embeddings=block.tolist())
+    return collection
+
+
 class VectorIndex:
     """The embeddings of a report's distinct texts, loaded from the cache or computed (by
-    ``ensure``: once, thread-safe), searched exactly by cosine similarity."""
+    ``ensure``: once, thread-safe), held and searched in a chromadb collection."""
 
     def __init__(self, facts: list[Fact], key: str, settings: EmbeddingSettings, directory: Path) -> None:
         groups = embed_groups(facts)
@@ -166,6 +184,7 @@ class VectorIndex:
         self.build_seconds = 0.0
         self._lock = threading.Lock()
         self._embedder: Embedder | None = None
+        self._collection: object | None = None
         self._load()
 
     @property
@@ -207,6 +226,34 @@ class VectorIndex:
             self.build_seconds = time.perf_counter() - started
             self._save()
 
+    def store(self) -> object | None:
+        """The chromadb collection of the vectors (made once, on the first search)."""
+        if self._collection is None and self.matrix is not None and self.matrix.size:
+            with self._lock:
+                if self._collection is None:
+                    self._collection = _chroma_collection(self.matrix)
+        return self._collection
+
+    @property
+    def stored(self) -> bool:
+        return self._collection is not None
+
+    def close(self) -> None:
+        """Drop the in-memory collection (the UI closes a report's index when another is opened)."""
+        collection, self._collection = self._collection, None
+        if collection is not None:
+            try:
+                import chromadb
+                from chromadb.config import Settings
+
+                chromadb.EphemeralClient(settings=Settings(anonymized_telemetry=False)).delete_collection(
+                    collection.name)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - freeing memory must not break anything
+                pass
+
+    def __del__(self) -> None:
+        self.close()
+
     def _embed(self, progress: Progress | None) -> np.ndarray:
         with _MODEL_LOCK:
             self._embedder = make_embedder(self.settings)
@@ -243,11 +290,15 @@ class VectorIndex:
             if self._embedder is None:
                 self._embedder = make_embedder(self.settings)
             vector = self._embedder.query(query)
-        scores = self.matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        collection = self.store()
+        if collection is None:
+            return []
+        result = collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32).reshape(-1).tolist()],  # type: ignore[attr-defined]
+                                  n_results=min(k, len(self.texts)), include=["distances"])
         found: list[tuple[Fact, float]] = []
-        for i in np.argsort(-scores, kind="stable"):
-            for fact in self.owners[int(i)]:
-                found.append((fact, float(scores[int(i)])))
+        for raw, distance in zip(result["ids"][0], result["distances"][0]):
+            for fact in self.owners[int(raw)]:
+                found.append((fact, 1.0 - float(distance)))
                 if len(found) >= k:
                     return found
         return found
@@ -314,16 +365,21 @@ class ReportIndex:
         index is built."""
         vector = self.vector
         worker = None
-        if vector is not None and not vector.ready:
-            worker = threading.Thread(target=vector.ensure, args=(self.progress,), daemon=True, name="report-vectors")
+        if vector is not None and (not vector.ready or vector.matrix is not None and not vector.stored):
+            worker = threading.Thread(target=self._vectors_now, args=(vector,), daemon=True, name="report-vectors")
             worker.start()
         _ = self.keyword
         if worker is not None:
             worker.join()
         if vector is not None:
             vector.ensure(self.progress)  # built by the worker, unless it could not start
+            vector.store()  # the chromadb collection, before the first search needs it
             if vector.error and self.progress is not None:
                 self.progress(f"向量检索不可用（{vector.error}），只用关键词检索")
+
+    def _vectors_now(self, vector: VectorIndex) -> None:
+        vector.ensure(self.progress)
+        vector.store()
 
     def start(self) -> threading.Thread:
         """Build in the background (a search meanwhile waits for what it needs)."""
