@@ -1,0 +1,455 @@
+"""Question → typed query: a small pipeline you can explain on one page (docs/qa.md).
+
+    normalise → split into parts → intent from cue words → subject span (what is left after
+    removing cue words and question particles) → resolve the span against the report's own
+    row names and claim subjects (synonyms, then containment, then a fuzzy score)
+
+The vocabularies (cue words, synonyms, periods, corpus cues) are data: ``query_vocab.yaml``.
+The parser never produces a number: a ``Query`` says what is asked, the answerer finds the
+figures. An optional LLM may propose a ``Query`` as JSON (``query_from_json``); anything not
+valid falls back to the deterministic parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from auditor.codes import compact
+
+if TYPE_CHECKING:
+    from index.facts import FactBase
+
+VOCAB_PATH = Path(__file__).with_name("query_vocab.yaml")
+
+INTENTS = ("amount", "growth", "budget", "share", "rank", "by_class", "count", "why", "findings")
+MEASURES = ("amount", "count", "rate", "reason")
+PERIODS = ("本年", "上年", "年初预算", "全年预算", "年末")
+COMPARISONS = ("none", "last_year", "budget")
+SCOPES = ("report", "corpus")
+# intents that mean nothing without a subject (rank / by_class / findings scan the report)
+NEEDS_SUBJECT = ("amount", "share", "growth", "budget", "count", "why")
+
+
+@dataclass
+class Vocab:
+    noise: list[str]
+    synonyms: dict[str, list[str]]
+    protected: list[str]
+    intents: list[tuple[str, str]]  # (intent, regex of its cues), in priority order
+    measures: dict[str, list[str]]
+    periods: dict[str, list[str]]
+    comparisons: dict[str, list[str]]
+    whole_report: list[str]
+    corpus: list[str]
+    part_starts: list[str]
+    default_subjects: dict[str, str]
+    subject_noise: list[str]
+    rewrite: re.Pattern[str] = field(init=False)
+    replacement: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.replacement = {w: w for w in self.protected}
+        for canonical, forms in self.synonyms.items():
+            self.replacement[canonical] = canonical
+            for form in forms:
+                self.replacement.setdefault(form, canonical)
+        forms = sorted(self.replacement, key=len, reverse=True)
+        self.rewrite = re.compile("|".join(re.escape(f) for f in forms))
+
+
+@cache
+def vocab(path: Path = VOCAB_PATH) -> Vocab:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    intents = [(item["name"], "|".join(item["patterns"])) for item in data["intents"]]
+    return Vocab(
+        noise=sorted(data["noise"], key=len, reverse=True), synonyms=data["synonyms"], protected=data["protected"],
+        intents=intents, measures=data["measures"], periods=data["periods"], comparisons=data["comparisons"],
+        whole_report=data["whole_report"], corpus=data["corpus"], part_starts=data["part_starts"],
+        default_subjects=data["default_subjects"], subject_noise=sorted(data["subject_noise"], key=len, reverse=True),
+    )
+
+
+@dataclass
+class Query:
+    """What a question (or one part of it) asks. ``canonical`` is the text the answer
+    methods read (synonyms rewritten to the report's words)."""
+
+    text: str
+    canonical: str = ""
+    intent: str = "amount"
+    subject: str = ""
+    resolved: str = ""  # the report's own name the subject matched ("" = none)
+    score: float = 0.0
+    measure: str = "amount"
+    period: str = "本年"
+    comparison: str = "none"
+    scope: str = "report"
+    whole_report: bool = False  # names the report's totals ("决算数小于预算数"): never carries a topic
+    follow_up: bool = False  # shaped like a follow-up ("那…呢？", "它…")
+    carried: bool = False  # subject taken from the previous question
+    source: str = "parser"  # or "llm"
+
+    @property
+    def needs_subject(self) -> bool:
+        return self.intent in NEEDS_SUBJECT
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---- 1. normalise -------------------------------------------------------------------
+
+def normalise_text(text: str) -> str:
+    """Full-width forms folded (but Chinese punctuation kept), spaces dropped, filler removed,
+    colloquial words rewritten to the report's words."""
+    text = unicodedata.normalize("NFKC", text).replace("?", "？").replace("!", "！").replace(",", "，")
+    text = text.replace(";", "；").replace("(", "（").replace(")", "）").replace('"', "“")
+    text = compact(text)
+    v = vocab()
+    for word in v.noise:
+        text = text.replace(word, "")
+    return v.rewrite.sub(lambda m: v.replacement[m.group(0)], text)
+
+
+# ---- 2. split -----------------------------------------------------------------------
+
+_ENUM = re.compile(r"^(?P<head>.*?)(?P<items>[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+)(?:三项|几项)?(?:分别|各自|各)(?P<tail>.*)$")
+
+
+def split_parts(text: str) -> list[str]:
+    """Sentences ending in ？/。/；/！ are parts; "…、为什么" starts a new part; "A、B、C各多少"
+    becomes one part per item."""
+    v = vocab()
+    pieces = [p for p in re.split(r"(?<=[？。；！])", text) if p.strip("？。；！，")]
+    starts = "|".join(re.escape(w) for w in v.part_starts)
+    parts: list[str] = []
+    for piece in pieces:
+        for sub in re.split(rf"[，、](?=(?:那么?|又|以及|并且|还有)?(?:{starts}))", piece):
+            if sub.strip("？。；！，"):
+                parts.extend(_enumerated(sub))
+    return parts or [text]
+
+
+def _enumerated(part: str) -> list[str]:
+    match = _ENUM.match(part.rstrip("？。；！"))
+    if not match or re.search(r"多少批次|人次", part):
+        return [part]
+    items = match.group("items").split("、")
+    head, tail = match.group("head"), match.group("tail") or "是多少"
+    if head and not re.search(r"[，。]$", head):
+        return [part]  # "单位编制人数和实有人数各是多少" is one part (the answer method splits it)
+    return [f"{item}{tail}？" for item in items]
+
+
+# ---- 3. intent, measure, period, comparison, scope -----------------------------------
+
+def detect_intent(question: str) -> str:
+    v = vocab()
+    count_cues = dict(v.intents)["count"]
+    if "预算金额" in question and not re.search(r"完成|执行|决算", question):
+        return "count" if re.search(count_cues, question) else "amount"
+    for intent, pattern in v.intents:
+        if re.search(pattern, question):
+            if intent == "share" and re.search(r"占用|占有", question):
+                continue
+            return intent
+    return "amount"
+
+
+def _first_key(text: str, table: dict[str, list[str]], default: str) -> str:
+    for key, words in table.items():
+        if any(w in text for w in words):
+            return key
+    return default
+
+
+def measure_of(text: str, intent: str) -> str:
+    if intent == "why":
+        return "reason"
+    if intent == "count":
+        return "count"
+    if intent == "share" or re.search(r"率|比例|百分", text):
+        return "rate"
+    return "amount"
+
+
+def period_of(text: str, intent: str) -> str:
+    period = _first_key(text, vocab().periods, "本年")
+    if period == "年初预算" and "全年预算" in text:
+        return "全年预算"
+    return period
+
+
+def comparison_of(text: str, intent: str) -> str:
+    if intent == "growth":
+        return "last_year"
+    if intent == "budget":
+        return "budget"
+    if intent == "why":
+        return _first_key(text, {"budget": ["预算"], **vocab().comparisons}, "none")
+    return "none"
+
+
+def scope_of(text: str) -> str:
+    return "corpus" if any(w in text for w in vocab().corpus) else "report"
+
+
+# ---- 4. subject span ---------------------------------------------------------------
+
+QUESTION_NOISE = re.compile(
+    r"[？?。！!，,、：:\s“”\"]|这份报告|该报告|本报告|报告中|报告里|报告|本部门|该部门|本单位|该单位|的?数字|分别|各是|各自|"
+    r"^(?:单位|部门)(?=有)|有几[辆个人家项名位台次批]|是多少钱|花了多少钱|花了多少|用了多少|花掉多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
+    r"的支出决算|的决算|支出决算是|决算是|是什么|呢$|^那么?|^它|一下|吗|了|^全年|正文里的?|与表格|和表格|是啥|啥|"
+    r"^其中|^另外|^还有"
+)
+COUNT_UNITS_RE = re.compile(r"^(?:辆|个|人次|批次|名|家|项|人)|(?:辆|个|人次|批次|名|家|项)$")
+REASON_TAIL = re.compile(r"(?:的)?(?:决算数?)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?|没有?用完预算|超过年初预算|"
+                         r"比年初预算少那么多|比上年增加|比上年减少|增加|减少|下降|增长$")
+FINDING_TAIL = re.compile(r"的(?:增长率|比例|数字|数据|文字说明|说明)$|这个说法|的?说法")
+
+# Everyday words for the two grand totals ("这个部门一共花了多少钱？" → 本年支出合计)
+TOTAL_WORDS = {
+    "": "本年支出合计", "花": "本年支出合计", "花费": "本年支出合计", "支出": "本年支出合计", "总支出": "本年支出合计",
+    "支出总额": "本年支出合计", "全部支出": "本年支出合计", "开支": "本年支出合计", "花钱": "本年支出合计",
+    "收入": "本年收入合计", "总收入": "本年收入合计", "收入总额": "本年收入合计", "全部收入": "本年收入合计",
+    "收到": "本年收入合计",
+}
+
+
+def subject_of(question: str, intent: str) -> str:
+    """The subject span: the question without its cue words and question particles."""
+    text = question.strip().rstrip("？?。！!")
+    for word in vocab().subject_noise:
+        text = text.replace(word, "")
+    if intent == "share":
+        text = re.split(r"占", text, maxsplit=1)[0]
+    if intent == "growth":
+        text = re.split(r"比上年|和上年|与上年|对比上年|跟上年|较上年|上年|增长|增加|减少|增减|有什么变化|变化|变动|涨|降了|多了|少了",
+                        text, maxsplit=1)[0]
+    if intent == "why":
+        text = re.split(r"为什么|为何|的原因|原因|怎么会|咋|因为什么", text, maxsplit=1)[0] or re.sub(r"为什么|的原因是什么", "", text)
+        text = REASON_TAIL.sub("", compact(text))
+    if intent == "budget":
+        text = re.split(r"的?年初预算|的?全年预算|的?预算(?!财政拨款|拨款)|完成|执行|计划", text, maxsplit=1)[0]
+    if intent == "findings":
+        quoted = re.search(r"[“\"](.+?)[”\"]这个", text)
+        text = quoted.group(1) if quoted else re.split(
+            r"的?(?:数字|文字说明|说明|数据)?(?:有|是否|前后|在各表)|对吗|对不对|算得|一致|一样|相同|相符|对得上|准确|准不准", text, maxsplit=1)[0]
+        text = FINDING_TAIL.sub("", compact(text))
+    if intent == "count":
+        text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
+        text = re.sub(r"的?(?:数量|保有量|数目|总数)$", "", text)
+    text = QUESTION_NOISE.sub("", text)
+    text = re.sub(r"^其中", "", text)
+    text = re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
+    core = re.sub(r"^(?:这个|这家|该)?(?:部门|单位)?(?:一共|总共|共计|全年|合计)?", "", text)
+    if intent in ("amount", "growth", "budget") and core in TOTAL_WORDS and (core or re.search(r"花|支出|开支", question)):
+        return TOTAL_WORDS[core]
+    return text
+
+
+# ---- 5. resolve against the report -------------------------------------------------
+
+def _bare(text: str) -> str:
+    text = re.sub(r"（(?:类|款|项)）|[“”\"]|（[^）]*）", "", compact(text))
+    return re.sub(r"^[一二三四五六七八九十]+、", "", text)
+
+
+def report_names(base: FactBase) -> list[str]:
+    """The names a subject can resolve to: row labels and claim subjects of this report."""
+    names: dict[str, None] = {}
+    for fact in base.facts:
+        if fact.kind in ("row", "claim") and fact.subject and not fact.extra.get("suspect"):
+            if fact.kind == "claim" and fact.extra.get("kind") == "year":
+                continue
+            name = _bare(fact.subject)
+            if 2 <= len(name) <= 40:
+                names[name] = None
+    return list(names)
+
+
+def resolve(span: str, names: list[str]) -> tuple[str, float]:
+    """The report name the span means, and how sure: exact (1.0), the span is the name plus
+    words (a name wholly inside the span, 0.9), the span is part of a name (0.85), else the
+    best fuzzy ratio (≥ 0.7)."""
+    bare = _bare(span)
+    if len(bare) < 2 or not names:
+        return "", 0.0
+    if bare in names:
+        return bare, 1.0
+    inside = [n for n in names if len(n) >= 3 and n in bare]
+    if inside:
+        return max(inside, key=len), 0.9
+    around = [n for n in names if len(bare) >= 3 and bare in n]
+    if around:
+        return min(around, key=len), 0.85
+    best, score = "", 0.0
+    for name in names:
+        ratio = SequenceMatcher(None, bare, name).ratio()
+        if ratio > score:
+            best, score = name, ratio
+    return (best, score) if score >= 0.7 else ("", score)
+
+
+def _subject_words_only(subject: str) -> bool:
+    return bool(re.search(r"和|与|及|以及|其中|的(?:基本支出|项目支出)$", subject))
+
+
+# ---- the pipeline -----------------------------------------------------------------
+
+FOLLOW_UP = re.compile(r"^(?:那|那么|它|其(?!中)|该项|这一项|这一类|年末的|还有|另外|再)")
+
+
+def parse_part(text: str, base: FactBase | None = None, names: list[str] | None = None) -> Query:
+    canonical = normalise_text(text)
+    intent = detect_intent(canonical)
+    subject = subject_of(canonical, intent)
+    query = Query(text=text, canonical=canonical, intent=intent, subject=subject,
+                  measure=measure_of(canonical, intent), period=period_of(canonical, intent),
+                  comparison=comparison_of(canonical, intent), scope=scope_of(canonical),
+                  whole_report=any(w in canonical for w in vocab().whole_report),
+                  follow_up=bool(FOLLOW_UP.match(canonical)) or (canonical.rstrip("？。").endswith("呢") and len(canonical) <= 16))
+    if names is None and base is not None:
+        names = report_names(base)
+    if subject and names:
+        query.resolved, query.score = resolve(subject, names)
+        # the span is a report name plus filler ("住房公积金这块支出" → 住房公积金)
+        if query.score == 0.9 and intent != "findings" and not _subject_words_only(subject) \
+                and _keeps_meaning(subject, query.resolved):
+            query.subject = query.resolved
+    return query
+
+
+def _keeps_meaning(span: str, name: str) -> bool:
+    """Replacing the span by the name inside it drops only filler, not a qualifier: the
+    leftover is short and not itself a budget word."""
+    rest = _bare(span).replace(name, "", 1)
+    return len(rest) <= 4 and not re.search(r"收入|支出|预算|财政|基本|项目|经费|费|合计|总", rest)
+
+
+def parse(question: str, base: FactBase | None = None) -> list[Query]:
+    """One query per part of the question."""
+    names = report_names(base) if base is not None else None
+    canonical = normalise_text(question)
+    return [parse_part(part, base, names) for part in split_parts(canonical)]
+
+
+def compose(subject: str, previous: str, names: list[str]) -> str:
+    """A part whose subject names only a kind ("货物" after "政府采购金额") joined with the
+    previous subject's tail, when that makes a report name."""
+    if not previous or not subject or not names:
+        return ""
+    prev = _bare(previous)
+    candidates = [subject + prev[i:] for i in range(1, len(prev))] + [prev[:i] + subject for i in range(1, len(prev))]
+    best = [c for c in candidates if c in names]
+    return max(best, key=len) if best else ""
+
+
+# ---- optional LLM → typed query ------------------------------------------------------
+
+QUERY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["intent"],
+    "properties": {
+        "intent": {"enum": list(INTENTS)},
+        "subject": {"type": "string", "maxLength": 60},
+        "measure": {"enum": list(MEASURES)},
+        "period": {"enum": list(PERIODS)},
+        "comparison": {"enum": list(COMPARISONS)},
+        "scope": {"enum": list(SCOPES)},
+    },
+}
+
+
+class InvalidQuery(ValueError):
+    """An LLM's query proposal that does not validate against QUERY_SCHEMA."""
+
+
+def validate_query_json(raw: str, question: str) -> dict[str, str]:
+    """The fields of a JSON query proposal, checked against QUERY_SCHEMA by hand (no extra
+    dependency). Unknown fields, wrong types, numbers anywhere, or a subject with words not
+    in the question raise InvalidQuery."""
+    if not isinstance(raw, str) or len(raw) > 2000:
+        raise InvalidQuery("not a short string")
+    text = raw.strip()
+    fenced = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.S)
+    if fenced:
+        text = fenced.group(1)
+    try:
+        data = json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(InvalidQuery(c)))
+    except (ValueError, RecursionError) as exc:
+        raise InvalidQuery(f"not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InvalidQuery("not an object")
+    props = QUERY_SCHEMA["properties"]
+    unknown = set(data) - set(props)
+    if unknown:
+        raise InvalidQuery(f"unknown fields: {sorted(unknown)}")
+    for key in QUERY_SCHEMA["required"]:
+        if key not in data:
+            raise InvalidQuery(f"missing {key}")
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise InvalidQuery(f"{key} is not a string")
+        rule = props[key]
+        if "enum" in rule and value not in rule["enum"]:
+            raise InvalidQuery(f"{key}={value!r} not allowed")
+        if "maxLength" in rule and len(value) > rule["maxLength"]:
+            raise InvalidQuery(f"{key} too long")
+        if re.search(r"\d", unicodedata.normalize("NFKC", value)):
+            raise InvalidQuery("numbers are never taken from the model")
+        out[key] = value
+    subject = compact(out.get("subject", ""))
+    if subject:
+        asked = normalise_text(question)
+        if not all(ch in asked or ch in compact(question) for ch in subject):
+            raise InvalidQuery("subject has words the question does not")
+        out["subject"] = subject
+    return out
+
+
+QUERY_PROMPT = (
+    "把用户关于一份部门决算报告的问题转换为JSON，只输出JSON，不要输出任何数字。字段：intent（" + "/".join(INTENTS)
+    + "），subject（问题中的事项原文），measure（" + "/".join(MEASURES) + "），period（" + "/".join(PERIODS)
+    + "），comparison（" + "/".join(COMPARISONS) + "），scope（report/corpus）。"
+)
+
+
+def query_from_json(raw: str, question: str, base: FactBase | None = None) -> Query:
+    """A Query from an LLM's JSON proposal; the deterministic parse when it is invalid."""
+    parsed = parse_part(normalise_text(question), base)
+    try:
+        fields = validate_query_json(raw, question)
+    except InvalidQuery:
+        return parsed
+    query = Query(text=question, canonical=parsed.canonical, intent=fields["intent"],
+                  subject=fields.get("subject", parsed.subject), measure=fields.get("measure", parsed.measure),
+                  period=fields.get("period", parsed.period), comparison=fields.get("comparison", parsed.comparison),
+                  scope=fields.get("scope", parsed.scope), whole_report=parsed.whole_report,
+                  follow_up=parsed.follow_up, source="llm")
+    if base is not None and query.subject:
+        query.resolved, query.score = resolve(query.subject, report_names(base))
+    return query
+
+
+def llm_query(chat: Any, question: str, base: FactBase | None = None) -> Query:
+    """Ask a chat model for the typed query; any failure falls back to the parser."""
+    try:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        reply = chat.invoke([SystemMessage(content=QUERY_PROMPT), HumanMessage(content=question[:500])])
+        raw = reply.content if isinstance(reply.content, str) else ""
+    except Exception:  # noqa: BLE001 - a failing model never blocks the question
+        return parse_part(normalise_text(question), base)
+    return query_from_json(raw, question, base)
