@@ -22,7 +22,10 @@ from index.query import (
     detect_intent,
     normalise_text,
     parse_part,
-    report_names,
+    alternatives,
+    report_name_kinds,
+    rewritten_forms,
+    share_parts,
     split_parts,
     subject_of,
     vocab,
@@ -160,7 +163,7 @@ class Answerer:
         self.index = index
         self.report = base.report
         self.history: list[Answer] = []
-        self._names: list[str] | None = None
+        self._kinds: dict[str, set[str]] | None = None
 
     # ---- public --------------------------------------------------------------------
     def ask(self, question: str, query: Query | None = None) -> Answer:
@@ -171,14 +174,19 @@ class Answerer:
         return answer
 
     @property
+    def kinds(self) -> dict[str, set[str]]:
+        if self._kinds is None:
+            self._kinds = report_name_kinds(self.base)
+        return self._kinds
+
+    @property
     def names(self) -> list[str]:
-        if self._names is None:
-            self._names = report_names(self.base)
-        return self._names
+        return list(self.kinds)
 
     def parse(self, question: str) -> list[Query]:
         """The typed queries of a question, one per part (index/query.py)."""
-        return [parse_part(part, self.base, self.names) for part in split_parts(normalise_text(question))]
+        forms = rewritten_forms(question)
+        return [parse_part(part, self.base, self.names, forms) for part in split_parts(normalise_text(question))]
 
     def _answer(self, question: str, query: Query | None = None) -> Answer:
         queries = self.parse(question)
@@ -242,11 +250,20 @@ class Answerer:
         if not subject and intent in NEEDS_SUBJECT and not query.carried:
             subject = vocab().default_subjects.get(intent, "")
         query.intent, query.subject = intent, subject
+        if intent == "share" and share_parts(q)[1]:  # "X在Y里占了多大头" read as "X占Y的比例"
+            q = f"{subject}占{share_parts(q)[1]}的比例是多少？"
         outside = self._outside_scope(q, subject)
         if outside:
             answer = self._not_found(q, intent, subject, outside)
         else:
             answer = getattr(self, f"_{intent}")(q, subject)
+            if not answer.found and not query.carried:
+                # the subject as read found nothing: the report's own names it may mean
+                for other in alternatives(query, self.kinds):
+                    retry = getattr(self, f"_{intent}")(q, other)
+                    if retry.found:
+                        query.resolved, answer = other, retry
+                        break
         answer.query = query.to_dict()
         return answer
 

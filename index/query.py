@@ -97,6 +97,7 @@ class Query:
     follow_up: bool = False  # shaped like a follow-up ("那…呢？", "它…")
     carried: bool = False  # subject taken from the previous question
     source: str = "parser"  # or "llm"
+    forms: list[str] = field(default_factory=list)  # colloquial words the question used ("招待")
 
     @property
     def needs_subject(self) -> bool:
@@ -141,7 +142,7 @@ def split_parts(text: str) -> list[str]:
 
 def _enumerated(part: str) -> list[str]:
     match = _ENUM.match(part.rstrip("？。；！"))
-    if not match or re.search(r"多少批次|人次", part):
+    if not match or re.search(r"多少批次|人次", part) or detect_intent(part) == "findings":
         return [part]
     items = match.group("items").split("、")
     head, tail = match.group("head"), match.group("tail") or "是多少"
@@ -207,13 +208,15 @@ def scope_of(text: str) -> str:
 
 QUESTION_NOISE = re.compile(
     r"[？?。！!，,、：:\s“”\"]|这份报告|该报告|本报告|报告中|报告里|报告|本部门|该部门|本单位|该单位|的?数字|分别|各是|各自|"
-    r"^(?:单位|部门)(?=有)|有几[辆个人家项名位台次批]|是多少钱|花了多少钱|花了多少|用了多少|花掉多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
+    r"^(?:单位|部门)(?=有)|有几[辆个人家项名位台次批]|(?:花|用|发|拨|付|要)[了掉得过给]?(?:多少钱?|几多)|是多少钱|花了多少钱|花了多少|用了多少|花掉多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
     r"的支出决算|的决算|支出决算是|决算是|是什么|呢$|^那么?|^它|一下|吗|了|^全年|正文里的?|与表格|和表格|是啥|啥|"
     r"^其中|^另外|^还有"
 )
 COUNT_UNITS_RE = re.compile(r"^(?:辆|个|人次|批次|名|家|项|人)|(?:辆|个|人次|批次|名|家|项)$")
 REASON_TAIL = re.compile(r"(?:的)?(?:决算数?)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?|没有?用完预算|超过年初预算|"
                          r"比年初预算少那么多|比上年增加|比上年减少|增加|减少|下降|增长$")
+FINDING_WORDS = re.compile(r"(?<=.)(?:那几个|那个|这个|那些|这些)|(?<=..)(?:的|数字?|数据|数额|金额|加起来|表述|说法|合计|问题|核对|核实|核查|"
+                           r"计算|算得|和其明细科目之和|与其明细科目之和|明细|增长率|增幅|降幅)+$")
 FINDING_TAIL = re.compile(r"的(?:增长率|比例|数字|数据|文字说明|说明)$|这个说法|的?说法")
 
 # Everyday words for the two grand totals ("这个部门一共花了多少钱？" → 本年支出合计)
@@ -225,19 +228,42 @@ TOTAL_WORDS = {
 }
 
 
+WHOLE_PART = (  # "X在Y里占…", "Y里头X占…", "Y中X占…": (part, whole)
+    (re.compile(r"^(?P<part>.+?)在(?P<whole>.+?)(?:里头|里面|当中|之中|里|中)?占"), ),
+    (re.compile(r"^(?P<whole>.+?)(?:里头|里面|当中|之中|里|中)(?P<part>[^里中]+?)占"), ),
+)
+SHARE_WORDS = re.compile(r"的?(?:比例|比重|百分比|份额)$")
+WITHIN = re.compile(r"^(?P<whole>.{2,}?)(?:里头|里面|当中|之中|中的?|里的?)(?P<part>.{2,})$")
+WHY_CUT = re.compile(r"较上年|比上年|与上年|和上年|跟上年|同比|比预算|较预算|决算数|未完成|没完成|没有?把|没有?用完|超预算|超过|超出|"
+                     r"怎么|花得|增加|减少|增长|下降|上升|降低|涨|变化|的主要$|主要$")
+
+
+def share_parts(question: str) -> tuple[str, str]:
+    """(part, whole) of a share question, or ("", "")."""
+    text = question.strip().rstrip("？?。！!")
+    for (pattern,) in WHOLE_PART:
+        match = pattern.search(text)
+        if match and len(match.group("part")) >= 2 and len(match.group("whole")) >= 2:
+            return match.group("part"), match.group("whole")
+    return "", ""
+
+
 def subject_of(question: str, intent: str) -> str:
     """The subject span: the question without its cue words and question particles."""
     text = question.strip().rstrip("？?。！!")
     for word in vocab().subject_noise:
         text = text.replace(word, "")
     if intent == "share":
-        text = re.split(r"占", text, maxsplit=1)[0]
+        part, _ = share_parts(text)
+        text = part or re.split(r"占", text, maxsplit=1)[0]
+        text = SHARE_WORDS.sub("", text)
     if intent == "growth":
-        text = re.split(r"比上年|和上年|与上年|对比上年|跟上年|较上年|上年|增长|增加|减少|增减|有什么变化|变化|变动|涨|降了|多了|少了",
+        text = re.split(r"同比|环比|比上年|和上年|与上年|对比上年|跟上年|较上年|上年|增长|增加|减少|增减|有什么变化|变化|变动|涨|降了|多了|少了",
                         text, maxsplit=1)[0]
     if intent == "why":
         text = re.split(r"为什么|为何|的原因|原因|怎么会|咋|因为什么", text, maxsplit=1)[0] or re.sub(r"为什么|的原因是什么", "", text)
         text = REASON_TAIL.sub("", compact(text))
+        text = WHY_CUT.split(text, maxsplit=1)[0] or text
     if intent == "budget":
         text = re.split(r"的?年初预算|的?全年预算|的?预算(?!财政拨款|拨款)|完成|执行|计划", text, maxsplit=1)[0]
     if intent == "findings":
@@ -245,11 +271,16 @@ def subject_of(question: str, intent: str) -> str:
         text = quoted.group(1) if quoted else re.split(
             r"的?(?:数字|文字说明|说明|数据)?(?:有|是否|前后|在各表)|对吗|对不对|算得|一致|一样|相同|相符|对得上|准确|准不准", text, maxsplit=1)[0]
         text = FINDING_TAIL.sub("", compact(text))
+        text = FINDING_WORDS.sub("", text) or text
     if intent == "count":
         text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
         text = re.sub(r"的?(?:数量|保有量|数目|总数)$", "", text)
     text = QUESTION_NOISE.sub("", text)
+    within = WITHIN.match(text)
+    if within and intent in ("amount", "count", "budget", "growth", "why"):
+        text = within.group("part")  # "基本支出中公用经费": 公用经费
     text = re.sub(r"^其中", "", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:上|方面|这块|那块)$", "", text)  # "培训上花了多少"
     text = re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
     core = re.sub(r"^(?:这个|这家|该)?(?:部门|单位)?(?:一共|总共|共计|全年|合计)?", "", text)
     if intent in ("amount", "growth", "budget") and core in TOTAL_WORDS and (core or re.search(r"花|支出|开支", question)):
@@ -264,17 +295,77 @@ def _bare(text: str) -> str:
     return re.sub(r"^[一二三四五六七八九十]+、", "", text)
 
 
-def report_names(base: FactBase) -> list[str]:
-    """The names a subject can resolve to: row labels and claim subjects of this report."""
-    names: dict[str, None] = {}
+def report_name_kinds(base: FactBase) -> dict[str, set[str]]:
+    """The names a subject can resolve to — row labels and claim subjects of this report, in
+    report order — each with the kinds of fact it names ("row", or the claim's kind)."""
+    names: dict[str, set[str]] = {}
     for fact in base.facts:
         if fact.kind in ("row", "claim") and fact.subject and not fact.extra.get("suspect"):
-            if fact.kind == "claim" and fact.extra.get("kind") == "year":
+            kind = "row" if fact.kind == "row" else fact.extra.get("kind", "")
+            if kind in ("year", "date"):
                 continue
             name = _bare(fact.subject)
             if 2 <= len(name) <= 40:
-                names[name] = None
-    return list(names)
+                names.setdefault(name, set()).add(kind)
+    return names
+
+
+def report_names(base: FactBase) -> list[str]:
+    return list(report_name_kinds(base))
+
+
+# which names can answer which intent
+INTENT_KINDS = {"count": {"count"}, "amount": {"row", "amount", "outturn"}, "budget": {"budget", "outturn", "completion"},
+                "growth": {"growth"}, "share": {"share"}}
+
+
+def rewritten_forms(text: str) -> list[str]:
+    """The colloquial words of a question that normalise_text rewrote (their own spelling)."""
+    v = vocab()
+    return [m.group(0) for m in v.rewrite.finditer(compact(text)) if v.replacement[m.group(0)] != m.group(0)]
+
+
+def alternatives(query: Query, kinds: dict[str, set[str]], limit: int = 3) -> list[str]:
+    """Other readings of a subject that found nothing: the report name it resolved to, then
+    the names of the right kind containing the subject or a word it was rewritten from
+    ("招待" → the count "接待来访团组"), shortest first."""
+    if not query.subject or query.intent not in (*INTENT_KINDS, "why"):
+        return []
+    wanted = INTENT_KINDS.get(query.intent) or {k for ks in kinds.values() for k in ks}
+    out: list[str] = []
+    v = vocab()
+    for form in query.forms:  # the user's own word first ("财政拨款支出" as the report prints it)
+        canonical = v.replacement[form]
+        if canonical in query.subject and len(form) >= 2:
+            out.append(query.subject.replace(canonical, form))
+    if query.resolved and query.score >= 0.85 and query.resolved != query.subject and kinds.get(query.resolved, set()) & wanted:
+        out.append(query.resolved)
+    words = [_bare(query.subject)]
+    for form in query.forms:
+        canonical = v.replacement[form]
+        if canonical in query.subject:
+            stem = re.sub(r"(?:经费|费用|费|支出)$", "", canonical)
+            words += [form, stem, stem[-2:]]
+    for word in dict.fromkeys(w for w in words if len(w) >= 2):
+        found = sorted((n for n, k in kinds.items() if word in n and n != query.subject and k & wanted), key=len)
+        out += [n for n in found if n not in out]
+    close = covering(_bare(query.subject), [n for n, k in kinds.items() if k & wanted])
+    out += [n for n in close if n not in out]
+    return out[:limit]
+
+
+def covering(span: str, names: list[str], least: int = 4, share: float = 0.55) -> list[str]:
+    """Names sharing most of the span's characters in order ("财政代缴养老保险费" →
+    "财政代缴城乡居民基本养老保险费支出"): at least ``least`` characters and ``share`` of the span."""
+    if len(span) < 3:
+        return []
+    scored = []
+    for name in names:
+        matcher = SequenceMatcher(None, span, name, autojunk=False)
+        same = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
+        if same >= least and same / len(span) >= share:
+            scored.append((-same, -matcher.ratio(), name))
+    return [name for *_, name in sorted(scored)[:2]]
 
 
 def resolve(span: str, names: list[str]) -> tuple[str, float]:
@@ -309,7 +400,8 @@ def _subject_words_only(subject: str) -> bool:
 FOLLOW_UP = re.compile(r"^(?:那|那么|它|其(?!中)|该项|这一项|这一类|年末的|还有|另外|再)")
 
 
-def parse_part(text: str, base: FactBase | None = None, names: list[str] | None = None) -> Query:
+def parse_part(text: str, base: FactBase | None = None, names: list[str] | None = None,
+               forms: list[str] | None = None) -> Query:
     canonical = normalise_text(text)
     intent = detect_intent(canonical)
     subject = subject_of(canonical, intent)
@@ -317,7 +409,8 @@ def parse_part(text: str, base: FactBase | None = None, names: list[str] | None 
                   measure=measure_of(canonical, intent), period=period_of(canonical, intent),
                   comparison=comparison_of(canonical, intent), scope=scope_of(canonical),
                   whole_report=any(w in canonical for w in vocab().whole_report),
-                  follow_up=bool(FOLLOW_UP.match(canonical)) or (canonical.rstrip("？。").endswith("呢") and len(canonical) <= 16))
+                  follow_up=bool(FOLLOW_UP.match(canonical)) or (canonical.rstrip("？。").endswith("呢") and len(canonical) <= 16),
+                  forms=forms if forms is not None else rewritten_forms(text))
     if names is None and base is not None:
         names = report_names(base)
     if subject and names:
@@ -333,14 +426,13 @@ def _keeps_meaning(span: str, name: str) -> bool:
     """Replacing the span by the name inside it drops only filler, not a qualifier: the
     leftover is short and not itself a budget word."""
     rest = _bare(span).replace(name, "", 1)
-    return len(rest) <= 4 and not re.search(r"收入|支出|预算|财政|基本|项目|经费|费|合计|总", rest)
+    return len(rest) <= 6 and not re.search(r"收入|支出|预算|财政|基本|项目|经费|费|合计|总", rest)
 
 
 def parse(question: str, base: FactBase | None = None) -> list[Query]:
     """One query per part of the question."""
     names = report_names(base) if base is not None else None
-    canonical = normalise_text(question)
-    return [parse_part(part, base, names) for part in split_parts(canonical)]
+    return [parse_part(part, base, names, rewritten_forms(question)) for part in split_parts(normalise_text(question))]
 
 
 def compose(subject: str, previous: str, names: list[str]) -> str:
