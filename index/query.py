@@ -208,7 +208,7 @@ def scope_of(text: str) -> str:
 
 QUESTION_NOISE = re.compile(
     r"[？?。！!，,、：:\s“”\"]|这份报告|该报告|本报告|报告中|报告里|报告|本部门|该部门|本单位|该单位|的?数字|分别|各是|各自|"
-    r"^(?:单位|部门)(?=有)|有几[辆个人家项名位台次批]|(?:花|用|发|拨|付|要)[了掉得过给]?(?:多少钱?|几多)|是多少钱|花了多少钱|花了多少|用了多少|花掉多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
+    r"^(?:单位|部门)(?=有)|(?:为|共有?|总共有?|一共有?)(?=多少|几)|有几[辆个人家项名位台次批]|(?:花|用|发|拨|付|要)[了掉得过给]?(?:多少钱?|几多)|是多少钱|花了多少钱|花了多少|用了多少|花掉多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
     r"的支出决算|的决算|支出决算是|决算是|是什么|呢$|^那么?|^它|一下|吗|了|^全年|正文里的?|与表格|和表格|是啥|啥|"
     r"^其中|^另外|^还有"
 )
@@ -281,7 +281,7 @@ def subject_of(question: str, intent: str) -> str:
         text = within.group("part")  # "基本支出中公用经费": 公用经费
     text = re.sub(r"^其中", "", text)
     text = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:上|方面|这块|那块)$", "", text)  # "培训上花了多少"
-    text = re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
+    text = re.sub(r"(?:的支出)?(决算数?|的)$|的$", "", text).strip()
     core = re.sub(r"^(?:这个|这家|该)?(?:部门|单位)?(?:一共|总共|共计|全年|合计)?", "", text)
     if intent in ("amount", "growth", "budget") and core in TOTAL_WORDS and (core or re.search(r"花|支出|开支", question)):
         return TOTAL_WORDS[core]
@@ -338,7 +338,7 @@ def alternatives(query: Query, kinds: dict[str, set[str]], limit: int = 3) -> li
         canonical = v.replacement[form]
         if canonical in query.subject and len(form) >= 2:
             out.append(query.subject.replace(canonical, form))
-    if query.resolved and query.score >= 0.85 and query.resolved != query.subject and kinds.get(query.resolved, set()) & wanted:
+    if query.resolved and query.score >= 0.7 and query.resolved != query.subject and kinds.get(query.resolved, set()) & wanted:
         out.append(query.resolved)
     words = [_bare(query.subject)]
     for form in query.forms:
@@ -377,10 +377,13 @@ def resolve(span: str, names: list[str]) -> tuple[str, float]:
         return "", 0.0
     if bare in names:
         return bare, 1.0
+    around = [n for n in names if len(bare) >= 3 and bare in n]
+    close = [n for n in around if len(bare) / len(n) >= 0.6]
+    if close:  # "其他社会工作事务" is most of "其他社会工作事务支出"
+        return min(close, key=len), 0.85
     inside = [n for n in names if len(n) >= 3 and n in bare]
     if inside:
         return max(inside, key=len), 0.9
-    around = [n for n in names if len(bare) >= 3 and bare in n]
     if around:
         return min(around, key=len), 0.85
     best, score = "", 0.0
@@ -418,8 +421,19 @@ def parse_part(text: str, base: FactBase | None = None, names: list[str] | None 
         # the span is a report name plus filler ("住房公积金这块支出" → 住房公积金)
         if query.score == 0.9 and intent != "findings" and not _subject_words_only(subject) \
                 and _keeps_meaning(subject, query.resolved):
-            query.subject = query.resolved
+            query.subject = _qualified(subject, query.resolved, names)
     return query
+
+
+def _qualified(span: str, name: str, names: list[str]) -> str:
+    """The name inside the span, unless the leftover words qualify it and another name
+    carries them ("工程类政府采购金额": 工程采购金额, not 政府采购金额)."""
+    rest = re.sub(r"[类的]|方面|本年度?|全年|今年|当年|年度|总", "", _bare(span).replace(name, "", 1))
+    if len(rest) >= 2:
+        richer = [n for n in names if rest in n and n != name and len(set(n) & set(name) - set(rest)) * 2 >= len(set(name))]
+        if richer:
+            return min(richer, key=len)
+    return name
 
 
 def _keeps_meaning(span: str, name: str) -> bool:
