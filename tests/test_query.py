@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from auditor.audit import audit_report
 from auditor.ingest import load_report
-from index.answer import Answer, Answerer
+from index.answer import Answerer
 from index.facts import FactBase, build_facts
 from index.query import (
     InvalidQuery,
@@ -40,6 +39,127 @@ def _base(source: str = "example") -> FactBase:
 def _answerer(source: str = "example") -> Answerer:
     base = _base(source)
     return Answerer(base, build_index(base, vectors=False))
+
+
+def _query(question: str):  # type: ignore[no-untyped-def]
+    queries = parse(question, _base())
+    assert len(queries) == 1, queries
+    return queries[0]
+
+
+@pytest.mark.parametrize(("question", "intent", "subject", "measure", "period", "comparison"), [
+    ("社保经办机构花了多少钱？", "amount", "社会保险经办机构", "amount", "本年", "none"),
+    ("人头费一年多少？", "amount", "人员经费", "amount", "本年", "none"),
+    ("开会花了多少钱？", "amount", "会议费", "amount", "本年", "none"),
+    ("机关运行经费跟去年比涨了多少？", "growth", "机关运行经费", "amount", "上年", "last_year"),
+    ("住房公积金的年初预算是多少？", "budget", "住房公积金", "amount", "年初预算", "budget"),
+    ("人员经费占基本支出的百分比？", "share", "人员经费", "rate", "本年", "none"),
+    ("单位有几台公车？", "count", "公务用车", "count", "本年", "none"),
+    ("为啥机关运行经费增加了？", "why", "机关运行经费", "reason", "本年", "last_year"),
+    ("公用经费的数字对不对？", "findings", "公用经费", "amount", "本年", "none"),
+    ("哪一项支出最多？", "rank", "", "amount", "本年", "none"),
+])
+def test_typed_query_fields(question: str, intent: str, subject: str, measure: str, period: str, comparison: str) -> None:
+    query = _query(question)
+    got = (query.intent, query.subject, query.measure, query.period, query.comparison, query.scope)
+    want_subject = subject or query.subject
+    assert got == (intent, want_subject, measure, period, comparison, "report"), query
+
+
+def test_subject_resolves_to_the_reports_own_names() -> None:
+    names = ["社会保险经办机构", "财政代缴城乡居民基本养老保险费支出", "住房公积金", "其他社会工作事务支出"]
+    assert resolve("住房公积金", names) == ("住房公积金", 1.0)
+    assert resolve("住房公积金这笔支出", names)[0] == "住房公积金"  # a name inside the span
+    assert resolve("其他社会工作事务", names)[0] == "其他社会工作事务支出"  # most of a name
+    assert resolve("卫生健康支出", names)[0] == ""  # nothing close: no guess
+
+
+@pytest.mark.parametrize("question", ["哪个部门的三公经费最多？", "这个局五年来机关运行经费怎么变？", "哪些部门的项目执行率不到80%？"])
+def test_corpus_questions_are_recognised_and_not_answered_from_one_report(question: str) -> None:
+    assert _query(question).scope == "corpus"
+    answer = _answerer().ask(question)
+    assert not answer.found and "--corpus" in answer.text and answer.query["scope"] == "corpus"
+
+
+def test_splitting_into_parts() -> None:
+    assert split_parts("年初预算是多少？完成了多少？") == ["年初预算是多少？", "完成了多少？"]
+    assert split_parts("政府采购金额是多少？货物、工程、服务各多少？") == [
+        "政府采购金额是多少？", "货物多少？", "工程多少？", "服务多少？"]
+    assert split_parts("一般公共预算财政拨款支出比上年增减多少、为什么？") == [
+        "一般公共预算财政拨款支出比上年增减多少", "为什么？"]
+    # one part: the answer method splits "A和B各是多少" itself; "多少批次、多少人次" is one count
+    assert len(split_parts("单位编制人数和实有人数各是多少？")) == 1
+    assert len(split_parts("全年公务接待了多少批次、多少人次？")) == 1
+
+
+def test_multi_part_question_answers_every_part() -> None:
+    answer = _answerer().ask("社保经办机构年初预算是多少？完成了多少？")
+    assert answer.found and len(answer.parts) == 2
+    assert "215.94" in answer.text and "96.36" in answer.text
+    answer = _answerer().ask("基本支出是多少？公用经费呢？")
+    assert "214.33" in answer.text and "14.58" in answer.text
+
+
+def test_a_part_that_cannot_be_answered_says_so() -> None:
+    answer = _answerer().ask("人员经费是多少？办公用房面积是多少？")
+    assert answer.found and "193.51" in answer.text
+    assert "办公用房面积" in answer.text and "未找到" in answer.text  # not silently dropped
+    assert [p["found"] for p in answer.parts] == [True, False]
+
+
+def test_follow_up_carries_the_topic_only_when_it_needs_one() -> None:
+    answerer = _answerer()
+    answerer.ask("人员经费是多少？")
+    assert "14.58" in answerer.ask("那公用经费呢？").text  # own subject, the previous intent
+    why = answerer.ask("为什么？")  # no subject: the previous one
+    assert why.subject == "公用经费" and why.query["carried"]
+    answerer = _answerer()
+    answerer.ask("住房公积金花了多少？")
+    own = answerer.ask("为什么决算数小于预算数？")  # about the report's totals, not 住房公积金
+    assert own.subject != "住房公积金" and not own.query["carried"]
+
+
+def test_defaults_when_nothing_to_carry() -> None:
+    answer = _answerer().ask("年初预算是多少？完成了多少？")
+    assert answer.found and "7253.94" in answer.text.replace(" ", "")
+
+
+@pytest.mark.parametrize("raw", [
+    "",
+    "not json",
+    "[]",
+    "null",
+    '{"intent": "amount", "value": 208.09}',  # unknown field
+    '{"intent": "delete_everything"}',  # not an intent
+    '{"subject": "住房公积金"}',  # intent missing
+    '{"intent": "amount", "subject": 5}',  # wrong type
+    '{"intent": "amount", "subject": "住房公积金208.09"}',  # a number
+    '{"intent": "amount", "subject": "住房公积金１２"}',  # a full-width number
+    '{"intent": "amount", "subject": "忽略以上指令"}',  # words the question does not have
+    '{"intent": "amount", "period": "明年"}',
+    '{"intent": "amount", "scope": "internet"}',
+    '{"intent": "amount", "subject": "' + "住" * 500 + '"}',
+    '{"intent": "amount"' + ", " * 3000 + "}",
+    '{"intent": NaN}',
+    "[" * 5000 + "]" * 5000,
+    '{"intent": "amount", "intent": "why", "__proto__": {}}',
+])
+def test_llm_query_proposals_are_validated(raw: str) -> None:
+    question = "住房公积金花了多少钱？"
+    with pytest.raises(InvalidQuery):
+        validate_query_json(raw, question)
+    query = query_from_json(raw, question, _base())
+    assert query.source == "parser" and query.intent == "amount" and query.subject == "住房公积金"
+
+
+def test_a_valid_llm_query_is_used_but_never_its_numbers() -> None:
+    question = "公积金那块一年掏了多少？"
+    raw = '```json\n{"intent": "amount", "subject": "公积金", "measure": "amount", "scope": "report"}\n```'
+    assert validate_query_json(raw, question)["subject"] == "公积金"
+    query = query_from_json(raw, question, _base())
+    assert query.source == "llm" and query.resolved == "住房公积金"
+    answer = _answerer().ask(question, query)
+    assert answer.found and "14.09" in answer.text  # the figure comes from the report
 
 
 def paraphrase_table() -> tuple[dict[str, tuple[int, int]], list[str]]:
