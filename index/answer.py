@@ -196,7 +196,7 @@ class Answerer:
             answer = self._single(queries[0])
             answer.question = question
             return answer
-        answers = []
+        answers: list[Answer] = []
         for part in queries:  # each part sees the parts before it as the conversation
             answers.append(self._single(part, same_turn=bool(answers)))
             self.history.append(answers[-1])

@@ -187,6 +187,8 @@ def period_of(text: str, intent: str) -> str:
     period = _first_key(text, vocab().periods, "本年")
     if period == "年初预算" and "全年预算" in text:
         return "全年预算"
+    if period == "本年" and intent == "budget" and "预算" in text:
+        return "年初预算"
     return period
 
 

@@ -16,6 +16,7 @@ from index.answer import Answerer
 from index.facts import FactBase, build_facts
 from index.query import (
     InvalidQuery,
+    Query,
     parse,
     query_from_json,
     resolve,
@@ -23,7 +24,7 @@ from index.query import (
     validate_query_json,
 )
 from index.store import build_index
-from tests.conftest import EXAMPLE_PDF
+from tests.conftest import EXAMPLE_PDF, REAL, need
 from tests.test_qa import judge
 
 PARAPHRASES = Path(__file__).parent / "fixtures" / "qa" / "paraphrases.yaml"
@@ -41,7 +42,7 @@ def _answerer(source: str = "example") -> Answerer:
     return Answerer(base, build_index(base, vectors=False))
 
 
-def _query(question: str):  # type: ignore[no-untyped-def]
+def _query(question: str) -> Query:
     queries = parse(question, _base())
     assert len(queries) == 1, queries
     return queries[0]
@@ -160,6 +161,31 @@ def test_a_valid_llm_query_is_used_but_never_its_numbers() -> None:
     assert query.source == "llm" and query.resolved == "住房公积金"
     answer = _answerer().ask(question, query)
     assert answer.found and "14.09" in answer.text  # the figure comes from the report
+
+
+def test_the_issues_questions_on_a_real_report() -> None:
+    """The multi-part and follow-up questions quoted in issue 15, on a shared real report."""
+    report = load_report(need(REAL / "shanghai_putuo_guihua_ziyuan_2024.pdf"))
+    base = build_facts(report, audit_report(report))
+    index = build_index(base, vectors=False)
+
+    def ask(*questions: str) -> Answer:
+        answerer = Answerer(base, index)
+        for question in questions:
+            answer = answerer.ask(question)
+        return answer
+
+    text = ask("年初预算是多少？完成了多少？").text.replace(" ", "")
+    assert "10210.34" in text and "95.45" in text
+    answer = ask("公务接待费花了多少？接待了多少批次？")
+    assert "0.39" in answer.text and "公务接待" in answer.text and "2批次" in answer.text.replace(" ", "")
+    assert "0辆" in ask("单位有几辆公务用车？").text.replace(" ", "")
+    text = ask("政府采购金额是多少？货物、工程、服务各多少？").text
+    assert all(f in text for f in ("2319.21", "122.43", "1387.72", "809.07"))
+    answer = ask("一般公共预算财政拨款支出比上年增减多少、为什么？")
+    assert "1193.20" in answer.text and "原因" in answer.text and len(answer.parts) == 2
+    answer = ask("机关运行经费是多少？", "为什么决算数小于预算数？")
+    assert answer.intent == "why" and answer.subject != "机关运行经费" and "机关运行" not in answer.text
 
 
 def paraphrase_table() -> tuple[dict[str, tuple[int, int]], list[str]]:
