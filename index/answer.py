@@ -157,6 +157,9 @@ T7_ITEMS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+MAX_PARTS = 12  # parts of one question answered (a pasted list of 800 items is not a question)
+
+
 class Answerer:
     def __init__(self, base: FactBase, index: ReportIndex | None = None) -> None:
         self.base = base
@@ -183,12 +186,13 @@ class Answerer:
     def names(self) -> list[str]:
         return list(self.kinds)
 
-    def parse(self, question: str) -> list[Query]:
-        """The typed queries of a question, one per part (index/query.py)."""
+    def parse(self, question: str, limit: int = MAX_PARTS) -> list[Query]:
+        """The typed queries of a question, one per part (index/query.py), at most ``limit``."""
         forms = rewritten_forms(question)
-        return [parse_part(part, self.base, self.names, forms) for part in split_parts(normalise_text(question))]
+        return [parse_part(part, self.base, self.names, forms) for part in split_parts(normalise_text(question))[:limit]]
 
     def _answer(self, question: str, query: Query | None = None) -> Answer:
+        total = len(split_parts(normalise_text(question)))
         queries = self.parse(question)
         if query is not None and len(queries) == 1:
             queries = [query]
@@ -197,10 +201,13 @@ class Answerer:
             answer.question = question
             return answer
         answers: list[Answer] = []
-        for part in queries:  # each part sees the parts before it as the conversation
+        for part in queries[:MAX_PARTS]:  # each part sees the parts before it as the conversation
             answers.append(self._single(part, same_turn=bool(answers)))
             self.history.append(answers[-1])
         del self.history[-len(answers):]
+        if total > MAX_PARTS:  # said, not silently dropped
+            answers.append(Answer(question, f"问题共{total}个部分，一次最多回答{MAX_PARTS}个，其余{total - MAX_PARTS}个"
+                                  "部分未回答，请分开提问。", "amount", "", False))
         return self._merge(question, answers)
 
     @staticmethod
@@ -215,7 +222,7 @@ class Answerer:
         for a in answers:
             if a.text in texts or (a.found and a.facts and set(a.facts) <= stated):
                 continue
-            texts.append(a.text if a.found else f"关于“{a.question.rstrip('？?')}”：{a.text}")
+            texts.append(a.text if a.found or a.question == question else f"关于“{a.question.rstrip('？?')}”：{a.text}")
             stated |= set(a.facts)
             merged.facts += [f for f in a.facts if f not in merged.facts]
             merged.citations += [c for c in a.citations if c not in merged.citations]

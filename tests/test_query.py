@@ -121,6 +121,18 @@ def test_follow_up_carries_the_topic_only_when_it_needs_one() -> None:
     assert own.subject != "住房公积金" and not own.query["carried"]
 
 
+def test_too_many_parts_are_said_not_dropped() -> None:
+    answer = _answerer().ask("？".join(["人员经费是多少"] * 20) + "？")
+    assert "193.51" in answer.text and "其余8个部分未回答" in answer.text
+
+
+@pytest.mark.parametrize("question", ["", "？？？", "呢", "那呢？", "、、、各多少？", "的" * 3000, "（" * 500, "占" * 500,
+                                      "\x00\u200b人员经费", "在" * 800 + "里占", "为什么" * 300, '{"intent": "why"}'])
+def test_odd_questions_get_an_answer_not_a_traceback(question: str) -> None:
+    answer = _answerer().ask(question)
+    assert isinstance(answer.text, str) and answer.text
+
+
 def test_defaults_when_nothing_to_carry() -> None:
     answer = _answerer().ask("年初预算是多少？完成了多少？")
     assert answer.found and "7253.94" in answer.text.replace(" ", "")
