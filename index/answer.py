@@ -25,7 +25,7 @@ from index.query import (
     parse_part,
     report_name_kinds,
     rewritten_forms,
-    share_parts,
+    share_whole,
     split_parts,
     subject_of,
     vocab,
@@ -257,8 +257,9 @@ class Answerer:
         if not subject and intent in NEEDS_SUBJECT and not query.carried:
             subject = vocab().default_subjects.get(intent, "")
         query.intent, query.subject = intent, subject
-        if intent == "share" and share_parts(q)[1]:  # "X在Y里占了多大头" read as "X占Y的比例"
-            q = f"{subject}占{share_parts(q)[1]}的比例是多少？"
+        if intent == "share":  # "X在Y里占了多大头" read as "X占Y的比例"; "它占多少？" as "X的比例"
+            whole = share_whole(q)
+            q = f"{subject}占{whole}的比例是多少？" if whole else f"{subject}的比例是多少？"
         outside = self._outside_scope(q, subject)
         if outside:
             answer = self._not_found(q, intent, subject, outside)

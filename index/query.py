@@ -250,6 +250,16 @@ def share_parts(question: str) -> tuple[str, str]:
     return "", ""
 
 
+def share_whole(question: str) -> str:
+    """The whole a share is of ("占本年支出合计的比例" → 本年支出合计); "" when not named."""
+    whole = share_parts(question)[1]
+    if not whole:
+        match = re.search(r"占(.+?)(?:的)?(?:比例|比重|百分比|份额|多少|几成|百分之)", question)
+        whole = match.group(1) if match else ""
+    whole = re.sub(r"^(?:了|有)|的$", "", whole)
+    return "" if re.fullmatch(r"(?:了|有)?(?:多少|几|百分之几|多大|多大头|多少比例)?", whole) else whole
+
+
 def subject_of(question: str, intent: str) -> str:
     """The subject span: the question without its cue words and question particles."""
     text = question.strip().rstrip("？?。！!")
@@ -263,9 +273,10 @@ def subject_of(question: str, intent: str) -> str:
         text = re.split(r"同比|环比|比上年|和上年|与上年|对比上年|跟上年|较上年|上年|增长|增加|减少|增减|有什么变化|变化|变动|涨|降了|多了|少了",
                         text, maxsplit=1)[0]
     if intent == "why":
-        text = re.split(r"为什么|为何|的原因|原因|怎么会|咋|因为什么", text, maxsplit=1)[0] or re.sub(r"为什么|的原因是什么", "", text)
+        text = re.split(r"为什么|为何|的原因|原因|怎么会|咋|因为什么", text, maxsplit=1)[0] or \
+            re.sub(r"为什么|为何|的?(?:主要)?原因(?:是什么|是啥|何在)?|怎么会|咋|因为什么", "", text)
         text = REASON_TAIL.sub("", compact(text))
-        text = WHY_CUT.split(text, maxsplit=1)[0] or text
+        text = WHY_CUT.split(text, maxsplit=1)[0]
     if intent == "budget":
         text = re.split(r"的?年初预算|的?全年预算|的?预算(?!财政拨款|拨款)|完成|执行|计划", text, maxsplit=1)[0]
     if intent == "findings":
@@ -318,7 +329,7 @@ def report_names(base: FactBase) -> list[str]:
 
 # which names can answer which intent
 INTENT_KINDS = {"count": {"count"}, "amount": {"row", "amount", "outturn"}, "budget": {"budget", "outturn", "completion"},
-                "growth": {"growth"}, "share": {"share"}}
+                "growth": {"growth"}, "share": {"share", "row", "amount", "outturn"}}
 
 
 def rewritten_forms(text: str) -> list[str]:

@@ -133,6 +133,18 @@ def test_odd_questions_get_an_answer_not_a_traceback(question: str) -> None:
     assert isinstance(answer.text, str) and answer.text
 
 
+def test_short_follow_ups_keep_the_subject() -> None:
+    answerer = _answerer()
+    answerer.ask("机关运行经费是多少？")
+    assert "2.72" in answerer.ask("跟去年比呢？").text
+    reason = answerer.ask("原因呢？")
+    assert reason.subject == "机关运行经费" and "公用经费相应增加" in reason.text
+    answerer = _answerer()
+    answerer.ask("基本支出是多少？")
+    share = answerer.ask("占多少？")
+    assert share.intent == "share" and "85.32" in share.text
+
+
 def test_defaults_when_nothing_to_carry() -> None:
     answer = _answerer().ask("年初预算是多少？完成了多少？")
     assert answer.found and "7253.94" in answer.text.replace(" ", "")
