@@ -285,6 +285,10 @@ def subject_of(question: str, intent: str) -> str:
             r"的?(?:数字|文字说明|说明|数据)?(?:有|是否|前后|在各表)|对吗|对不对|算得|一致|一样|相同|相符|对得上|准确|准不准", text, maxsplit=1)[0]
         text = FINDING_TAIL.sub("", compact(text))
         text = FINDING_WORDS.sub("", text) or text
+    if intent in ("rank", "by_class"):  # the scope is read by the answer method; the span names the domain
+        text = re.sub(r"哪一?[类项个样种笔]|什么|哪些|是哪|金额|最多|最大|最高|最少|最小|最低|的是|排名|按类|各类|分别|"
+                      r"几大类|哪几类|结构|构成|花钱|花得|用得|数额|按功能分类的?类?", "", text)
+        text = re.sub(r"(?:中|里|里面|里头|之中|当中|的)+$", "", QUESTION_NOISE.sub("", text))
     if intent == "count":
         text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
         text = re.sub(r"的?(?:数量|保有量|数目|总数)$", "", text)
