@@ -428,7 +428,7 @@ def parse_part(text: str, base: FactBase | None = None, names: list[str] | None 
     query = Query(text=text, canonical=canonical, intent=intent, subject=subject,
                   measure=measure_of(canonical, intent), period=period_of(canonical, intent),
                   comparison=comparison_of(canonical, intent), scope=scope_of(canonical),
-                  whole_report=any(w in canonical for w in vocab().whole_report),
+                  whole_report=any(re.search(w, canonical) for w in vocab().whole_report),
                   follow_up=bool(FOLLOW_UP.match(canonical)) or (canonical.rstrip("？。").endswith("呢") and len(canonical) <= 16),
                   forms=forms if forms is not None else rewritten_forms(text))
     if names is None and base is not None:
