@@ -118,7 +118,8 @@ def normalise_text(text: str) -> str:
     v = vocab()
     for word in v.noise:
         text = text.replace(word, "")
-    return v.rewrite.sub(lambda m: v.replacement[m.group(0)], text)
+    text = v.rewrite.sub(lambda m: v.replacement[m.group(0)], text)
+    return re.sub(r"([\u4e00-\u9fff]{2,})(?=\1)", "", text)  # "年末还剩" → "年末年末结转和结余" → once
 
 
 # ---- 2. split -----------------------------------------------------------------------
@@ -285,6 +286,7 @@ def subject_of(question: str, intent: str) -> str:
             r"的?(?:数字|文字说明|说明|数据)?(?:有|是否|前后|在各表)|对吗|对不对|算得|一致|一样|相同|相符|对得上|准确|准不准", text, maxsplit=1)[0]
         text = FINDING_TAIL.sub("", compact(text))
         text = FINDING_WORDS.sub("", text) or text
+        text = re.sub(dict(vocab().intents)["findings"], "", text)
     if intent in ("rank", "by_class"):  # the scope is read by the answer method; the span names the domain
         text = re.sub(r"哪一?[类项个样种笔]|什么|哪些|是哪|金额|最多|最大|最高|最少|最小|最低|的是|排名|按类|各类|分别|"
                       r"几大类|哪几类|结构|构成|花钱|花得|用得|数额|按功能分类的?类?", "", text)
