@@ -670,6 +670,18 @@ class Answerer:
         text = f"共发现{len(relevant)}处相关问题{listed}：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
         return self._answer_from(q, "findings", subject, text + "。", shown)
 
+    def _list(self, q: str, subject: str) -> Answer:
+        """What the items of something are: the report's own sentence listing them, quoted."""
+        name = re.sub(r"(?:经费|费用|情况)$", "", normalise(_strip_class_marks(subject)).replace("“", "").replace("”", ""))
+        if len(name) >= 2:
+            for fact in self.base.of_kind("sentence"):
+                text = normalise(fact.text).replace("“", "").replace("”", "")
+                at = text.find(name)
+                if at >= 0 and not _suspect(fact) and re.search(r"包括|包含|即|分别为|分别是|主要有|[：:]", text[at:]):
+                    return self._answer_from(q, "list", subject, f"报告所列：“{fact.citation.quote or fact.text}”"
+                                             f"（{fact.citation.where()}）。", [fact])
+        return self._not_found(q, "list", subject, "报告未列出其组成")
+
     def _count(self, q: str, subject: str) -> Answer:
         pieces = [p for p in re.split(r"和|与|及|以及", subject) if len(p) >= 2]
         if len(pieces) > 1:

@@ -30,13 +30,13 @@ if TYPE_CHECKING:
 
 VOCAB_PATH = Path(__file__).with_name("query_vocab.yaml")
 
-INTENTS = ("amount", "growth", "budget", "share", "rank", "by_class", "count", "why", "findings")
+INTENTS = ("amount", "growth", "budget", "share", "rank", "by_class", "count", "why", "findings", "list")
 MEASURES = ("amount", "count", "rate", "reason")
 PERIODS = ("本年", "上年", "年初预算", "全年预算", "年末")
 COMPARISONS = ("none", "last_year", "budget")
 SCOPES = ("report", "corpus")
 # intents that mean nothing without a subject (rank / by_class / findings scan the report)
-NEEDS_SUBJECT = ("amount", "share", "growth", "budget", "count", "why")
+NEEDS_SUBJECT = ("amount", "share", "growth", "budget", "count", "why", "list")
 
 
 @dataclass
@@ -287,6 +287,8 @@ def subject_of(question: str, intent: str) -> str:
         text = FINDING_TAIL.sub("", compact(text))
         text = FINDING_WORDS.sub("", text) or text
         text = re.sub(dict(vocab().intents)["findings"], "", text)
+    if intent == "list":
+        text = re.split(r"(?:都|主要|具体)?(?:包括|包含|有|是)(?:哪些|什么|啥|哪几)|都有哪些|哪些内容|分别是什么|列举|都是什么", text, maxsplit=1)[0]
     if intent in ("rank", "by_class"):  # the scope is read by the answer method; the span names the domain
         text = re.sub(r"哪一?[类项个样种笔]|什么|哪些|是哪|金额|最多|最大|最高|最少|最小|最低|的是|排名|按类|各类|分别|"
                       r"几大类|哪几类|结构|构成|花钱|花得|用得|数额|按功能分类的?类?", "", text)

@@ -68,6 +68,13 @@ def test_typed_query_fields(question: str, intent: str, subject: str, measure: s
     assert got == (intent, want_subject, measure, period, comparison, "report"), query
 
 
+def test_list_questions_quote_the_reports_own_list() -> None:
+    query = _query("内设科室都有哪些？")
+    assert (query.intent, query.subject) == ("list", "内设科室")
+    answer = _answerer().ask("内设科室有哪些？")
+    assert answer.found and "财务室" in answer.text and answer.citations[0].page
+
+
 def test_subject_resolves_to_the_reports_own_names() -> None:
     names = ["社会保险经办机构", "财政代缴城乡居民基本养老保险费支出", "住房公积金", "其他社会工作事务支出"]
     assert resolve("住房公积金", names) == ("住房公积金", 1.0)
