@@ -6,6 +6,7 @@ facts. No LLM; every number stated is a fact's value or a computation recorded h
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
@@ -264,11 +265,12 @@ class Answerer:
         if outside:
             answer = self._not_found(q, intent, subject, outside)
         else:
-            answer = getattr(self, f"_{intent}")(q, subject)
+            handler = self._handler(intent)
+            answer = handler(q, subject)
             if not answer.found and not query.carried:
                 # the subject as read found nothing: the report's own names it may mean
                 for other in alternatives(query, self.kinds):
-                    retry = getattr(self, f"_{intent}")(q, other)
+                    retry = handler(q, other)
                     if retry.found:
                         query.resolved, answer = other, retry
                         break
@@ -276,6 +278,14 @@ class Answerer:
         return answer
 
     # ---- helpers -------------------------------------------------------------------
+    def _handler(self, intent: str) -> Callable[[str, str], Answer]:
+        """The answer method of a typed query's intent (index/query.py INTENTS)."""
+        handlers: dict[str, Callable[[str, str], Answer]] = {
+            "amount": self._amount, "growth": self._growth, "budget": self._budget, "share": self._share,
+            "rank": self._rank, "by_class": self._by_class, "count": self._count, "why": self._why,
+            "findings": self._findings, "list": self._list}
+        return handlers.get(intent, self._amount)
+
     @classmethod
     def _carries(cls, query: Query, previous: Answer) -> bool:
         """A follow-up takes the previous topic only when it needs one: "那公用经费呢？" keeps the
