@@ -24,7 +24,7 @@ from index.query import (
     split_parts,
     validate_query_json,
 )
-from index.store import build_index
+from index.store import ReportIndex, build_index
 from tests.conftest import EXAMPLE_PDF, REAL, need
 from tests.test_qa import judge
 
@@ -38,9 +38,13 @@ def _base(source: str = "example") -> FactBase:
     return build_facts(report, audit_report(report))
 
 
+@cache
+def _index(source: str = "example") -> ReportIndex:
+    return build_index(_base(source), vectors=False)
+
+
 def _answerer(source: str = "example") -> Answerer:
-    base = _base(source)
-    return Answerer(base, build_index(base, vectors=False))
+    return Answerer(_base(source), _index(source))
 
 
 def _query(question: str) -> Query:
