@@ -269,10 +269,13 @@ class Answerer:
             answer = handler(q, subject)
             if not answer.found and not query.carried:
                 # the subject as read found nothing: the report's own names it may mean
-                for other in alternatives(query, self.kinds):
+                named = self._named_in_sentence(subject, intent)
+                for other in [*alternatives(query, self.kinds), *named]:
                     retry = handler(q, other)
                     if retry.found:
                         query.resolved, answer = other, retry
+                        if other in named:  # a claim cut short: the question's words name the topic
+                            answer.subject = subject
                         break
         answer.query = query.to_dict()
         return answer
@@ -285,6 +288,16 @@ class Answerer:
             "rank": self._rank, "by_class": self._by_class, "count": self._count, "why": self._why,
             "findings": self._findings, "list": self._list}
         return handlers.get(intent, self._amount)
+
+    def _named_in_sentence(self, subject: str, intent: str) -> list[str]:
+        """Subjects of count claims whose sentence names the subject ("本中心共设6个内设科室": the
+        claim's own subject may be cut short)."""
+        name = normalise(subject)
+        if intent != "count" or len(name) < 2:
+            return []
+        out = [c.subject for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and c.subject
+               and not _suspect(c) and name in normalise(c.citation.quote or "") and name not in normalise(c.subject)]
+        return list(dict.fromkeys(out))[:2]
 
     @classmethod
     def _carries(cls, query: Query, previous: Answer) -> bool:

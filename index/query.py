@@ -295,7 +295,7 @@ def subject_of(question: str, intent: str) -> str:
         text = re.sub(r"(?:中|里|里面|里头|之中|当中|的)+$", "", QUESTION_NOISE.sub("", text))
     if intent == "count":
         text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
-        text = re.sub(r"的?(?:数量|保有量|数目|总数)$", "", text)
+        text = re.sub(r"的?(?:数量|保有量|数目|总数|个数)$|(?<=项目|单位|团组|科室|机构)数$", "", text)
     text = QUESTION_NOISE.sub("", text)
     within = WITHIN.match(text)
     if within and intent in ("amount", "count", "budget", "growth", "why"):

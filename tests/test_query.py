@@ -79,6 +79,21 @@ def test_list_questions_quote_the_reports_own_list() -> None:
     assert answer.found and "财务室" in answer.text and answer.citations[0].page
 
 
+@pytest.mark.parametrize(("question", "figure"), [
+    ("科室有几个？", "6"),  # the count claim's own subject is cut short; its sentence names 内设科室
+    ("一年接待了几拨客人？", "0"),
+    ("培训上花了多少钱？", "0.02"),  # span "培训" → the row 培训费
+    ("财政代缴养老保险费", "11.88"),  # most characters of 财政代缴城乡居民基本养老保险费支出
+    ("年末还剩多少钱？", None),
+])
+def test_a_subject_that_finds_nothing_is_retried_with_the_reports_names(question: str, figure: str | None) -> None:
+    answer = _answerer().ask(question)
+    if figure is None:  # the example prints no year-end balance: said, not guessed
+        assert not answer.found and "年末结转和结余" in answer.text
+    else:
+        assert answer.found and figure in answer.text.replace(" ", ""), answer.text
+
+
 def test_subject_resolves_to_the_reports_own_names() -> None:
     names = ["社会保险经办机构", "财政代缴城乡居民基本养老保险费支出", "住房公积金", "其他社会工作事务支出"]
     assert resolve("住房公积金", names) == ("住房公积金", 1.0)
