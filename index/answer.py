@@ -289,6 +289,18 @@ class Answerer:
             "findings": self._findings, "list": self._list}
         return handlers.get(intent, self._amount)
 
+    def _list(self, q: str, subject: str) -> Answer:
+        """What the items of something are: the report's own sentence listing them, quoted."""
+        name = re.sub(r"(?:经费|费用|情况)$", "", normalise(_strip_class_marks(subject)).replace("“", "").replace("”", ""))
+        if len(name) >= 2:
+            for fact in self.base.of_kind("sentence"):
+                text = normalise(fact.text).replace("“", "").replace("”", "")
+                at = text.find(name)
+                if at >= 0 and not _suspect(fact) and re.search(r"包括|包含|即|分别为|分别是|主要有|[：:]", text[at:]):
+                    return self._answer_from(q, "list", subject, f"报告所列：“{fact.citation.quote or fact.text}”"
+                                             f"（{fact.citation.where()}）。", [fact])
+        return self._not_found(q, "list", subject, "报告未列出其组成")
+
     def _named_in_sentence(self, subject: str, intent: str) -> list[str]:
         """Subjects of count claims whose sentence names the subject ("本中心共设6个内设科室": the
         claim's own subject may be cut short)."""
@@ -692,18 +704,6 @@ class Answerer:
         listed = f"（以下列出前{len(shown)}处，全部见问题清单）" if len(shown) < len(relevant) else ""
         text = f"共发现{len(relevant)}处相关问题{listed}：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
         return self._answer_from(q, "findings", subject, text + "。", shown)
-
-    def _list(self, q: str, subject: str) -> Answer:
-        """What the items of something are: the report's own sentence listing them, quoted."""
-        name = re.sub(r"(?:经费|费用|情况)$", "", normalise(_strip_class_marks(subject)).replace("“", "").replace("”", ""))
-        if len(name) >= 2:
-            for fact in self.base.of_kind("sentence"):
-                text = normalise(fact.text).replace("“", "").replace("”", "")
-                at = text.find(name)
-                if at >= 0 and not _suspect(fact) and re.search(r"包括|包含|即|分别为|分别是|主要有|[：:]", text[at:]):
-                    return self._answer_from(q, "list", subject, f"报告所列：“{fact.citation.quote or fact.text}”"
-                                             f"（{fact.citation.where()}）。", [fact])
-        return self._not_found(q, "list", subject, "报告未列出其组成")
 
     def _count(self, q: str, subject: str) -> Answer:
         pieces = [p for p in re.split(r"和|与|及|以及", subject) if len(p) >= 2]
