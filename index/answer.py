@@ -270,13 +270,17 @@ class Answerer:
             if not answer.found and not query.carried:
                 # the subject as read found nothing: the report's own names it may mean
                 named = self._named_in_sentence(subject, intent)
-                for other in [*alternatives(query, self.kinds), *named]:
-                    retry = handler(q, other)
-                    if retry.found:
-                        query.resolved, answer = other, retry
-                        if other in named:  # a claim cut short: the question's words name the topic
-                            answer.subject = subject
-                        break
+                index, self.index = self.index, None  # a retry that fails needs no "closest content" search
+                try:
+                    for other in [*alternatives(query, self.kinds), *named]:
+                        retry = handler(q, other)
+                        if retry.found:
+                            query.resolved, answer = other, retry
+                            if other in named:  # a claim cut short: the question's words name the topic
+                                answer.subject = subject
+                            break
+                finally:
+                    self.index = index
         answer.query = query.to_dict()
         return answer
 

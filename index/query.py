@@ -381,7 +381,10 @@ def covering(span: str, names: list[str], least: int = 4, share: float = 0.55) -
     if len(span) < 3:
         return []
     scored = []
+    chars = set(span)
     for name in names:
+        if len(chars & set(name)) < least:
+            continue
         matcher = SequenceMatcher(None, span, name, autojunk=False)
         same = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
         if same >= least and same / len(span) >= share:
@@ -408,8 +411,13 @@ def resolve(span: str, names: list[str]) -> tuple[str, float]:
     if around:
         return min(around, key=len), 0.85
     best, score = "", 0.0
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(bare)
     for name in names:
-        ratio = SequenceMatcher(None, bare, name).ratio()
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() <= max(score, 0.69) or matcher.quick_ratio() <= max(score, 0.69):
+            continue  # cannot beat the best so far (upper bounds of the ratio)
+        ratio = matcher.ratio()
         if ratio > score:
             best, score = name, ratio
     return (best, score) if score >= 0.7 else ("", score)
