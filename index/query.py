@@ -141,7 +141,13 @@ def split_parts(text: str) -> list[str]:
     return parts or [text]
 
 
+_SHARES = re.compile(r"^(?P<items>[\u4e00-\u9fff]{2,16}(?:[和与及、][\u4e00-\u9fff]{2,16})+?)(?:各|分别|各自)(?P<tail>占.+)$")
+
+
 def _enumerated(part: str) -> list[str]:
+    shares = _SHARES.match(part.rstrip("？。；！"))
+    if shares:  # "人员经费和公用经费各占基本支出多少" → one share question per item
+        return [f"{item}{shares.group('tail')}？" for item in re.split(r"[和与及、]", shares.group("items")) if item]
     match = _ENUM.match(part.rstrip("？。；！"))
     if not match or re.search(r"多少批次|人次", part) or detect_intent(part) == "findings":
         return [part]

@@ -128,6 +128,16 @@ def test_multi_part_question_answers_every_part() -> None:
     assert "214.33" in answer.text and "14.58" in answer.text
 
 
+@pytest.mark.parametrize(("question", "figures"), [
+    ("人员经费和公用经费各占基本支出多少？", ["92.99", "7.01"]),
+    ("基本支出多少，占总支出比例多少？", ["214.33", "85.32"]),
+    ("机关运行经费多少，比上年增长多少，为什么？", ["14.58", "2.72", "公用经费相应增加"]),
+])
+def test_parts_inside_one_sentence(question: str, figures: list[str]) -> None:
+    answer = _answerer().ask(question)
+    assert all(f in answer.text for f in figures), answer.text
+
+
 def test_a_part_that_cannot_be_answered_says_so() -> None:
     answer = _answerer().ask("人员经费是多少？办公用房面积是多少？")
     assert answer.found and "193.51" in answer.text
