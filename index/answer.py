@@ -6,6 +6,7 @@ facts. No LLM; every number stated is a fact's value or a computation recorded h
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
@@ -13,28 +14,27 @@ from difflib import SequenceMatcher
 from auditor.codes import compact
 from auditor.model import TableKind
 from index.facts import Citation, Fact, FactBase, cell_id, row_key
+from index.query import (
+    NEEDS_SUBJECT,
+    QUESTION_NOISE,
+    TOTAL_WORDS,
+    Query,
+    alternatives,
+    compose,
+    detect_intent,
+    normalise_text,
+    parse_part,
+    report_name_kinds,
+    rewritten_forms,
+    share_whole,
+    split_parts,
+    subject_of,
+    vocab,
+)
 from index.store import ReportIndex
 
-INTENT_WORDS: tuple[tuple[str, str], ...] = (
-    ("findings", r"问题|错误|有误|不一致|一致吗|一样吗|相同吗|相符吗|对吗|算得对|准确吗|矛盾|疑点|异常|差错|是否正确"),
-    ("why", r"为什么|原因|为何|怎么会|缘由|什么导致"),
-    ("by_class", r"按类|各类|按功能分类|按.*类分别|结构"),
-    ("rank", r"最多|最大|最高|最少|最小|最低|排名|前[一二三四五六七八九十\d]+"),
-    ("share", r"占(?!用|有)|比例|比重|占比"),
-    ("count", r"几个|几辆|多少辆|多少人|多少个|几人|人数|多少批次|多少人次|几家|多少家|几项|多少项|多少名"),
-    ("budget", r"预算|完成率|完成了多少|执行率|执行数|实际花了"),
-    ("growth", r"比上年|上年|增长|增加了多少|减少了多少|变化|同比|增幅|降幅"),
-)
+__all__ = ["QUESTION_NOISE", "Answer", "Answerer", "detect_intent", "subject_of"]
 
-QUESTION_NOISE = re.compile(
-    r"[？?。！!，,、：:\s“”\"]|这份报告|该报告|本报告|报告中|本部门|该部门|本单位|该单位|的?数字|分别|各是|各自|"
-    r"是多少钱|花了多少钱|花了多少|多少钱|是多少|有多少|有几个|有几|多少|几个|几辆|几|"
-    r"的支出决算|的决算|支出决算是|决算是|是什么|呢$|^那么?|^它|请问|一下|吗|了|^全年|正文里的?|与表格|和表格"
-)
-COUNT_UNITS_RE = re.compile(r"^(?:辆|个|人次|批次|名|家|项|人)|(?:辆|个|人次|批次|名|家|项)$")
-REASON_TAIL = re.compile(r"(?:的)?(?:决算数?)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?|没有?用完预算|超过年初预算|"
-                         r"比年初预算少那么多|比上年增加|比上年减少|增加|减少|下降|增长$")
-FINDING_TAIL = re.compile(r"的(?:增长率|比例|数字|数据|文字说明|说明)$|这个说法|的?说法")
 ALIASES = (("收、支", "收支"), ("收入、支出", "收支"), ("收入支出", "收支"), ("“", ""), ("”", ""), ("\"", ""))
 
 
@@ -80,6 +80,8 @@ class Answer:
     computation: str = ""
     numbers: list[str] = field(default_factory=list)  # the figures stated, as printed
     verification: dict[str, object] = field(default_factory=dict)
+    query: dict[str, object] = field(default_factory=dict)  # the typed query answered (index/query.py)
+    parts: list[dict[str, object]] = field(default_factory=list)  # a multi-part question: each part's answer
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -97,44 +99,9 @@ class Answer:
             "found": self.found,
             "facts": self.facts,
             "verification": self.verification,
+            "query": self.query,
+            **({"parts": self.parts} if self.parts else {}),
         }
-
-
-def detect_intent(question: str) -> str:
-    if "预算金额" in question and not re.search(r"完成|执行|决算", question):
-        return "count" if re.search(INTENT_WORDS[5][1], question) else "amount"
-    for intent, pattern in INTENT_WORDS:
-        if re.search(pattern, question):
-            if intent == "share" and re.search(r"占用|占有", question):
-                continue
-            return intent
-    return "amount"
-
-
-def subject_of(question: str, intent: str) -> str:
-    text = question.strip().rstrip("？?。！!")
-    if intent == "share":
-        text = re.split(r"占", text, maxsplit=1)[0]
-    if intent == "growth":
-        text = re.split(r"比上年|和上年|与上年|上年|比去年|增长|增加|减少|有什么变化|变化", text, maxsplit=1)[0]
-    if intent == "why":
-        text = re.split(r"为什么|为何|的原因|原因|怎么会", text, maxsplit=1)[0] or re.sub(r"为什么|的原因是什么", "", text)
-        text = REASON_TAIL.sub("", compact(text))
-    if intent == "budget":
-        text = re.split(r"的?年初预算|的?全年预算|的?预算|完成|执行", text, maxsplit=1)[0]
-    if intent == "findings":
-        quoted = re.search(r"[“\"](.+?)[”\"]这个", text)
-        text = quoted.group(1) if quoted else re.split(r"的?(?:数字|文字说明|说明|数据)?(?:有|是否|前后|在各表)|对吗|算得|一致|一样|相同|相符", text, maxsplit=1)[0]
-        text = FINDING_TAIL.sub("", compact(text))
-    if intent == "count":
-        text = COUNT_UNITS_RE.sub("", QUESTION_NOISE.sub("", text))
-    text = QUESTION_NOISE.sub("", text)
-    text = re.sub(r"^其中", "", text)
-    text = re.sub(r"(支出)?(决算数?|的)$|的$", "", text).strip()
-    core = re.sub(r"^(?:这个|这家|该)?(?:部门|单位)?(?:一共|总共|共计|全年|合计)?", "", text)
-    if intent in ("amount", "growth", "budget") and core in TOTAL_WORDS and (core or re.search(r"花|支出|开支", question)):
-        return TOTAL_WORDS[core]
-    return text
 
 
 COLUMN_TAIL = re.compile(r"的?(基本支出|项目支出)$")
@@ -144,15 +111,6 @@ COLUMN_KEYS = {"基本支出": "basic", "项目支出": "project"}
 def _is_total_word(subject: str) -> bool:
     bare = compact(subject)
     return bare in TOTAL_WORDS.values() or any(bare in words for words, *_ in TOTALS)
-
-
-# Everyday words for the two grand totals ("这个部门一共花了多少钱？" → 本年支出合计)
-TOTAL_WORDS = {
-    "": "本年支出合计", "花": "本年支出合计", "花费": "本年支出合计", "支出": "本年支出合计", "总支出": "本年支出合计",
-    "支出总额": "本年支出合计", "全部支出": "本年支出合计", "开支": "本年支出合计",
-    "收入": "本年收入合计", "总收入": "本年收入合计", "收入总额": "本年收入合计", "全部收入": "本年收入合计",
-    "收到": "本年收入合计",
-}
 
 
 def similarity(a: str, b: str) -> float:
@@ -200,65 +158,176 @@ T7_ITEMS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+MAX_PARTS = 12  # parts of one question answered (a pasted list of 800 items is not a question)
+
+
 class Answerer:
     def __init__(self, base: FactBase, index: ReportIndex | None = None) -> None:
         self.base = base
         self.index = index
         self.report = base.report
         self.history: list[Answer] = []
+        self._kinds: dict[str, set[str]] | None = None
 
     # ---- public --------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
-        answer = self._answer(question)
+    def ask(self, question: str, query: Query | None = None) -> Answer:
+        """Answer a question; ``query`` (e.g. proposed by an LLM and validated) replaces the
+        parse of a one-part question."""
+        answer = self._answer(question, query)
         self.history.append(answer)
         return answer
 
-    def _answer(self, question: str) -> Answer:
-        parts = [p for p in re.split(r"(?<=[？?])", question.strip()) if p.strip("？? ")]
-        if len(parts) > 1:
-            answers = []
-            for part in parts:
-                answers.append(self._single(part))
-                self.history.append(answers[-1])
-            self.history = self.history[: -len(answers)]
-            found = [a for a in answers if a.found]
-            if not found:
-                return answers[0]
-            merged = Answer(question, "".join(a.text for a in found), found[0].intent, found[0].subject, True)
-            for a in found:
-                merged.facts += [f for f in a.facts if f not in merged.facts]
-                merged.citations += [c for c in a.citations if c not in merged.citations]
-                merged.computation = "；".join(x for x in (merged.computation, a.computation) if x)
-                merged.numbers += a.numbers
-            return merged
-        return self._single(question)
+    @property
+    def kinds(self) -> dict[str, set[str]]:
+        if self._kinds is None:
+            self._kinds = report_name_kinds(self.base)
+        return self._kinds
 
-    def _single(self, question: str) -> Answer:
-        q = question.strip()
+    @property
+    def names(self) -> list[str]:
+        return list(self.kinds)
+
+    def parse(self, question: str, limit: int = MAX_PARTS) -> list[Query]:
+        """The typed queries of a question, one per part (index/query.py), at most ``limit``."""
+        forms = rewritten_forms(question)
+        return [parse_part(part, self.base, self.names, forms) for part in split_parts(normalise_text(question))[:limit]]
+
+    def _answer(self, question: str, query: Query | None = None) -> Answer:
+        total = len(split_parts(normalise_text(question)))
+        queries = self.parse(question)
+        if query is not None and len(queries) == 1:
+            queries = [query]
+        if len(queries) == 1:
+            answer = self._single(queries[0])
+            answer.question = question
+            return answer
+        answers: list[Answer] = []
+        for part in queries[:MAX_PARTS]:  # each part sees the parts before it as the conversation
+            answers.append(self._single(part, same_turn=bool(answers)))
+            self.history.append(answers[-1])
+        del self.history[-len(answers):]
+        if total > MAX_PARTS:  # said, not silently dropped
+            answers.append(Answer(question, f"问题共{total}个部分，一次最多回答{MAX_PARTS}个，其余{total - MAX_PARTS}个"
+                                  "部分未回答，请分开提问。", "amount", "", False))
+        return self._merge(question, answers)
+
+    @staticmethod
+    def _merge(question: str, answers: list[Answer]) -> Answer:
+        """Every part answered in order; a part whose answer is already given is not repeated,
+        a part that cannot be answered says so."""
+        found = [a for a in answers if a.found]
+        first = found[0] if found else answers[0]
+        merged = Answer(question, "", first.intent, first.subject, bool(found), query=first.query)
+        texts: list[str] = []
+        stated: set[str] = set()
+        for a in answers:
+            if a.text in texts or (a.found and a.facts and set(a.facts) <= stated):
+                continue
+            texts.append(a.text if a.found or a.question == question else f"关于“{a.question.rstrip('？?')}”：{a.text}")
+            stated |= set(a.facts)
+            merged.facts += [f for f in a.facts if f not in merged.facts]
+            merged.citations += [c for c in a.citations if c not in merged.citations]
+            merged.computation = "；".join(x for x in (merged.computation, a.computation) if x)
+            merged.numbers += a.numbers
+        merged.text = "".join(texts)
+        merged.parts = [a.to_dict() for a in answers]
+        return merged
+
+    def _single(self, question: str | Query, same_turn: bool = False) -> Answer:
+        query = question if isinstance(question, Query) else parse_part(question, self.base, self.names)
+        q = query.canonical or query.text
         from index.budget_qa import budget_answer  # 部门预算 questions (h5 hook)
 
-        if (budget := budget_answer(self, q)) is not None:
+        if (budget := budget_answer(self, query.text)) is not None:
             return budget
         previous = self.history[-1] if self.history else None
-        intent = detect_intent(q)
-        subject = subject_of(q, intent)
-        needs_subject = intent in ("amount", "share", "growth", "budget", "count", "why")
-        if previous is not None and (self._is_follow_up(q) or (not subject and needs_subject)):
+        intent, subject = query.intent, query.subject
+        if query.scope == "corpus":
+            return Answer(query.text, "这个问题涉及多个部门或多个年度，单份报告无法回答；请在批量审核的输出目录上用 "
+                          "auditor ask --corpus 提问。", intent, subject, False, query=query.to_dict())
+        if previous is not None and self._carries(query, previous):
             if intent == "amount" and previous.intent not in ("rank", "by_class", "why", "findings"):
                 intent = previous.intent
-            if not subject or re.match(r"^(它|其|该项|这一项|这一类)", q):
+            if not subject or re.match(r"^(它|其(?!中)|该项|这一项|这一类)", q):
                 subject = previous.subject
+                query.carried = True
             elif COLUMN_TAIL.fullmatch(subject) and previous.subject and not COLUMN_TAIL.search(previous.subject) \
                     and not _is_total_word(previous.subject):
                 # "社会保险经办机构花了多少钱？" then "那项目支出呢？": that item's 项目支出
                 subject = f"{previous.subject}的{COLUMN_TAIL.fullmatch(subject).group(1)}"  # type: ignore[union-attr]
+                query.carried = True
+        if subject and previous is not None and query.score < 0.8 and (same_turn or query.follow_up):
+            # "政府采购金额是多少？货物、工程、服务各多少？": "货物" means 货物采购金额
+            subject = compose(subject, previous.subject, self.names) or subject
+        if not subject and intent in NEEDS_SUBJECT and not query.carried:
+            subject = vocab().default_subjects.get(intent, "")
+        query.intent, query.subject = intent, subject
+        if intent == "share":  # "X在Y里占了多大头" read as "X占Y的比例"; "它占多少？" as "X的比例"
+            whole = share_whole(q)
+            q = f"{subject}占{whole}的比例是多少？" if whole else f"{subject}的比例是多少？"
         outside = self._outside_scope(q, subject)
         if outside:
-            return self._not_found(q, intent, subject, outside)
-        handler = getattr(self, f"_{intent}")
-        return handler(q, subject)
+            answer = self._not_found(q, intent, subject, outside)
+        else:
+            handler = self._handler(intent)
+            answer = handler(q, subject)
+            if not answer.found and not query.carried:
+                # the subject as read found nothing: the report's own names it may mean
+                named = self._named_in_sentence(subject, intent)
+                index, self.index = self.index, None  # a retry that fails needs no "closest content" search
+                try:
+                    for other in [*alternatives(query, self.kinds), *named]:
+                        retry = handler(q, other)
+                        if retry.found:
+                            query.resolved, answer = other, retry
+                            if other in named:  # a claim cut short: the question's words name the topic
+                                answer.subject = subject
+                            break
+                finally:
+                    self.index = index
+        answer.query = query.to_dict()
+        return answer
 
     # ---- helpers -------------------------------------------------------------------
+    def _handler(self, intent: str) -> Callable[[str, str], Answer]:
+        """The answer method of a typed query's intent (index/query.py INTENTS)."""
+        handlers: dict[str, Callable[[str, str], Answer]] = {
+            "amount": self._amount, "growth": self._growth, "budget": self._budget, "share": self._share,
+            "rank": self._rank, "by_class": self._by_class, "count": self._count, "why": self._why,
+            "findings": self._findings, "list": self._list}
+        return handlers.get(intent, self._amount)
+
+    def _list(self, q: str, subject: str) -> Answer:
+        """What the items of something are: the report's own sentence listing them, quoted."""
+        name = re.sub(r"(?:经费|费用|情况)$", "", normalise(_strip_class_marks(subject)).replace("“", "").replace("”", ""))
+        if len(name) >= 2:
+            for fact in self.base.of_kind("sentence"):
+                text = normalise(fact.text).replace("“", "").replace("”", "")
+                at = text.find(name)
+                if at >= 0 and not _suspect(fact) and re.search(r"包括|包含|即|分别为|分别是|主要有|[：:]", text[at:]):
+                    return self._answer_from(q, "list", subject, f"报告所列：“{fact.citation.quote or fact.text}”"
+                                             f"（{fact.citation.where()}）。", [fact])
+        return self._not_found(q, "list", subject, "报告未列出其组成")
+
+    def _named_in_sentence(self, subject: str, intent: str) -> list[str]:
+        """Subjects of count claims whose sentence names the subject ("本中心共设6个内设科室": the
+        claim's own subject may be cut short)."""
+        name = normalise(subject)
+        if intent != "count" or len(name) < 2:
+            return []
+        out = [c.subject for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and c.subject
+               and not _suspect(c) and name in normalise(c.citation.quote or "") and name not in normalise(c.subject)]
+        return list(dict.fromkeys(out))[:2]
+
+    @classmethod
+    def _carries(cls, query: Query, previous: Answer) -> bool:
+        """A follow-up takes the previous topic only when it needs one: "那公用经费呢？" keeps the
+        intent, "为什么？" the subject; "为什么决算数小于预算数？" names the report's totals."""
+        q = query.canonical or query.text
+        if cls._is_follow_up(q) or query.follow_up:
+            return True
+        return not query.subject and query.needs_subject and not query.whole_report and bool(previous.subject)
+
     @staticmethod
     def _is_follow_up(q: str) -> bool:
         return bool(re.match(r"^(那|那么|它|该项|这一项|这一类|年末的|还有)", q)) or (q.rstrip("？?").endswith("呢") and len(q) <= 14)

@@ -4,6 +4,7 @@ or replaced by the deterministic answer — and the answer says which happened."
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from index.answer import Answer, Answerer
 from index.embed import EmbeddingSettings
 from index.facts import FactBase, build_facts
 from index.llm import LLMSettings, LLMUnavailable, make_chat, phrase
+from index.query import Query, llm_query
 from index.store import Progress, ReportIndex, build_index
 from index.verify import verify
 
@@ -66,11 +68,23 @@ class Session:
         return cls(base, index, llm or LLMSettings())
 
     def ask(self, question: str) -> Answer:
-        answer = self.answerer.ask(question)
+        answer = self.answerer.ask(question, self._llm_query(question))
         if self.llm.kind == "none" or not answer.found and answer.intent != "findings":
             answer.verification = {"status": "deterministic"}
             return answer
         return self._phrase(question, answer)
+
+    def _llm_query(self, question: str) -> Query | None:
+        """With an LLM configured and AUDITOR_LLM_QUERY=1, the model proposes the typed query of
+        a one-part question (validated; anything invalid falls back to the parser)."""
+        if self.llm.kind == "none" or os.environ.get("AUDITOR_LLM_QUERY") != "1" or len(self.answerer.parse(question)) != 1:
+            return None
+        try:
+            if self._chat is None:
+                self._chat = make_chat(self.llm)
+        except LLMUnavailable:
+            return None
+        return llm_query(self._chat, question, self.base)
 
     def _phrase(self, question: str, draft: Answer) -> Answer:
         try:
@@ -103,7 +117,8 @@ class Session:
         self._ids = ids
         check = verify(text, self.base, computations, ids)
         result = Answer(question, text, draft.intent, draft.subject, draft.found, mode="llm", verified=check.ok,
-                        facts=draft.facts, citations=draft.citations, computation=draft.computation)
+                        facts=draft.facts, citations=draft.citations, computation=draft.computation,
+                        query=draft.query, parts=draft.parts)
         if check.ok:
             result.verification = {"status": "passed", **check.to_dict()}
             return result
