@@ -189,8 +189,17 @@ class Answerer:
 
     def parse(self, question: str, limit: int = MAX_PARTS) -> list[Query]:
         """The typed queries of a question, one per part (index/query.py), at most ``limit``."""
+        question = self._previous_year_as_last_year(question)
         forms = rewritten_forms(question)
         return [parse_part(part, self.base, self.names, forms) for part in split_parts(normalise_text(question))[:limit]]
+
+    def _previous_year_as_last_year(self, question: str) -> str:
+        """"较2023年度增加多少" in a 2024 report is "比上年增加多少": the report's year minus one,
+        after a comparison word, is the 上年 every report compares with."""
+        year = self.report.meta.year
+        if year is None:
+            return question
+        return re.sub(rf"(较|比|与|和|同|对比|相比)\s*{year - 1}\s*年度?", r"\1上年", question)
 
     def _answer(self, question: str, query: Query | None = None) -> Answer:
         total = len(split_parts(normalise_text(question)))
