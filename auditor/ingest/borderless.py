@@ -222,7 +222,8 @@ def _is_paragraph(line: Line, width: float, char: float) -> bool:
 def _build(region: list[Line], page: int | None, state: Carry, continued: bool, right: float) -> RawTable | None:
     if not continued or not state.mode:
         state.right = right
-        grid = tab_grid(region)
+        # one line of figures (T7) cannot tell tab stops from evenly spaced columns
+        grid = tab_grid(region) if sum(1 for line in region if line.has_figure) >= 3 else None
         if grid is not None:
             state.mode, state.margin, state.step = "tabs", grid[0], grid[1]
         else:
