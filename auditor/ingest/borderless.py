@@ -518,7 +518,7 @@ def _join_wrapped_names(rows: list[list[RawCell]], region: list[Line], header_en
     from auditor.codes import looks_like_code
     from auditor.model import is_total_label
 
-    reach = [max((row[c].location.bbox[2] for row in rows[header_end:] if row[c].text and row[c].location.bbox),
+    reach = [max((box[2] for row in rows[header_end:] if row[c].text and (box := row[c].location.bbox) is not None),
                  default=0.0) for c in range(len(rows[0]) if rows else 0)]
 
     def full(cell: RawCell, c: int) -> bool:
