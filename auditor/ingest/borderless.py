@@ -409,9 +409,10 @@ def column_edges(region: Sequence[Line]) -> list[float]:
     header = [[w for w in line.words] for line in region[:first_figure]]
     crossing = [[(w["x0"], w["x1"]) for w in words if crosses(w, data)] for words in header]
     # clear of the figures, and not the wrapped end of a header word over a column of figures
+    # (a one-character head, "类" / "款" / "项" centred over a narrow code column, is not a column)
     clear = sorted((w["x0"], w["x1"]) for i, words in enumerate(header) for w in words
-                   if not crosses(w, data) and not any(crosses(w, crossing[j]) for j in (i - 1, i + 1)
-                                                       if 0 <= j < len(header)))
+                   if not crosses(w, data) and w["x1"] - w["x0"] >= 1.8 * (w["bottom"] - w["top"])
+                   and not any(crosses(w, crossing[j]) for j in (i - 1, i + 1) if 0 <= j < len(header)))
     # a header close to a column's figures (centred over right-aligned figures) is that column's
     spans = sorted(data + [h for h in _merged(clear, 1.0)
                            if not any(h[0] < b + 2.5 and h[1] > a - 2.5 for a, b in data)])
