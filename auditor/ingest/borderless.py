@@ -222,7 +222,8 @@ def _is_paragraph(line: Line, width: float, char: float) -> bool:
 def _build(region: list[Line], page: int | None, state: Carry, continued: bool, right: float) -> RawTable | None:
     if not continued or not state.mode:
         state.right = right
-        grid = tab_grid(region)
+        # one line of figures (T7) cannot tell tab stops from evenly spaced columns
+        grid = tab_grid(region) if sum(1 for line in region if line.has_figure) >= 3 else None
         if grid is not None:
             state.mode, state.margin, state.step = "tabs", grid[0], grid[1]
         else:
@@ -408,9 +409,10 @@ def column_edges(region: Sequence[Line]) -> list[float]:
     header = [[w for w in line.words] for line in region[:first_figure]]
     crossing = [[(w["x0"], w["x1"]) for w in words if crosses(w, data)] for words in header]
     # clear of the figures, and not the wrapped end of a header word over a column of figures
+    # (a one-character head, "类" / "款" / "项" centred over a narrow code column, is not a column)
     clear = sorted((w["x0"], w["x1"]) for i, words in enumerate(header) for w in words
-                   if not crosses(w, data) and not any(crosses(w, crossing[j]) for j in (i - 1, i + 1)
-                                                       if 0 <= j < len(header)))
+                   if not crosses(w, data) and w["x1"] - w["x0"] >= 1.8 * (w["bottom"] - w["top"])
+                   and not any(crosses(w, crossing[j]) for j in (i - 1, i + 1) if 0 <= j < len(header)))
     # a header close to a column's figures (centred over right-aligned figures) is that column's
     spans = sorted(data + [h for h in _merged(clear, 1.0)
                            if not any(h[0] < b + 2.5 and h[1] > a - 2.5 for a, b in data)])
@@ -517,7 +519,7 @@ def _join_wrapped_names(rows: list[list[RawCell]], region: list[Line], header_en
     from auditor.codes import looks_like_code
     from auditor.model import is_total_label
 
-    reach = [max((row[c].location.bbox[2] for row in rows[header_end:] if row[c].text and row[c].location.bbox),
+    reach = [max((box[2] for row in rows[header_end:] if row[c].text and (box := row[c].location.bbox) is not None),
                  default=0.0) for c in range(len(rows[0]) if rows else 0)]
 
     def full(cell: RawCell, c: int) -> bool:

@@ -883,11 +883,11 @@ def render_many(jobs: Iterable[Job], out: Path) -> list[Rendered]:
                 rendered.files = [out / f"{stem}.pdf"]
                 rendered.extra.append(src / f"{stem}.html")
         elif job.producer == "txt":
-            parts = ([("_narrative", replace(shown, blocks=tuple(before + after))),  # type: ignore[arg-type]
+            texts = ([("_narrative", replace(shown, blocks=tuple(before + after))),  # type: ignore[arg-type]
                       ("_tables", replace(shown, cover=(), toc=(), blocks=tuple(tables)))]  # type: ignore[arg-type]
                      if v.split else [("", shown)])
-            for suffix, part in parts:
-                (src / f"{stem}{suffix}.txt").write_text(render_text(part), encoding="utf-8")
+            for suffix, text_spec in texts:
+                (src / f"{stem}{suffix}.txt").write_text(render_text(text_spec), encoding="utf-8")
                 office.append(src / f"{stem}{suffix}.txt")
                 rendered.files.append(out / f"{stem}{suffix}.pdf")
         else:
