@@ -12,7 +12,10 @@ from difflib import SequenceMatcher
 
 from auditor.codes import compact
 from auditor.model import TableKind
+from index import finding_notes
+from index.facts import CLAIM_KIND_ZH as CLAIM_KINDS
 from index.facts import Citation, Fact, FactBase, cell_id, row_key
+from index.reasons import clean_subject, find_reasons
 from index.store import ReportIndex
 
 INTENT_WORDS: tuple[tuple[str, str], ...] = (
@@ -80,6 +83,7 @@ class Answer:
     computation: str = ""
     numbers: list[str] = field(default_factory=list)  # the figures stated, as printed
     verification: dict[str, object] = field(default_factory=dict)
+    basis: str = ""  # what the answer rests on, in Chinese: 表格数据 / 正文引述 / 计算 (index/answer.py::_basis)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -97,6 +101,7 @@ class Answer:
             "found": self.found,
             "facts": self.facts,
             "verification": self.verification,
+            "basis": self.basis,
         }
 
 
@@ -153,6 +158,19 @@ TOTAL_WORDS = {
     "收入": "本年收入合计", "总收入": "本年收入合计", "收入总额": "本年收入合计", "全部收入": "本年收入合计",
     "收到": "本年收入合计",
 }
+
+
+def _basis(facts: list[Fact], computation: str) -> str:
+    """What an answer rests on, said as it is: a computation, table cells, the report's text."""
+    kinds = {f.kind for f in facts if f.kind != "finding"}
+    said = []
+    if computation or "derived" in kinds:
+        said.append("按报告数字计算")
+    if kinds & {"cell", "row", "table"}:
+        said.append("表格数据")
+    if kinds & {"claim", "sentence"}:
+        said.append("正文原文")
+    return "、".join(said)
 
 
 def similarity(a: str, b: str) -> float:
@@ -334,9 +352,16 @@ class Answerer:
         if warning:
             text += warning
             facts = facts + [f for f in related if f not in facts]
+        # findings travel with figures: a figure the audit flagged is never stated bare
+        mentioned = {f.id for f in facts if f.kind == "finding"} | set(re.findall(r"[A-Z]{2,5}\d{3}", warning))
+        flagged, notes = finding_notes.note(self.base, facts, text, mentioned)
+        if flagged:
+            text += flagged
+            facts = facts + [f for f in notes if f not in facts]
         numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", text)
-        return Answer(q, text, intent, subject, True, facts=[f.id for f in facts],
-                      citations=[f.citation for f in facts], computation=computation, numbers=numbers)
+        citations = list(dict.fromkeys(f.citation for f in facts))
+        return Answer(q, text, intent, subject, True, facts=list(dict.fromkeys(f.id for f in facts)),
+                      citations=citations, computation=computation, numbers=numbers, basis=_basis(facts, computation))
 
     def _contradictions(self, facts: list[Fact]) -> tuple[str, list[Fact]]:
         """A narrative figure is never answered as fact when the tables or another statement of
@@ -404,7 +429,7 @@ class Answerer:
                                          f"即本年无此项支出（{zero[0].citation.where()}）。", zero)
             return self._not_found(q, "amount", subject, f"表中“{zero[0].subject}”一行为空或为0，即本年无此项支出")
         def name(f: Fact) -> str:
-            generic = compact(f.subject) in ("合计", "总计", "本年合计", "") or f.column in ("basic", "project")
+            generic = compact(f.subject) in ("合计", "总计", "本年合计", "本年数", "上年数", "") or f.column in ("basic", "project")
             return subject if generic and len(facts) == 1 else (f.subject or subject)
 
         parts = [f"{name(f)}为{self._value_text(f)}（{f.citation.where()}）" for f in facts]
@@ -506,6 +531,16 @@ class Answerer:
                                  f"（{claims[0].citation.where()}：“{claims[0].citation.quote}”）。", same)
 
     def _budget(self, q: str, subject: str) -> Answer:
+        if not compact(subject):  # "年初预算是多少？完成了多少？": the department's own budget statement
+            kinds = ("budget", "outturn", "completion")
+            budgets = [c for c in self.base.of_kind("claim") if c.extra.get("kind") in kinds and not _suspect(c)]
+
+            def rank(c: Fact) -> int:
+                name = normalise(c.subject)
+                return next((i for i, w in enumerate(("一般公共预算财政拨款支出", "财政拨款支出", "支出合计", "支出"))
+                             if name.endswith(w)), 9)
+            budgets = [c for c in budgets if rank(c) < 9]
+            subject = min(budgets, key=rank).subject if budgets else subject
         items = self._claims(subject, ("budget", "outturn", "completion"), 0.8)
         if not items:
             # "X项目…自评得分…。项目全年预算数为…，执行数为…": the name in one sentence, the
@@ -578,31 +613,35 @@ class Answerer:
         return self._answer_from(q, "by_class", subject, f"按类：{parts}（{facts[0].citation.where().split('，第')[0]}）。", facts)
 
     def _why(self, q: str, subject: str) -> Answer:
-        sentences = self.report.sentences
-        name = normalise(_strip_class_marks(subject))
-        budget_question = bool(re.search(r"预算|用完|超过|低于|小于|大于", q))
-        anchors = []
-        for s in sentences:
-            text = normalise(s.text)
-            item = normalise(_strip_class_marks(s.item))
-            if not name or name in text or (item and (name in item or similarity(name, item) >= 0.8)):
-                anchors.append(s.index)
-        for index in anchors:
-            for s in sentences[index : index + 3]:
-                if s.index != index and s.item != sentences[index].item and not s.text.startswith(("主要原因", "原因")):
-                    break
-                match = re.search(r"(?:主要原因(?:是|为)?|原因(?:是|为)|主要是因为|主要是由于|由于|主要是)[：:]?(.+?)(?:[。；]|$)", s.text)
-                if match and (not budget_question or "预算" in s.text):
-                    fact = self.base.get(f"S{s.index}")
-                    if fact is None or _suspect(fact):
-                        continue
-                    return self._answer_from(q, "why", subject, f"报告所述原因：“{match.group(1).strip()}”（{fact.citation.where()}）。",
-                                             [fact])
-        none = self._no_data_statement(subject)
+        name = clean_subject(subject)
+        lead: Answer | None = None
+        if name and re.search(r"多少|几|增减|变化|变动", q) and re.search(r"上年|去年|增减|增加|减少|增长|下降|变化|变动", q):
+            growth = self._growth(q, name)  # "…比上年增减多少、为什么？": the change, then its reason
+            lead = growth if growth.found else None
+        reasons = find_reasons(self.report, name, q)
+        none = self._no_data_statement(name or subject)
+        if none is not None and not any(r.kind == "reason" for r in reasons):
+            reasons = []  # no money of this kind: that is the answer, not what other money was used for
+        for reason in reasons:
+            fact = self.base.get(f"S{reason.sentence}")
+            if fact is None or _suspect(fact):
+                continue
+            if reason.kind == "reason":
+                said = f"报告所述原因：“{reason.text}”（{fact.citation.where()}）。"
+            else:
+                said = f"报告未直接说明原因，但说明了用途：“{reason.text}”（{fact.citation.where()}）。"
+            facts = [fact]
+            if lead is not None:
+                said = lead.text + said
+                facts = [f for f in (self.base.get(i) for i in lead.facts) if f is not None] + facts
+            return self._answer_from(q, "why", name or subject, said, facts)
         if none is not None:
             return self._answer_from(q, "why", subject, f"报告称本年无此项资金：“{none.citation.quote or none.text}”"
                                      f"（{none.citation.where()}），因此没有增减原因可说明。", [none])
-        return self._not_found(q, "why", subject, "报告未说明原因")
+        if lead is not None:
+            return self._answer_from(q, "why", name, lead.text + "报告未说明其原因。",
+                                     [f for f in (self.base.get(i) for i in lead.facts) if f is not None])
+        return self._not_found(q, "why", name or subject, "报告未说明原因")
 
     def _no_data_statement(self, subject: str) -> Fact | None:
         """A narrative sentence saying the department has none of this item ("本年度无“三公”经费
@@ -618,6 +657,18 @@ class Answerer:
                 return fact
         return None
 
+    def _subject_facts(self, subject: str) -> list[Fact]:
+        """The figures a findings-question is about: those printed with the number it quotes,
+        else the cells and statements of the item it names."""
+        numbers = {Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", subject)}
+        if numbers:
+            return [f for f in self.base.of_kind("claim", "cell") if f.value is not None and f.value in numbers
+                    and not _suspect(f)]
+        name = re.sub(r"的?(?:增长率|增幅|降幅|完成率|比例|占比|数字|金额)$", "", compact(subject))
+        facts = list(self._amount_facts(name)) if name else []
+        facts += [c for c in self._claims(name, tuple(CLAIM_KINDS), 0.85)[:6] if c not in facts] if name else []
+        return facts
+
     def _findings(self, q: str, subject: str) -> Answer:
         findings = self.base.of_kind("finding")
         generic = not subject or subject in ("报告", "这份", "数据", "文字")
@@ -630,15 +681,23 @@ class Answerer:
                 return any(n in text for n in numbers)
             return any(p in text for p in pieces) or any(similarity(p, f.subject) >= 0.8 for p in pieces)
 
-        relevant = [f for f in findings if generic or about(f)]
+        figures = [] if generic else self._subject_facts(subject)
+        tied = finding_notes.findings_of(self.base, figures)
+        relevant = tied + [f for f in findings if (generic or about(f)) and f not in tied]
         relevant = [f for f in relevant if f.extra.get("severity") in ("error", "warning")] or relevant
         if not relevant:
-            return Answer(q, f"未发现与“{subject}”相关的问题（已运行全部检查）。", "findings", subject, True)
+            if not figures:
+                return Answer(q, f"报告中未找到“{subject}”对应的数字或表述，无法说明它是否有问题；审核发现的问题中也没有提到它。",
+                              "findings", subject, False)
+            cover = finding_notes.coverage(self.base, figures)
+            shown = figures[:3]
+            stated = "；".join(f"{f.subject or subject}{self._value_text(f)}（{f.citation.where()}）" for f in shown)
+            return self._answer_from(q, "findings", subject, f"报告所载：{stated}。{cover.statement(subject)}", shown)
         relevant.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}.get(f.extra.get("severity", ""), 3))
         shown = relevant[:6]
         listed = f"（以下列出前{len(shown)}处，全部见问题清单）" if len(shown) < len(relevant) else ""
-        text = f"共发现{len(relevant)}处相关问题{listed}：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
-        return self._answer_from(q, "findings", subject, text + "。", shown)
+        text = f"共发现{len(relevant)}处相关问题{listed}：" + "".join(finding_notes.describe(f) for f in shown)
+        return self._answer_from(q, "findings", subject, text, shown + [f for f in figures[:2] if f.kind != "finding"])
 
     def _count(self, q: str, subject: str) -> Answer:
         pieces = [p for p in re.split(r"和|与|及|以及", subject) if len(p) >= 2]
@@ -646,16 +705,31 @@ class Answerer:
             answers = [self._count(q, piece) for piece in pieces]
             found = [a for a in answers if a.found]
             if found:
-                merged = Answer(q, "".join(a.text for a in found), "count", subject, True)
+                merged = Answer(q, "".join(a.text for a in found), "count", subject, True, basis=found[0].basis)
                 for a in found:
-                    merged.facts += a.facts
-                    merged.citations += a.citations
+                    merged.facts += [f for f in a.facts if f not in merged.facts]
+                    merged.citations += [c for c in a.citations if c not in merged.citations]
                 return merged
-        claims = self._claims(subject, ("count",), 0.6)
         name = normalise(subject)
-        if not claims and len(name) >= 3:
-            # counts name their thing in long phrases ("…开支财政拨款的公务用车保有量为 0 辆")
-            claims = [c for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and name in normalise(c.subject)]
+        for _ in range(3):  # "单位有几辆公务用车" leaves "单位辆公务用车": the thing counted is "公务用车"
+            name = re.sub(r"^(?:本|这个|该)?(?:单位|部门)|^(?:共有|一共|总共|共|有|辆|个|批次|人次|名|家|项|台)|"
+                          r"(?:共有|一共|总共|辆|个|批次|人次|名|家|项|台)$", "", name)
+        counts = [c for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and not _suspect(c)]
+        scored = []
+        for order, c in enumerate(counts):
+            target = normalise(c.subject)
+            score = similarity(name, target) if name else 0.0
+            if len(name) >= 2 and name in target:
+                score = max(score, 0.9 - 0.001 * (len(target) - len(name)) / 10)
+            if score >= 0.6:
+                scored.append((-round(score, 2), order, c))
+        claims = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]))]
+        if not re.search(r"外宾|外事|境外|外国|其中", q):  # "接待了多少批次" counts every visit, not the foreign ones
+            claims = [c for c in claims if not re.search(r"外宾|外事|境外", c.subject)] or claims
+        asked = [u for u in ("批次", "人次", "辆", "个", "名", "家", "项", "台", "人") if u in q]
+        if asked:
+            claims = [c for c in claims if any(c.unit.startswith(u) or (c.extra.get("raw") or "").endswith(u) for u in asked)] \
+                or claims
         if claims:
             same = [c for c in claims if c.sources == claims[0].sources]
             parts = "，".join(f"{c.subject}{self._value_text(c)}" for c in same)

@@ -1,0 +1,132 @@
+"""The report's own reasons: for a subject asked about ("为什么…增加", "…小于预算的原因"),
+the sentences in which the report says why (原因是 / 主要原因 / 主要是 / 由于 / 系 / 因…),
+or failing that what the money was for (主要用于 / 用于), found wherever the subject is
+named (sections and attachments), including the sentence after the figure.
+
+The cue words are data (reasons.yaml). Nothing here invents a reason: every reason is a
+verbatim piece of one of the report's sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.codes import compact
+from auditor.model import Report
+
+DATA = Path(__file__).with_name("reasons.yaml")
+WINDOW = 3  # the subject's sentence and the two after it
+PLACEHOLDER = re.compile(r"^[XＸx×\.…]+$|XXX")
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+@cache
+def _cues() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(c["pattern"]), c["kind"]) for c in _data()["cues"]]
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"（(?!类|款|项)[^）]*）|\((?!类|款|项)[^)]*\)", "", compact(text))
+    for old, new in _data()["aliases"]:
+        text = text.replace(old, new)
+    return re.sub(r"[“”\"‘’（）()]|[（(](?:类|款|项)[）)]", "", text)
+
+
+SUBJECT_TAIL = re.compile(
+    r"(?:比上年|比去年|较上年|与上年相比|同比|上年)?(?:的)?(?:增减|增加|减少|增长|下降|变化|变动)?(?:了)?(?:多少|几何)?$|"
+    r"(?:的)?(?:决算数?|支出)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?$")
+
+
+def clean_subject(subject: str) -> str:
+    """'一般公共预算财政拨款支出比上年增减' → '一般公共预算财政拨款支出'."""
+    text = compact(subject)
+    for _ in range(3):
+        stripped = SUBJECT_TAIL.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return re.sub(r"[、，,和及与]+$", "", text)
+
+
+@dataclass
+class Reason:
+    sentence: int  # the sentence's index (fact id "S{index}")
+    text: str  # the reason, verbatim
+    kind: str  # reason / purpose
+    cue: str
+    anchor: int  # the sentence naming the subject
+
+
+def _extract(text: str) -> list[tuple[str, str, str]]:
+    """(reason, kind, cue) for every cue in a sentence, strongest cue first."""
+    found = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in _cues():
+        for match in pattern.finditer(text):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            rest = text[match.end():]
+            reason = re.split(r"[。；;！!？?]", rest, maxsplit=1)[0].strip(" ，,：:")
+            if len(compact(reason)) < 2 or PLACEHOLDER.search(reason):
+                continue
+            taken.append((match.start(), match.end() + len(reason)))
+            found.append((reason, kind, match.group(0)))
+    return found
+
+
+def find_reasons(report: Report, subject: str, question: str = "") -> list[Reason]:
+    """The report's reasons about the subject, best first. With no subject, the reasons
+    for the difference the question names (from the budget, from last year)."""
+    data = _data()
+    sentences = report.sentences
+    name = _norm(clean_subject(subject))
+    about_budget = bool(re.search(data["budget_words"], question))
+    about_growth = bool(re.search(data["growth_words"], question)) and not about_budget
+    if not name and not (about_budget or about_growth):
+        return []
+    scored: list[tuple[tuple[int, ...], Reason]] = []
+    for position, anchor in enumerate(sentences):
+        text = _norm(anchor.text)
+        item = _norm(anchor.item or "")
+        if name:
+            if name in text:
+                exact = 0
+            elif item and (name in item or (len(item) >= 4 and item in name)):
+                exact = 1
+            else:
+                continue
+        else:
+            exact = 1
+        for distance, s in enumerate(sentences[position : position + WINDOW]):
+            if distance and s.item != anchor.item and not re.match(r"\s*(?:主要)?原因", s.text):
+                break
+            context = anchor.text + s.text
+            for reason, kind, cue in _extract(s.text):
+                if name and distance == 0 and name in _norm(reason) and kind == "purpose":
+                    continue  # "…用于X": the subject is the use, not its reason
+                fit = 0
+                if about_budget:
+                    fit = 0 if re.search(data["budget_context"], context) else 2
+                elif about_growth:
+                    fit = 0 if re.search(data["growth_context"], context) and not re.search("预算数", s.text) else 1
+                strength = 0 if kind == "reason" else 1
+                if not name and fit:
+                    continue
+                scored.append(((fit, strength, exact, distance, position),
+                               Reason(s.index, reason, kind, cue, anchor.index)))
+    scored.sort(key=lambda x: x[0])
+    out: list[Reason] = []
+    for _, found in scored:
+        if all((r.sentence, r.text) != (found.sentence, found.text) for r in out):
+            out.append(found)
+    return out
