@@ -554,6 +554,8 @@ class Answerer:
                                   or (f.extra.get("kind") == "amount" and "执行" in f.subject))]
                     if items:
                         break
+        if not items and self.report.meta.document_type == "budget" and compact(subject):
+            return self._amount(q, re.sub(r"的?(?:预算数?|预算安排)$", "", compact(subject)))  # a budget's amounts are budgets
         if not items:
             return self._not_found(q, "budget", subject, "报告未说明其预算")
         anchor = items[0].sources

@@ -39,7 +39,7 @@ def _norm(text: str) -> str:
     text = re.sub(r"（(?!类|款|项)[^）]*）|\((?!类|款|项)[^)]*\)", "", compact(text))
     for old, new in _data()["aliases"]:
         text = text.replace(old, new)
-    return re.sub(r"[“”\"‘’（）()]|[（(](?:类|款|项)[）)]", "", text)
+    return re.sub(r"[（(](?:类|款|项)[）)]|[“”\"‘’（）()]", "", text)
 
 
 SUBJECT_TAIL = re.compile(
@@ -110,8 +110,11 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
         for distance, s in enumerate(sentences[position : position + WINDOW]):
             if distance and s.item != anchor.item and not re.match(r"\s*(?:主要)?原因", s.text):
                 break
-            context = anchor.text + s.text
+            context = "".join(x.text for x in sentences[position : position + distance + 1])
             for reason, kind, cue in _extract(s.text):
+                after = position + distance + 1
+                if re.search(r"以下|如下|下列", reason) and after < len(sentences):  # "由以下因素…。一是…"
+                    reason = f"{reason}：{sentences[after].text.strip()}"
                 if name and distance == 0 and name in _norm(reason) and kind == "purpose":
                     continue  # "…用于X": the subject is the use, not its reason
                 fit = 0
