@@ -160,6 +160,17 @@ TOTAL_WORDS = {
 }
 
 
+YEAR_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?)(?=[\u4e00-\u9fff“])")
+
+
+def _total_names(name: str) -> list[str]:
+    """A grand total and its everyday names: a report's "本年收入…" is the question's 本年收入合计."""
+    canonical = TOTAL_WORDS.get(name) or (name if name in TOTAL_WORDS.values() else "")
+    if not canonical:
+        return [name]
+    return [name, canonical, *(w for w, c in TOTAL_WORDS.items() if c == canonical and len(w) >= 2)]
+
+
 def _basis(facts: list[Fact], computation: str) -> str:
     """What an answer rests on, said as it is: a computation, table cells, the report's text."""
     kinds = {f.kind for f in facts if f.kind != "finding"}
@@ -325,14 +336,15 @@ class Answerer:
     def _claims(self, subject: str, kinds: tuple[str, ...], min_score: float = 0.8) -> list[Fact]:
         """Claims about the subject, the closest names first (document order among equals)."""
         name = compact(_strip_class_marks(subject))
+        names = list(dict.fromkeys(n for w in _total_names(name) for n in (w, YEAR_PREFIX.sub("", w)) if n))
         scored = []
         for order, fact in enumerate(self.base.of_kind("claim")):
             if fact.extra.get("kind") not in kinds or _suspect(fact):
                 continue
-            target = compact(_strip_class_marks(fact.subject))
+            target = YEAR_PREFIX.sub("", compact(_strip_class_marks(fact.subject)))
             if not target:
                 continue
-            score = similarity(name, target)
+            score = max(similarity(n, target) for n in names)
             if score >= min_score:
                 scored.append((-round(score, 2), order, fact))
         return [f for _, _, f in sorted(scored, key=lambda x: (x[0], x[1]))]
@@ -412,13 +424,16 @@ class Answerer:
             text = f"报告中未找到{('“' + subject + '”的') if subject else ''}相关数据。" + (why + "。" if why else "")
         if nearest:
             text += "最接近的内容：" + "；".join(f"{f.text[:60]}（{f.citation.where()}）" for f in nearest)
-        answer = Answer(q, text, intent, subject, False, facts=[f.id for f in nearest],
-                        citations=[f.citation for f in nearest])
+            flagged, notes = finding_notes.note(self.base, nearest, text)  # a flagged figure shown is flagged here too
+            text += flagged
+            nearest += [f for f in notes if f not in nearest]
+        answer = Answer(q, text, intent, subject, False, facts=list(dict.fromkeys(f.id for f in nearest)),
+                        citations=list(dict.fromkeys(f.citation for f in nearest)), basis=_basis(nearest, ""))
         return answer
 
     # ---- intents -------------------------------------------------------------------
     def _amount(self, q: str, subject: str) -> Answer:
-        facts = self._amount_facts(subject)
+        facts = self._amount_facts(subject) or self._amount_facts(YEAR_PREFIX.sub("", compact(subject)))
         if not facts:
             return self._not_found(q, "amount", subject)
         zero = [f for f in facts if f.value == 0 and f.kind == "cell" and f.id != "T7.empty"]
@@ -531,6 +546,9 @@ class Answerer:
                                  f"（{claims[0].citation.where()}：“{claims[0].citation.quote}”）。", same)
 
     def _budget(self, q: str, subject: str) -> Answer:
+        fund = re.search(r"一般公共预算[\u4e00-\u9fff]*?(?:支出|收入)", compact(q))
+        if fund and not re.search(r"年初预算|全年预算|调整预算|预算数|预算为|完成|执行", compact(q).replace(fund.group(0), "")):
+            return self._amount(q, fund.group(0))  # "一般公共预算拨款支出是多少": a fund's name, not a budget
         if not compact(subject):  # "年初预算是多少？完成了多少？": the department's own budget statement
             kinds = ("budget", "outturn", "completion")
             budgets = [c for c in self.base.of_kind("claim") if c.extra.get("kind") in kinds and not _suspect(c)]
@@ -664,8 +682,12 @@ class Answerer:
         else the cells and statements of the item it names."""
         numbers = {Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", subject)}
         if numbers:
-            return [f for f in self.base.of_kind("claim", "cell") if f.value is not None and f.value in numbers
-                    and not _suspect(f)]
+            printed = [f for f in self.base.of_kind("claim", "cell") if f.value is not None and f.value in numbers
+                       and not _suspect(f) and f.extra.get("kind") not in ("year", "date")]
+            words = re.sub(r"[\d.,%％]+|万元|万|元|人次|批次|辆|个|的$|为$|是$", "", compact(subject))
+            named = [f for f in printed if words and (words in compact(f.subject) or compact(f.subject) in words
+                                                      or similarity(words, f.subject) >= 0.6)]
+            return named or printed
         name = re.sub(r"的?(?:增长率|增幅|降幅|完成率|比例|占比|数字|金额)$", "", compact(subject))
         facts = list(self._amount_facts(name)) if name else []
         facts += [c for c in self._claims(name, tuple(CLAIM_KINDS), 0.85)[:6] if c not in facts] if name else []
@@ -725,10 +747,16 @@ class Answerer:
                 score = max(score, 0.9 - 0.001 * (len(target) - len(name)) / 10)
             if score >= 0.6:
                 scored.append((-round(score, 2), order, c))
+        asked = [u for u in ("批次", "人次", "辆", "个", "名", "家", "项", "台", "人") if u in q]
+        if not scored and len(name) >= 2:  # "（三）公务接待费…，累计接待25批次": the item names what is counted
+            scored = [(-0.7, order, c) for order, c in enumerate(counts)
+                      if name in normalise(c.extra.get("item", "")) or name in normalise(c.extra.get("section", ""))]
+        if not scored and len(name) <= 1 and asked:  # "有几辆车": every count in 辆, the totals first
+            scored = [(-0.7 if re.search(r"共有|总|合计", c.subject) else -0.6, order, c) for order, c in enumerate(counts)
+                      if (c.unit or "").startswith(asked[0]) and (not name or name in c.subject)]
         claims = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]))]
         if not re.search(r"外宾|外事|境外|外国|其中", q):  # "接待了多少批次" counts every visit, not the foreign ones
             claims = [c for c in claims if not re.search(r"外宾|外事|境外", c.subject)] or claims
-        asked = [u for u in ("批次", "人次", "辆", "个", "名", "家", "项", "台", "人") if u in q]
         if asked:
             claims = [c for c in claims if any(c.unit.startswith(u) or (c.extra.get("raw") or "").endswith(u) for u in asked)] \
                 or claims

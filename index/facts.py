@@ -316,8 +316,8 @@ def tie_findings(facts: list[Fact], findings: list[Fact], sources: list[Finding]
             tables.setdefault(fact.id, fact)
         elif fact.kind == "sentence":
             sentences.append(fact)
-        elif fact.kind == "claim" and fact.sources:
-            claims_of.setdefault(fact.sources[0], []).append(fact)
+        elif fact.kind == "claim" and fact.sources and fact.extra.get("kind") not in ("year", "date", "list"):
+            claims_of.setdefault(fact.sources[0], []).append(fact)  # a year or a date is not a figure
     by_page: dict[tuple[int | None, int | None], list[Fact]] = {}
     for fact in sentences:
         by_page.setdefault((fact.citation.page, fact.citation.line), []).append(fact)

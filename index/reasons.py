@@ -21,7 +21,7 @@ from auditor.codes import compact
 from auditor.model import Report
 
 DATA = Path(__file__).with_name("reasons.yaml")
-WINDOW = 3  # the subject's sentence and the two after it
+WINDOW = 5  # the subject's sentence and the four after it (within its numbered item)
 PLACEHOLDER = re.compile(r"^[XＸx×\.…]+$|XXX")
 
 
@@ -44,7 +44,7 @@ def _norm(text: str) -> str:
 
 SUBJECT_TAIL = re.compile(
     r"(?:比上年|比去年|较上年|与上年相比|同比|上年)?(?:的)?(?:增减|增加|减少|增长|下降|变化|变动)?(?:了)?(?:多少|几何)?$|"
-    r"(?:的)?(?:决算数?|支出)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?$")
+    r"(?:的)?(?:决算数?|支出)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?$|的?(?:用途|用处)$")
 
 
 def clean_subject(subject: str) -> str:
@@ -75,13 +75,26 @@ def _extract(text: str) -> list[tuple[str, str, str]]:
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
                 continue
-            rest = text[match.end():]
-            reason = re.split(r"[。；;！!？?]", rest, maxsplit=1)[0].strip(" ，,：:")
+            if kind == "reason_before":  # "…考察学习次数增多，相应增加接待费用": the cause comes first
+                reason = re.split(r"[。；;！!？?]", text[: match.start()])[-1].strip(" ，,：:")
+                kind = "reason"
+            else:
+                rest = text[match.end():]
+                reason = re.split(r"[。；;！!？?]", rest, maxsplit=1)[0].strip(" ，,：:")
             if len(compact(reason)) < 2 or PLACEHOLDER.search(reason):
                 continue
             taken.append((match.start(), match.end() + len(reason)))
             found.append((reason, kind, match.group(0)))
     return found
+
+
+def _earlier_reason(sentences: list, index: int) -> str | None:  # type: ignore[type-arg]
+    """The nearest reason stated before sentence ``index`` that is not itself "同上"."""
+    for s in reversed(sentences[max(0, index - 40) : index]):
+        for reason, kind, _ in _extract(s.text):
+            if kind in ("reason", "reason_before") and not re.fullmatch(r"(?:同上|同前|如上|同上述)[。．]?", compact(reason)):
+                return reason
+    return None
 
 
 def find_reasons(report: Report, subject: str, question: str = "") -> list[Reason]:
@@ -95,24 +108,33 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
     if not name and not (about_budget or about_growth):
         return []
     scored: list[tuple[tuple[int, ...], Reason]] = []
+    bare = re.sub(r"(?:的)?(?:支出|经费|费用|资金)$", "", name)
+    names = [n for n in dict.fromkeys((name, bare)) if len(n) >= 2]
     for position, anchor in enumerate(sentences):
         text = _norm(anchor.text)
         item = _norm(anchor.item or "")
         if name:
-            if name in text:
-                exact = 0
+            hit = next((i for i, n in enumerate(names) if n in text), None)
+            if hit is not None:
+                exact = hit
             elif item and (name in item or (len(item) >= 4 and item in name)):
-                exact = 1
+                exact = 2
             else:
                 continue
         else:
             exact = 1
         for distance, s in enumerate(sentences[position : position + WINDOW]):
-            if distance and s.item != anchor.item and not re.match(r"\s*(?:主要)?原因", s.text):
+            if distance and (s.item != anchor.item or s.section_title != anchor.section_title) \
+                    and not re.match(r"\s*(?:主要)?原因", s.text):
                 break
             context = "".join(x.text for x in sentences[position : position + distance + 1])
             for reason, kind, cue in _extract(s.text):
                 after = position + distance + 1
+                if re.fullmatch(r"(?:同上|同前|如上|同上述)[。．]?", compact(reason)):  # "主要原因同上": the reason above
+                    earlier = _earlier_reason(sentences, position + distance)
+                    if earlier is None:
+                        continue
+                    reason = f"{earlier}（报告写“{cue}同上”，指上文所述）"
                 if re.search(r"以下|如下|下列", reason) and after < len(sentences):  # "由以下因素…。一是…"
                     reason = f"{reason}：{sentences[after].text.strip()}"
                 if name and distance == 0 and name in _norm(reason) and kind == "purpose":
