@@ -706,7 +706,8 @@ class Answerer:
             return any(p in text for p in pieces) or any(similarity(p, f.subject) >= 0.8 for p in pieces)
 
         figures = [] if generic else self._subject_facts(subject)
-        tied = finding_notes.findings_of(self.base, figures)
+        sentences = [s for s in (self.base.get(i) for f in figures for i in f.sources) if s is not None]
+        tied = finding_notes.findings_of(self.base, figures + [s for i, s in enumerate(sentences) if s not in sentences[:i]])
         relevant = tied + [f for f in findings if (generic or about(f)) and f not in tied]
         relevant = [f for f in relevant if f.extra.get("severity") in ("error", "warning")] or relevant
         if not relevant:

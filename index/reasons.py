@@ -39,7 +39,7 @@ def _norm(text: str) -> str:
     text = re.sub(r"（(?!类|款|项)[^）]*）|\((?!类|款|项)[^)]*\)", "", compact(text))
     for old, new in _data()["aliases"]:
         text = text.replace(old, new)
-    return re.sub(r"[（(](?:类|款|项)[）)]|[“”\"‘’（）()]", "", text)
+    return re.sub(r"[（(](?:类|款|项)[）)]|[“”\"‘’（）()]|[-—－–·]", "", text)
 
 
 SUBJECT_TAIL = re.compile(
