@@ -432,8 +432,25 @@ class Answerer:
         return answer
 
     # ---- intents -------------------------------------------------------------------
+    def _listed(self, q: str) -> list[Fact]:
+        """"货物、工程、服务各多少？": the figures of the listed kinds, from the one sentence
+        that states them all (so each is the part of the same whole)."""
+        head = re.split(r"各(?:是|为)?多少|分别|各自|都是多少", compact(q))[0]
+        pieces = [p for p in re.split(r"[、，,和及与]", head) if p]
+        if len(pieces) < 2 or not all(1 <= len(p) <= 8 for p in pieces):
+            return []
+        by_sentence: dict[str, list[Fact]] = {}
+        for claim in self.base.of_kind("claim"):
+            if claim.extra.get("kind") in ("amount", "outturn") and claim.sources and not _suspect(claim):
+                by_sentence.setdefault(claim.sources[0], []).append(claim)
+        for claims in by_sentence.values():
+            found = [next((c for c in claims if p in normalise(c.subject)), None) for p in pieces]
+            if all(found):
+                return [c for i, c in enumerate(found) if c is not None and c not in found[:i]]
+        return []
+
     def _amount(self, q: str, subject: str) -> Answer:
-        facts = self._amount_facts(subject) or self._amount_facts(YEAR_PREFIX.sub("", compact(subject)))
+        facts = self._amount_facts(subject) or self._amount_facts(YEAR_PREFIX.sub("", compact(subject))) or self._listed(q)
         if not facts:
             return self._not_found(q, "amount", subject)
         zero = [f for f in facts if f.value == 0 and f.kind == "cell" and f.id != "T7.empty"]
@@ -547,7 +564,10 @@ class Answerer:
 
     def _budget(self, q: str, subject: str) -> Answer:
         fund = re.search(r"一般公共预算[\u4e00-\u9fff]*?(?:支出|收入)", compact(q))
-        if fund and not re.search(r"年初预算|全年预算|调整预算|预算数|预算为|完成|执行", compact(q).replace(fund.group(0), "")):
+        rest = compact(q).replace(fund.group(0), "") if fund else ""
+        if fund and not re.search(r"年初预算|全年预算|调整预算|预算数|预算为|完成|执行", rest):
+            if re.search(r"上年|去年|增长|增加|减少|下降|增减|变化", rest):
+                return self._growth(q, fund.group(0))
             return self._amount(q, fund.group(0))  # "一般公共预算拨款支出是多少": a fund's name, not a budget
         if not compact(subject):  # "年初预算是多少？完成了多少？": the department's own budget statement
             kinds = ("budget", "outturn", "completion")
@@ -639,7 +659,10 @@ class Answerer:
             growth = self._growth(q, name)  # "…比上年增减多少、为什么？": the change, then its reason
             lead = growth if growth.found else None
         reasons = find_reasons(self.report, name, q)
-        none = self._no_data_statement(name or subject)
+        carried = bool(name) and normalise(name) not in normalise(q) and not re.search(r"它|其|该项|这一?项|这个|那个|此项", q)
+        if carried and not reasons:  # "为什么决算数小于预算数？" after another question: the question's own topic
+            name, reasons = "", find_reasons(self.report, "", q)
+        none = self._no_data_statement(name or subject) if name or not carried else None
         if none is not None and not any(r.kind == "reason" for r in reasons):
             reasons = []  # no money of this kind: that is the answer, not what other money was used for
         for reason in reasons:
@@ -762,7 +785,8 @@ class Answerer:
             claims = [c for c in claims if any(c.unit.startswith(u) or (c.extra.get("raw") or "").endswith(u) for u in asked)] \
                 or claims
         if claims:
-            same = [c for c in claims if c.sources == claims[0].sources]
+            top = compact(claims[0].subject)
+            same = [c for c in claims if c.sources == claims[0].sources and compact(c.subject) == top]
             parts = "，".join(f"{c.subject}{self._value_text(c)}" for c in same)
             return self._answer_from(q, "count", subject, f"{parts}（{same[0].citation.where()}：“{same[0].citation.quote}”）。", same)
         if "单位" in subject and ("构成" in q or "编制范围" in q or "纳入" in q):

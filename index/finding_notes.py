@@ -58,7 +58,8 @@ def findings_of(base: FactBase, facts: list[Fact], text: str | None = None) -> l
                 if finding is not None and observed and re.search(r"\d", observed) and observed in said and fid not in ids:
                     ids.append(fid)
             continue
-        for fid in fact.extra.get("findings", "").split(","):
+        table = base.get(fact.table) if fact.kind == "cell" and fact.table else None  # "T7 is empty, not said so"
+        for fid in [*fact.extra.get("findings", "").split(","), *(table.extra.get("findings", "").split(",") if table else [])]:
             if fid and fid not in ids:
                 ids.append(fid)
     found = [f for f in (base.get(i) for i in ids) if f is not None and _shown(f)]

@@ -145,8 +145,8 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
                 elif about_growth:
                     fit = 0 if re.search(data["growth_context"], context) and not re.search("预算数", s.text) else 1
                 strength = 0 if kind == "reason" else 1
-                if not name and fit:
-                    continue
+                if fit and (not name or about_budget):
+                    continue  # a reason for last year's change does not explain a gap from the budget
                 scored.append(((fit, strength, exact, distance, position),
                                Reason(s.index, reason, kind, cue, anchor.index)))
     scored.sort(key=lambda x: x[0])
