@@ -592,8 +592,18 @@ class Answerer:
                                   or (f.extra.get("kind") == "amount" and "执行" in f.subject))]
                     if items:
                         break
-        if not items and self.report.meta.document_type == "budget" and compact(subject):
-            return self._amount(q, re.sub(r"的?(?:预算数?|预算安排)$", "", compact(subject)))  # a budget's amounts are budgets
+        if not items and self.report.meta.document_type == "budget":
+            # a budget's amounts are budgets: "收入、支出预算总计是多少" names the report's own line
+            asked = re.sub(r"(?:是|为|有)?(?:多少|几)(?:钱|万元)?|[？?。！!\s]|的$", "", q)
+            change = re.search(r"上年|去年|增长|增加|减少|下降|增减|变化", q)
+            if change:
+                asked = compact(q[: change.start()]).rstrip("比较与和同")
+                growth = self._growth(q, asked)
+                if growth.found:
+                    return growth
+            for name in (asked, re.sub(r"的?(?:预算数?|预算安排)$", "", compact(subject))):
+                if name and self._amount_facts(name):
+                    return self._amount(q, name)
         if not items:
             return self._not_found(q, "budget", subject, "报告未说明其预算")
         anchor = items[0].sources

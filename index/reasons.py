@@ -22,6 +22,7 @@ from auditor.model import Report
 
 DATA = Path(__file__).with_name("reasons.yaml")
 WINDOW = 5  # the subject's sentence and the four after it (within its numbered item)
+NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+\s*[、.．])\s*")
 PLACEHOLDER = re.compile(r"^[XＸx×\.…]+$|XXX")
 
 
@@ -67,8 +68,8 @@ class Reason:
     anchor: int  # the sentence naming the subject
 
 
-def _extract(text: str) -> list[tuple[str, str, str]]:
-    """(reason, kind, cue) for every cue in a sentence, strongest cue first."""
+def _extract(text: str) -> list[tuple[str, str, str, int]]:
+    """(reason, kind, cue, where the cue starts) for every cue in a sentence, strongest cue first."""
     found = []
     taken: list[tuple[int, int]] = []
     for pattern, kind in _cues():
@@ -79,19 +80,20 @@ def _extract(text: str) -> list[tuple[str, str, str]]:
                 reason = re.split(r"[。；;！!？?]", text[: match.start()])[-1].strip(" ，,：:")
                 kind = "reason"
             else:
-                rest = text[match.end():]
-                reason = re.split(r"[。；;！!？?]", rest, maxsplit=1)[0].strip(" ，,：:")
+                rest = text[match.end():].lstrip(" ，,：:")
+                enumerated = re.match(r"(?:一是|一、|1[、.．])", rest)  # "一是…；二是…": every part
+                reason = re.split(r"[。！!？?]" if enumerated else r"[。；;！!？?]", rest, maxsplit=1)[0].strip(" ，,：:")
             if len(compact(reason)) < 2 or PLACEHOLDER.search(reason):
                 continue
             taken.append((match.start(), match.end() + len(reason)))
-            found.append((reason, kind, match.group(0)))
+            found.append((reason, kind, match.group(0), match.start()))
     return found
 
 
 def _earlier_reason(sentences: list, index: int) -> str | None:  # type: ignore[type-arg]
     """The nearest reason stated before sentence ``index`` that is not itself "同上"."""
     for s in reversed(sentences[max(0, index - 40) : index]):
-        for reason, kind, _ in _extract(s.text):
+        for reason, kind, _, _ in _extract(s.text):
             if kind in ("reason", "reason_before") and not re.fullmatch(r"(?:同上|同前|如上|同上述)[。．]?", compact(reason)):
                 return reason
     return None
@@ -128,7 +130,9 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
                     and not re.match(r"\s*(?:主要)?原因", s.text):
                 break
             context = "".join(x.text for x in sentences[position : position + distance + 1])
-            for reason, kind, cue in _extract(s.text):
+            for reason, kind, cue, start in _extract(s.text):
+                if name and distance == 0 and hit is not None and not any(n in _norm(s.text[:start]) for n in names):
+                    continue  # the subject is named only inside another item's reason
                 after = position + distance + 1
                 if re.fullmatch(r"(?:同上|同前|如上|同上述)[。．]?", compact(reason)):  # "主要原因同上": the reason above
                     earlier = _earlier_reason(sentences, position + distance)
@@ -137,8 +141,7 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
                     reason = f"{earlier}（报告写“{cue}同上”，指上文所述）"
                 if re.search(r"以下|如下|下列", reason) and after < len(sentences):  # "由以下因素…。一是…"
                     reason = f"{reason}：{sentences[after].text.strip()}"
-                if name and distance == 0 and name in _norm(reason) and kind == "purpose":
-                    continue  # "…用于X": the subject is the use, not its reason
+
                 fit = 0
                 if about_budget:
                     fit = 0 if re.search(data["budget_context"], context) else 2
@@ -147,7 +150,8 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
                 strength = 0 if kind == "reason" else 1
                 if fit and (not name or about_budget):
                     continue  # a reason for last year's change does not explain a gap from the budget
-                scored.append(((fit, strength, exact, distance, position),
+                focus = 0 if not name or any(n in _norm(NUMBERING.sub("", anchor.text))[: len(n) + 2] for n in names) else 1
+                scored.append(((fit, strength, exact, focus, distance, position),
                                Reason(s.index, reason, kind, cue, anchor.index)))
     scored.sort(key=lambda x: x[0])
     out: list[Reason] = []
