@@ -668,10 +668,12 @@ class Answerer:
         if name and re.search(r"多少|几|增减|变化|变动", q) and re.search(r"上年|去年|增减|增加|减少|增长|下降|变化|变动", q):
             growth = self._growth(q, name)  # "…比上年增减多少、为什么？": the change, then its reason
             lead = growth if growth.found else None
-        reasons = find_reasons(self.report, name, q)
         carried = bool(name) and normalise(name) not in normalise(q) and not re.search(r"它|其|该项|这一?项|这个|那个|此项", q)
-        if carried and not reasons:  # "为什么决算数小于预算数？" after another question: the question's own topic
-            name, reasons = "", find_reasons(self.report, "", q)
+        own = find_reasons(self.report, "", q) if carried else []
+        if own:  # "为什么决算数小于预算数？" after another question: the question's own topic, not the last one
+            name, reasons = "", own
+        else:
+            reasons = find_reasons(self.report, name, q)
         none = self._no_data_statement(name or subject) if name or not carried else None
         if none is not None and not any(r.kind == "reason" for r in reasons):
             reasons = []  # no money of this kind: that is the answer, not what other money was used for
