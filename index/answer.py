@@ -734,10 +734,12 @@ class Answerer:
         pieces = [normalise(p) for p in re.split(r"和|与|及|、", subject) if len(p) >= 2]
         numbers = re.findall(r"\d+(?:\.\d+)?", subject)
 
+        words = normalise(re.sub(r"\d+(?:\.\d+)?|[%％]|万元|万|元|人次|批次|辆|个|的$", "", subject))
+
         def about(f: Fact) -> bool:
             text = normalise(f.text + (f.citation.quote or ""))
-            if numbers:
-                return any(n in text for n in numbers)
+            if numbers:  # "公用经费10.23万元对吗": that figure, and the name when one is given
+                return any(n in text for n in numbers) and (len(words) < 2 or words in text)
             return any(p in text for p in pieces) or any(similarity(p, f.subject) >= 0.8 for p in pieces)
 
         figures = [] if generic else self._subject_facts(subject)
@@ -751,7 +753,9 @@ class Answerer:
                               "findings", subject, False)
             cover = finding_notes.coverage(self.base, figures)
             shown = figures[:3]
-            stated = "；".join(f"{f.subject or subject}{self._value_text(f)}（{f.citation.where()}）" for f in shown)
+            generic = ("合计", "总计", "本年合计", "本年数", "")
+            stated = "；".join(f"{subject if compact(f.subject) in generic else f.subject}{self._value_text(f)}"
+                              f"（{f.citation.where()}）" for f in shown)
             return self._answer_from(q, "findings", subject, f"报告所载：{stated}。{cover.statement(subject)}", shown)
         relevant.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}.get(f.extra.get("severity", ""), 3))
         shown = relevant[:6]

