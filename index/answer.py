@@ -753,8 +753,8 @@ class Answerer:
                               "findings", subject, False)
             cover = finding_notes.coverage(self.base, figures)
             shown = figures[:3]
-            generic = ("合计", "总计", "本年合计", "本年数", "")
-            stated = "；".join(f"{subject if compact(f.subject) in generic else f.subject}{self._value_text(f)}"
+            generic_names = ("合计", "总计", "本年合计", "本年数", "")
+            stated = "；".join(f"{subject if compact(f.subject) in generic_names else f.subject}{self._value_text(f)}"
                               f"（{f.citation.where()}）" for f in shown)
             return self._answer_from(q, "findings", subject, f"报告所载：{stated}。{cover.statement(subject)}", shown)
         relevant.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}.get(f.extra.get("severity", ""), 3))
