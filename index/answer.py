@@ -790,7 +790,8 @@ class Answerer:
         asked = [u for u in ("批次", "人次", "辆", "个", "名", "家", "项", "台", "人") if u in q]
         if not scored and len(name) >= 2:  # "（三）公务接待费…，累计接待25批次": the item names what is counted
             scored = [(-0.7, order, c) for order, c in enumerate(counts)
-                      if name in normalise(c.extra.get("item", "")) or name in normalise(c.extra.get("section", ""))]
+                      if name in normalise(c.extra.get("item", "")) or name in normalise(c.extra.get("section", ""))
+                      or name in normalise(c.citation.quote or "")]
         if not scored and len(name) <= 1 and asked:  # "有几辆车": every count in 辆, the totals first
             scored = [(-0.7 if re.search(r"共有|总|合计", c.subject) else -0.6, order, c) for order, c in enumerate(counts)
                       if (c.unit or "").startswith(asked[0]) and (not name or name in c.subject)]

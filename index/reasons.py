@@ -77,7 +77,13 @@ def _extract(text: str) -> list[tuple[str, str, str, int]]:
             if any(a <= match.start() < b for a, b in taken):
                 continue
             if kind == "reason_before":  # "…考察学习次数增多，相应增加接待费用": the cause comes first
-                reason = re.split(r"[。；;！!？?]", text[: match.start()])[-1].strip(" ，,：:")
+                clauses = re.split(r"[。；;！!？?]", text[: match.start()])[-1].split("，")
+                kept: list[str] = []
+                for clause in reversed(clauses):  # back to the last clause stating a figure
+                    if re.search(r"\d", clause) and kept:
+                        break
+                    kept.insert(0, clause)
+                reason = "，".join(kept).strip(" ，,：:")
                 kind = "reason"
             else:
                 rest = text[match.end():].lstrip(" ，,：:")

@@ -196,6 +196,54 @@ def contradictions(key: str) -> tuple[int, list[str], list[str]]:
 
 # ---- tests -------------------------------------------------------------------------------------
 
+# A narrative written for these tests (no tables): a wrong growth rate, reasons in the next
+# sentence, "同上", a cause stated before "相应增加", visits with a foreign subset.
+OWN = """2023年度某区示范局部门决算说明
+一、收入支出决算总体情况说明
+2023年度收入支出总计500.00万元，比2022年决算数400.00万元增加100.00万元，增长20.00%。
+主要原因是新增培训项目。
+二、机关运行经费支出情况
+2023年度机关运行经费支出30.00万元，比上年决算数增加6.00万元，增长25.00%。主要原因同上。
+三、“三公”经费支出情况
+公务接待费2.00万元，累计接待12批次、接待总人数80人次，其中：接待外宾2批次。与上年相比增加1.00万元，来访考察团组增多，相应增加接待费用。
+"""
+
+
+@pytest.fixture(scope="module")
+def own() -> tuple[FactBase, ReportIndex]:
+    from tests.conftest import report_from_text
+
+    report = report_from_text(OWN)
+    base = build_facts(report, audit_report(report))
+    return base, build_index(base, vectors=False)
+
+
+def _ask(own: tuple[FactBase, ReportIndex], question: str) -> Answer:
+    return Answerer(*own).ask(question)
+
+
+def test_a_flagged_figure_is_never_stated_bare(own: tuple[FactBase, ReportIndex]) -> None:
+    answer = _ask(own, "收入支出总计比上年增长多少？")
+    assert "20.00%" in answer.text and "NAR003" in answer.text and "25.00%" in answer.text  # stated, flagged, corrected
+    assert not INTERNAL_TAG.search(answer.text)
+    assert len(answer.citations) == len(set(answer.citations))
+    checked = _ask(own, "收入支出总计增长20.00%对吗？")
+    assert "NAR003" in checked.text and "应为25.00%" in checked.text
+
+
+def test_no_problem_only_from_checks_that_ran(own: tuple[FactBase, ReportIndex]) -> None:
+    answer = _ask(own, "公务接待费2.00万元对吗？")
+    assert "未发现" in answer.text and "已运行" in answer.text
+    assert "未能核对" in answer.text  # no tables: the table comparison did not run, and is named
+
+
+def test_reasons_are_the_reports_own(own: tuple[FactBase, ReportIndex]) -> None:
+    assert "新增培训项目" in _ask(own, "收入支出总计为什么增加？").text  # the sentence after the figure
+    assert "新增培训项目" in _ask(own, "机关运行经费为什么增加？").text  # "主要原因同上"
+    visits = _ask(own, "公务接待费为什么增加？")
+    assert "来访考察团组增多" in visits.text and "未说明" not in visits.text
+    assert "12批次" in _ask(own, "公务接待了多少批次？").text  # all visits, not the foreign ones
+
 def _need_shared() -> None:
     if not SEED.exists() or not FUJIAN.exists() or not JIANGSU.exists():
         pytest.skip("../shared 中的报告不存在（CI 中提供），无法评测真实报告问答")
