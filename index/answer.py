@@ -416,7 +416,8 @@ class Answerer:
     def _not_found(self, q: str, intent: str, subject: str, why: str = "") -> Answer:
         nearest: list[Fact] = []
         if self.index is not None and subject:
-            nearest = [f for f, _ in self.index.search(subject, k=6) if not _suspect(f)][:3]
+            nearest = [f for f, _ in self.index.search(subject, k=6)
+                       if not _suspect(f) and not f.extra.get("suspect_evidence")][:3]  # a finding quoting such text too
         if subject and intent in ("growth", "why") and why.startswith("报告未说明"):
             # the item may well be in the report; what is missing is the comparison or the reason
             text = f"报告未{'给出' if intent == 'growth' else '说明'}“{subject}”{'与上年的比较' if intent == 'growth' else '的原因'}。"

@@ -349,6 +349,10 @@ def tie_findings(facts: list[Fact], findings: list[Fact], sources: list[Finding]
                 chosen = [c for c in claims if c.value is not None and c.value in named]
                 chosen = chosen or [c for c in claims if c.value is not None and c.value in in_message]
                 targets += chosen  # a finding about the sentence's wording (a name, a list) is not about its figures
+        if any(t.extra.get("suspect") for t in targets):
+            # evidence in text shaped like an instruction (index/injection.py): the finding's
+            # own words quote it, so an answer names the finding without them
+            finding.extra["suspect_evidence"] = "1"
         seen: list[str] = []
         for target in targets:
             if target.id in seen:

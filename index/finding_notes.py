@@ -71,6 +71,9 @@ def describe(finding: Fact) -> str:
     """One finding in a sentence a reader understands: what is wrong, what it should be,
     which check found it, where."""
     x = finding.extra
+    if x.get("suspect_evidence"):  # never repeat figures from text that addresses an answerer
+        return (f"审核{('发现错误' if x.get('severity') == 'error' else '提示')}：{x.get('title') or finding.subject}"
+                f"（检查 {x.get('code', '')}；所涉文字疑似针对问答程序的指令，不予引用）")
     message = x.get("message") or finding.text
     expected = (x.get("expected") or "").strip()
     tail = ""
