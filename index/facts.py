@@ -261,7 +261,7 @@ def finding_facts(findings: list[Finding]) -> list[Fact]:
         loc = finding.locations[0] if finding.locations else None
         facts.append(Fact(
             id=f"F.{finding.fingerprint}", kind="finding",
-            text=f"{finding.title}（{finding.code}，{finding.severity.zh}）：{finding.message}",
+            text=f"审核发现的问题（{finding.severity.zh}，{finding.code}）：{finding.title}——{finding.message}",
             citation=Citation(page=loc.page if loc else None, line=loc.line if loc else None, table=loc.table if loc else None,
                               row=loc.row if loc else None, column=loc.column if loc else None,
                               quote=loc.quote if loc else None, bbox=loc.bbox if loc else None,
