@@ -13,6 +13,8 @@ from difflib import SequenceMatcher
 
 from auditor.codes import compact
 from auditor.model import TableKind
+from index import finding_notes
+from index.facts import CLAIM_KIND_ZH as CLAIM_KINDS
 from index.facts import Citation, Fact, FactBase, cell_id, row_key
 from index.query import (
     NEEDS_SUBJECT,
@@ -31,6 +33,7 @@ from index.query import (
     subject_of,
     vocab,
 )
+from index.reasons import clean_subject, find_reasons
 from index.store import ReportIndex
 
 __all__ = ["QUESTION_NOISE", "Answer", "Answerer", "detect_intent", "subject_of"]
@@ -82,6 +85,7 @@ class Answer:
     verification: dict[str, object] = field(default_factory=dict)
     query: dict[str, object] = field(default_factory=dict)  # the typed query answered (index/query.py)
     parts: list[dict[str, object]] = field(default_factory=list)  # a multi-part question: each part's answer
+    basis: str = ""  # what the answer rests on, in Chinese: 表格数据 / 正文引述 / 计算 (index/answer.py::_basis)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -101,6 +105,7 @@ class Answer:
             "verification": self.verification,
             "query": self.query,
             **({"parts": self.parts} if self.parts else {}),
+            "basis": self.basis,
         }
 
 
@@ -111,6 +116,30 @@ COLUMN_KEYS = {"基本支出": "basic", "项目支出": "project"}
 def _is_total_word(subject: str) -> bool:
     bare = compact(subject)
     return bare in TOTAL_WORDS.values() or any(bare in words for words, *_ in TOTALS)
+
+
+YEAR_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?)(?=[\u4e00-\u9fff“])")
+
+
+def _total_names(name: str) -> list[str]:
+    """A grand total and its everyday names: a report's "本年收入…" is the question's 本年收入合计."""
+    canonical = TOTAL_WORDS.get(name) or (name if name in TOTAL_WORDS.values() else "")
+    if not canonical:
+        return [name]
+    return [name, canonical, *(w for w, c in TOTAL_WORDS.items() if c == canonical and len(w) >= 2)]
+
+
+def _basis(facts: list[Fact], computation: str) -> str:
+    """What an answer rests on, said as it is: a computation, table cells, the report's text."""
+    kinds = {f.kind for f in facts if f.kind != "finding"}
+    said = []
+    if computation or "derived" in kinds:
+        said.append("按报告数字计算")
+    if kinds & {"cell", "row", "table"}:
+        said.append("表格数据")
+    if kinds & {"claim", "sentence"}:
+        said.append("正文原文")
+    return "、".join(said)
 
 
 def similarity(a: str, b: str) -> float:
@@ -389,14 +418,15 @@ class Answerer:
     def _claims(self, subject: str, kinds: tuple[str, ...], min_score: float = 0.8) -> list[Fact]:
         """Claims about the subject, the closest names first (document order among equals)."""
         name = compact(_strip_class_marks(subject))
+        names = list(dict.fromkeys(n for w in _total_names(name) for n in (w, YEAR_PREFIX.sub("", w)) if n))
         scored = []
         for order, fact in enumerate(self.base.of_kind("claim")):
             if fact.extra.get("kind") not in kinds or _suspect(fact):
                 continue
-            target = compact(_strip_class_marks(fact.subject))
+            target = YEAR_PREFIX.sub("", compact(_strip_class_marks(fact.subject)))
             if not target:
                 continue
-            score = similarity(name, target)
+            score = max(similarity(n, target) for n in names)
             if score >= min_score:
                 scored.append((-round(score, 2), order, fact))
         return [f for _, _, f in sorted(scored, key=lambda x: (x[0], x[1]))]
@@ -416,9 +446,16 @@ class Answerer:
         if warning:
             text += warning
             facts = facts + [f for f in related if f not in facts]
+        # findings travel with figures: a figure the audit flagged is never stated bare
+        mentioned = {f.id for f in facts if f.kind == "finding"} | set(re.findall(r"[A-Z]{2,5}\d{3}", warning))
+        flagged, notes = finding_notes.note(self.base, facts, text, mentioned)
+        if flagged:
+            text += flagged
+            facts = facts + [f for f in notes if f not in facts]
         numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", text)
-        return Answer(q, text, intent, subject, True, facts=[f.id for f in facts],
-                      citations=[f.citation for f in facts], computation=computation, numbers=numbers)
+        citations = list(dict.fromkeys(f.citation for f in facts))
+        return Answer(q, text, intent, subject, True, facts=list(dict.fromkeys(f.id for f in facts)),
+                      citations=citations, computation=computation, numbers=numbers, basis=_basis(facts, computation))
 
     def _contradictions(self, facts: list[Fact]) -> tuple[str, list[Fact]]:
         """A narrative figure is never answered as fact when the tables or another statement of
@@ -461,7 +498,8 @@ class Answerer:
     def _not_found(self, q: str, intent: str, subject: str, why: str = "") -> Answer:
         nearest: list[Fact] = []
         if self.index is not None and subject:
-            nearest = [f for f, _ in self.index.search(subject, k=6) if not _suspect(f)][:3]
+            nearest = [f for f, _ in self.index.search(subject, k=6)
+                       if not _suspect(f) and not f.extra.get("suspect_evidence")][:3]  # a finding quoting such text too
         if subject and intent in ("growth", "why") and why.startswith("报告未说明"):
             # the item may well be in the report; what is missing is the comparison or the reason
             text = f"报告未{'给出' if intent == 'growth' else '说明'}“{subject}”{'与上年的比较' if intent == 'growth' else '的原因'}。"
@@ -469,13 +507,33 @@ class Answerer:
             text = f"报告中未找到{('“' + subject + '”的') if subject else ''}相关数据。" + (why + "。" if why else "")
         if nearest:
             text += "最接近的内容：" + "；".join(f"{f.text[:60]}（{f.citation.where()}）" for f in nearest)
-        answer = Answer(q, text, intent, subject, False, facts=[f.id for f in nearest],
-                        citations=[f.citation for f in nearest])
+            flagged, notes = finding_notes.note(self.base, nearest, text)  # a flagged figure shown is flagged here too
+            text += flagged
+            nearest += [f for f in notes if f not in nearest]
+        answer = Answer(q, text, intent, subject, False, facts=list(dict.fromkeys(f.id for f in nearest)),
+                        citations=list(dict.fromkeys(f.citation for f in nearest)), basis=_basis(nearest, ""))
         return answer
 
     # ---- intents -------------------------------------------------------------------
+    def _listed(self, q: str) -> list[Fact]:
+        """"货物、工程、服务各多少？": the figures of the listed kinds, from the one sentence
+        that states them all (so each is the part of the same whole)."""
+        head = re.split(r"各(?:是|为)?多少|分别|各自|都是多少", compact(q))[0]
+        pieces = [p for p in re.split(r"[、，,和及与]", head) if p]
+        if len(pieces) < 2 or not all(1 <= len(p) <= 8 for p in pieces):
+            return []
+        by_sentence: dict[str, list[Fact]] = {}
+        for claim in self.base.of_kind("claim"):
+            if claim.extra.get("kind") in ("amount", "outturn") and claim.sources and not _suspect(claim):
+                by_sentence.setdefault(claim.sources[0], []).append(claim)
+        for claims in by_sentence.values():
+            found = [next((c for c in claims if p in normalise(c.subject)), None) for p in pieces]
+            if all(found):
+                return [c for i, c in enumerate(found) if c is not None and c not in found[:i]]
+        return []
+
     def _amount(self, q: str, subject: str) -> Answer:
-        facts = self._amount_facts(subject)
+        facts = self._amount_facts(subject) or self._amount_facts(YEAR_PREFIX.sub("", compact(subject))) or self._listed(q)
         if not facts:
             return self._not_found(q, "amount", subject)
         zero = [f for f in facts if f.value == 0 and f.kind == "cell" and f.id != "T7.empty"]
@@ -486,7 +544,7 @@ class Answerer:
                                          f"即本年无此项支出（{zero[0].citation.where()}）。", zero)
             return self._not_found(q, "amount", subject, f"表中“{zero[0].subject}”一行为空或为0，即本年无此项支出")
         def name(f: Fact) -> str:
-            generic = compact(f.subject) in ("合计", "总计", "本年合计", "") or f.column in ("basic", "project")
+            generic = compact(f.subject) in ("合计", "总计", "本年合计", "本年数", "上年数", "") or f.column in ("basic", "project")
             return subject if generic and len(facts) == 1 else (f.subject or subject)
 
         parts = [f"{name(f)}为{self._value_text(f)}（{f.citation.where()}）" for f in facts]
@@ -588,6 +646,22 @@ class Answerer:
                                  f"（{claims[0].citation.where()}：“{claims[0].citation.quote}”）。", same)
 
     def _budget(self, q: str, subject: str) -> Answer:
+        fund = re.search(r"一般公共预算[\u4e00-\u9fff]*?(?:支出|收入)", compact(q))
+        rest = compact(q).replace(fund.group(0), "") if fund else ""
+        if fund and not re.search(r"年初预算|全年预算|调整预算|预算数|预算为|完成|执行", rest):
+            if re.search(r"上年|去年|增长|增加|减少|下降|增减|变化", rest):
+                return self._growth(q, fund.group(0))
+            return self._amount(q, fund.group(0))  # "一般公共预算拨款支出是多少": a fund's name, not a budget
+        if not compact(subject):  # "年初预算是多少？完成了多少？": the department's own budget statement
+            kinds = ("budget", "outturn", "completion")
+            budgets = [c for c in self.base.of_kind("claim") if c.extra.get("kind") in kinds and not _suspect(c)]
+
+            def rank(c: Fact) -> int:
+                name = normalise(c.subject)
+                return next((i for i, w in enumerate(("一般公共预算财政拨款支出", "财政拨款支出", "支出合计", "支出"))
+                             if name.endswith(w)), 9)
+            budgets = [c for c in budgets if rank(c) < 9]
+            subject = min(budgets, key=rank).subject if budgets else subject
         items = self._claims(subject, ("budget", "outturn", "completion"), 0.8)
         if not items:
             # "X项目…自评得分…。项目全年预算数为…，执行数为…": the name in one sentence, the
@@ -601,6 +675,18 @@ class Answerer:
                                   or (f.extra.get("kind") == "amount" and "执行" in f.subject))]
                     if items:
                         break
+        if not items and self.report.meta.document_type == "budget":
+            # a budget's amounts are budgets: "收入、支出预算总计是多少" names the report's own line
+            asked = re.sub(r"(?:是|为|有)?(?:多少|几)(?:钱|万元)?|[？?。！!\s]|的$", "", q)
+            change = re.search(r"上年|去年|增长|增加|减少|下降|增减|变化", q)
+            if change:
+                asked = compact(q[: change.start()]).rstrip("比较与和同")
+                growth = self._growth(q, asked)
+                if growth.found:
+                    return growth
+            for name in (asked, re.sub(r"的?(?:预算数?|预算安排)$", "", compact(subject))):
+                if name and self._amount_facts(name):
+                    return self._amount(q, name)
         if not items:
             return self._not_found(q, "budget", subject, "报告未说明其预算")
         anchor = items[0].sources
@@ -660,31 +746,40 @@ class Answerer:
         return self._answer_from(q, "by_class", subject, f"按类：{parts}（{facts[0].citation.where().split('，第')[0]}）。", facts)
 
     def _why(self, q: str, subject: str) -> Answer:
-        sentences = self.report.sentences
-        name = normalise(_strip_class_marks(subject))
-        budget_question = bool(re.search(r"预算|用完|超过|低于|小于|大于", q))
-        anchors = []
-        for s in sentences:
-            text = normalise(s.text)
-            item = normalise(_strip_class_marks(s.item))
-            if not name or name in text or (item and (name in item or similarity(name, item) >= 0.8)):
-                anchors.append(s.index)
-        for index in anchors:
-            for s in sentences[index : index + 3]:
-                if s.index != index and s.item != sentences[index].item and not s.text.startswith(("主要原因", "原因")):
-                    break
-                match = re.search(r"(?:主要原因(?:是|为)?|原因(?:是|为)|主要是因为|主要是由于|由于|主要是)[：:]?(.+?)(?:[。；]|$)", s.text)
-                if match and (not budget_question or "预算" in s.text):
-                    fact = self.base.get(f"S{s.index}")
-                    if fact is None or _suspect(fact):
-                        continue
-                    return self._answer_from(q, "why", subject, f"报告所述原因：“{match.group(1).strip()}”（{fact.citation.where()}）。",
-                                             [fact])
-        none = self._no_data_statement(subject)
+        name = clean_subject(subject)
+        lead: Answer | None = None
+        if name and re.search(r"多少|几|增减|变化|变动", q) and re.search(r"上年|去年|增减|增加|减少|增长|下降|变化|变动", q):
+            growth = self._growth(q, name)  # "…比上年增减多少、为什么？": the change, then its reason
+            lead = growth if growth.found else None
+        carried = bool(name) and normalise(name) not in normalise(q) and not re.search(r"它|其|该项|这一?项|这个|那个|此项", q)
+        own = find_reasons(self.report, "", q) if carried else []
+        if own:  # "为什么决算数小于预算数？" after another question: the question's own topic, not the last one
+            name, reasons = "", own
+        else:
+            reasons = find_reasons(self.report, name, q)
+        none = self._no_data_statement(name or subject) if name or not carried else None
+        if none is not None and not any(r.kind == "reason" for r in reasons):
+            reasons = []  # no money of this kind: that is the answer, not what other money was used for
+        for reason in reasons:
+            fact = self.base.get(f"S{reason.sentence}")
+            if fact is None or _suspect(fact):
+                continue
+            if reason.kind == "reason":
+                said = f"报告所述原因：“{reason.text}”（{fact.citation.where()}）。"
+            else:
+                said = f"报告未直接说明原因，但说明了用途：“{reason.text}”（{fact.citation.where()}）。"
+            facts = [fact]
+            if lead is not None:
+                said = lead.text + said
+                facts = [f for f in (self.base.get(i) for i in lead.facts) if f is not None] + facts
+            return self._answer_from(q, "why", name or subject, said, facts)
         if none is not None:
             return self._answer_from(q, "why", subject, f"报告称本年无此项资金：“{none.citation.quote or none.text}”"
                                      f"（{none.citation.where()}），因此没有增减原因可说明。", [none])
-        return self._not_found(q, "why", subject, "报告未说明原因")
+        if lead is not None:
+            return self._answer_from(q, "why", name, lead.text + "报告未说明其原因。",
+                                     [f for f in (self.base.get(i) for i in lead.facts) if f is not None])
+        return self._not_found(q, "why", name or subject, "报告未说明原因")
 
     def _no_data_statement(self, subject: str) -> Fact | None:
         """A narrative sentence saying the department has none of this item ("本年度无“三公”经费
@@ -700,27 +795,56 @@ class Answerer:
                 return fact
         return None
 
+    def _subject_facts(self, subject: str) -> list[Fact]:
+        """The figures a findings-question is about: those printed with the number it quotes,
+        else the cells and statements of the item it names."""
+        numbers = {Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", subject)}
+        if numbers:
+            printed = [f for f in self.base.of_kind("claim", "cell") if f.value is not None and f.value in numbers
+                       and not _suspect(f) and f.extra.get("kind") not in ("year", "date")]
+            words = re.sub(r"[\d.,%％]+|万元|万|元|人次|批次|辆|个|的$|为$|是$", "", compact(subject))
+            named = [f for f in printed if words and (words in compact(f.subject) or compact(f.subject) in words
+                                                      or similarity(words, f.subject) >= 0.6)]
+            return named or printed
+        name = re.sub(r"的?(?:增长率|增幅|降幅|完成率|比例|占比|数字|金额)$", "", compact(subject))
+        facts = list(self._amount_facts(name)) if name else []
+        facts += [c for c in self._claims(name, tuple(CLAIM_KINDS), 0.85)[:6] if c not in facts] if name else []
+        return facts
+
     def _findings(self, q: str, subject: str) -> Answer:
         findings = self.base.of_kind("finding")
         generic = not subject or subject in ("报告", "这份", "数据", "文字")
         pieces = [normalise(p) for p in re.split(r"和|与|及|、", subject) if len(p) >= 2]
         numbers = re.findall(r"\d+(?:\.\d+)?", subject)
 
+        words = normalise(re.sub(r"\d+(?:\.\d+)?|[%％]|万元|万|元|人次|批次|辆|个|的$", "", subject))
+
         def about(f: Fact) -> bool:
             text = normalise(f.text + (f.citation.quote or ""))
-            if numbers:
-                return any(n in text for n in numbers)
+            if numbers:  # "公用经费10.23万元对吗": that figure, and the name when one is given
+                return any(n in text for n in numbers) and (len(words) < 2 or words in text)
             return any(p in text for p in pieces) or any(similarity(p, f.subject) >= 0.8 for p in pieces)
 
-        relevant = [f for f in findings if generic or about(f)]
+        figures = [] if generic else self._subject_facts(subject)
+        sentences = [s for s in (self.base.get(i) for f in figures for i in f.sources) if s is not None]
+        tied = finding_notes.findings_of(self.base, figures + [s for i, s in enumerate(sentences) if s not in sentences[:i]])
+        relevant = tied + [f for f in findings if (generic or about(f)) and f not in tied]
         relevant = [f for f in relevant if f.extra.get("severity") in ("error", "warning")] or relevant
         if not relevant:
-            return Answer(q, f"未发现与“{subject}”相关的问题（已运行全部检查）。", "findings", subject, True)
+            if not figures:
+                return Answer(q, f"报告中未找到“{subject}”对应的数字或表述，无法说明它是否有问题；审核发现的问题中也没有提到它。",
+                              "findings", subject, False)
+            cover = finding_notes.coverage(self.base, figures)
+            shown = figures[:3]
+            generic_names = ("合计", "总计", "本年合计", "本年数", "")
+            stated = "；".join(f"{subject if compact(f.subject) in generic_names else f.subject}{self._value_text(f)}"
+                              f"（{f.citation.where()}）" for f in shown)
+            return self._answer_from(q, "findings", subject, f"报告所载：{stated}。{cover.statement(subject)}", shown)
         relevant.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}.get(f.extra.get("severity", ""), 3))
         shown = relevant[:6]
         listed = f"（以下列出前{len(shown)}处，全部见问题清单）" if len(shown) < len(relevant) else ""
-        text = f"共发现{len(relevant)}处相关问题{listed}：" + "；".join(f"{f.text}（{f.citation.where()}）" for f in shown)
-        return self._answer_from(q, "findings", subject, text + "。", shown)
+        text = f"共发现{len(relevant)}处相关问题{listed}：" + "".join(finding_notes.describe(f) for f in shown)
+        return self._answer_from(q, "findings", subject, text, shown + [f for f in figures[:2] if f.kind != "finding"])
 
     def _count(self, q: str, subject: str) -> Answer:
         pieces = [p for p in re.split(r"和|与|及|以及", subject) if len(p) >= 2]
@@ -728,18 +852,41 @@ class Answerer:
             answers = [self._count(q, piece) for piece in pieces]
             found = [a for a in answers if a.found]
             if found:
-                merged = Answer(q, "".join(a.text for a in found), "count", subject, True)
+                merged = Answer(q, "".join(a.text for a in found), "count", subject, True, basis=found[0].basis)
                 for a in found:
-                    merged.facts += a.facts
-                    merged.citations += a.citations
+                    merged.facts += [f for f in a.facts if f not in merged.facts]
+                    merged.citations += [c for c in a.citations if c not in merged.citations]
                 return merged
-        claims = self._claims(subject, ("count",), 0.6)
         name = normalise(subject)
-        if not claims and len(name) >= 3:
-            # counts name their thing in long phrases ("…开支财政拨款的公务用车保有量为 0 辆")
-            claims = [c for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and name in normalise(c.subject)]
+        for _ in range(3):  # "单位有几辆公务用车" leaves "单位辆公务用车": the thing counted is "公务用车"
+            name = re.sub(r"^(?:本|这个|该)?(?:单位|部门)|^(?:共有|一共|总共|共|有|辆|个|批次|人次|名|家|项|台)|"
+                          r"(?:共有|一共|总共|辆|个|批次|人次|名|家|项|台)$", "", name)
+        counts = [c for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and not _suspect(c)]
+        scored = []
+        for order, c in enumerate(counts):
+            target = normalise(c.subject)
+            score = similarity(name, target) if name else 0.0
+            if len(name) >= 2 and name in target:
+                score = max(score, 0.9 - 0.001 * (len(target) - len(name)) / 10)
+            if score >= 0.6:
+                scored.append((-round(score, 2), order, c))
+        asked = [u for u in ("批次", "人次", "辆", "个", "名", "家", "项", "台", "人") if u in q]
+        if not scored and len(name) >= 2:  # "（三）公务接待费…，累计接待25批次": the item names what is counted
+            scored = [(-0.7, order, c) for order, c in enumerate(counts)
+                      if name in normalise(c.extra.get("item", "")) or name in normalise(c.extra.get("section", ""))
+                      or name in normalise(c.citation.quote or "")]
+        if not scored and len(name) <= 1 and asked:  # "有几辆车": every count in 辆, the totals first
+            scored = [(-0.7 if re.search(r"共有|总|合计", c.subject) else -0.6, order, c) for order, c in enumerate(counts)
+                      if (c.unit or "").startswith(asked[0]) and (not name or name in c.subject)]
+        claims = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]))]
+        if not re.search(r"外宾|外事|境外|外国|其中", q):  # "接待了多少批次" counts every visit, not the foreign ones
+            claims = [c for c in claims if not re.search(r"外宾|外事|境外", c.subject)] or claims
+        if asked:
+            claims = [c for c in claims if any(c.unit.startswith(u) or (c.extra.get("raw") or "").endswith(u) for u in asked)] \
+                or claims
         if claims:
-            same = [c for c in claims if c.sources == claims[0].sources]
+            top = compact(claims[0].subject)
+            same = [c for c in claims if c.sources == claims[0].sources and compact(c.subject) == top]
             parts = "，".join(f"{c.subject}{self._value_text(c)}" for c in same)
             return self._answer_from(q, "count", subject, f"{parts}（{same[0].citation.where()}：“{same[0].citation.quote}”）。", same)
         if "单位" in subject and ("构成" in q or "编制范围" in q or "纳入" in q):

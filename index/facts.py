@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from auditor.audit import AuditResult
 from auditor.codes import compact
-from auditor.findings import column_name
+from auditor.findings import Finding, column_name
 from auditor.model import TABLE_NAMES_ZH, BBox, Location, Report, Row, Table, TableKind
 from auditor.numbers import fmt
 from index.injection import instruction_windows, is_instruction
@@ -255,25 +255,120 @@ def derived_facts(report: Report, cells: dict[str, Fact]) -> list[Fact]:
     return facts
 
 
-def finding_facts(result: AuditResult) -> list[Fact]:
+def finding_facts(findings: list[Finding]) -> list[Fact]:
     facts = []
-    for finding in result.findings:
+    for finding in findings:
         loc = finding.locations[0] if finding.locations else None
         facts.append(Fact(
             id=f"F.{finding.fingerprint}", kind="finding",
-            text=f"[{finding.severity.zh}] {finding.code} {finding.title}：{finding.message}",
+            text=f"审核发现的问题（{finding.severity.zh}，{finding.code}）：{finding.title}——{finding.message}",
             citation=Citation(page=loc.page if loc else None, line=loc.line if loc else None, table=loc.table if loc else None,
                               row=loc.row if loc else None, column=loc.column if loc else None,
-                              quote=loc.quote if loc else None, bbox=loc.bbox if loc else None),
-            subject=finding.title, extra={"code": finding.code, "severity": finding.severity.value},
+                              quote=loc.quote if loc else None, bbox=loc.bbox if loc else None,
+                              file=loc.file if loc else None),
+            subject=finding.title,
+            extra={"code": finding.code, "severity": finding.severity.value, "severity_zh": finding.severity.zh,
+                   "title": finding.title, "message": finding.message, "observed": finding.observed,
+                   "expected": finding.expected},
         ))
     return facts
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\s?\d+)?")
+
+
+def _numbers(text: str) -> set[Decimal]:
+    out = set()
+    for raw in _NUMBER.findall(text or ""):
+        try:
+            out.add(Decimal(raw.replace(",", "").replace(" ", "")))
+        except ArithmeticError:
+            continue
+    return out
+
+
+def _same_text(a: str | None, b: str | None) -> bool:
+    """A finding's quote and a sentence: one holds the other's opening (whitespace ignored)."""
+    x, y = compact(a or ""), compact(b or "")
+    if not x or not y:
+        return False
+    head = min(len(x), len(y), 16)
+    return x[:head] in y or y[:head] in x
+
+
+def tie_findings(facts: list[Fact], findings: list[Fact], sources: list[Finding]) -> None:
+    """The finding facts, each tied to the cells, rows, sentences and claims its evidence
+    points at: ``extra["targets"]`` on the finding, ``extra["findings"]`` on each fact tied.
+    A claim is tied when its figure is one the finding names (observed, expected, message),
+    and the sentence itself always."""
+    cells_by_place: dict[tuple[str, str], list[Fact]] = {}
+    rows_by_place: dict[tuple[str, str], Fact] = {}
+    tables: dict[str, Fact] = {}
+    sentences: list[Fact] = []
+    claims_of: dict[str, list[Fact]] = {}
+    for fact in facts:
+        c = fact.citation
+        if fact.kind == "cell" and c.table and c.row:
+            cells_by_place.setdefault((c.table, compact(c.row)), []).append(fact)
+        elif fact.kind == "row" and c.table and c.row:
+            rows_by_place.setdefault((c.table, compact(c.row)), fact)
+        elif fact.kind == "table":
+            tables.setdefault(fact.id, fact)
+        elif fact.kind == "sentence":
+            sentences.append(fact)
+        elif fact.kind == "claim" and fact.sources and fact.extra.get("kind") not in ("year", "date", "list"):
+            claims_of.setdefault(fact.sources[0], []).append(fact)  # a year or a date is not a figure
+    by_page: dict[tuple[int | None, int | None], list[Fact]] = {}
+    for fact in sentences:
+        by_page.setdefault((fact.citation.page, fact.citation.line), []).append(fact)
+    for finding, source in zip(findings, sources):
+        named = _numbers(f"{source.observed} {source.expected}")
+        in_message = _numbers(source.message)
+        targets: list[Fact] = []
+        for e in source.locations:
+            if e.table and e.row and (e.table, compact(e.row)) in cells_by_place:
+                cells = cells_by_place[(e.table, compact(e.row))]
+                column = compact(e.column or "")
+                chosen = [f for f in cells if not column or compact(f.citation.column or "") == column]
+                chosen = chosen or [f for f in cells if column and column.split("/")[-1] in compact(f.citation.column or "")]
+                targets += chosen or cells
+                row = rows_by_place.get((e.table, compact(e.row)))
+                if row is not None:
+                    targets.append(row)
+                continue
+            if e.table and not e.row and e.table in tables:
+                targets.append(tables[e.table])
+                continue
+            if not e.quote or (e.page is None and e.line is None):
+                continue
+            for sentence in by_page.get((e.page, e.line), []):
+                if not _same_text(e.quote, sentence.text):
+                    continue
+                targets.append(sentence)
+                claims = claims_of.get(sentence.id, [])
+                chosen = [c for c in claims if c.value is not None and c.value in named]
+                chosen = chosen or [c for c in claims if c.value is not None and c.value in in_message]
+                targets += chosen  # a finding about the sentence's wording (a name, a list) is not about its figures
+        if any(t.extra.get("suspect") for t in targets):
+            # evidence in text shaped like an instruction (index/injection.py): the finding's
+            # own words quote it, so an answer names the finding without them
+            finding.extra["suspect_evidence"] = "1"
+        seen: list[str] = []
+        for target in targets:
+            if target.id in seen:
+                continue
+            seen.append(target.id)
+            tied = [i for i in target.extra.get("findings", "").split(",") if i]
+            if finding.id not in tied:
+                target.extra["findings"] = ",".join([*tied, finding.id])
+        finding.extra["targets"] = ",".join(seen)
 
 
 @dataclass
 class FactBase:
     report: Report
     facts: list[Fact]
+    checks: dict[str, str] = field(default_factory=dict)  # check code -> outcome ("pass", "fail", ...); empty: not audited
 
     def __post_init__(self) -> None:
         # ids must be unique (the vector store refuses duplicates): a row label printed twice
@@ -346,6 +441,10 @@ def build_facts(report: Report, result: AuditResult | None = None) -> FactBase:
     facts += narrative_facts(report)
     mark_contested(facts)
     facts += derived_facts(report, cells)
-    if result is not None:
-        facts += finding_facts(result)
-    return FactBase(report, facts)
+    if result is None:
+        return FactBase(report, facts)
+    sources = result.findings
+    findings = finding_facts(sources)
+    base = FactBase(report, facts + findings, {r.code: r.outcome.value for r in result.results})
+    tie_findings(base.facts, findings, sources)  # after the ids are made unique
+    return base
