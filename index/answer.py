@@ -300,6 +300,8 @@ class Answerer:
         if not subject and intent in NEEDS_SUBJECT and not query.carried:
             subject = vocab().default_subjects.get(intent, "")
         query.intent, query.subject = intent, subject
+        if intent == "why" and query.carried and same_turn and previous is not None and previous.intent == "growth":
+            q = f"{subject}比上年增减的原因"  # "…比上年增减多少、为什么？": the reason for the change, not a budget gap
         if intent == "share":  # "X在Y里占了多大头" read as "X占Y的比例"; "它占多少？" as "X的比例"
             whole = share_whole(q)
             q = f"{subject}占{whole}的比例是多少？" if whole else f"{subject}的比例是多少？"
