@@ -310,7 +310,7 @@ class Answerer:
             answer = self._not_found(q, intent, subject, outside)
         else:
             handler = self._handler(intent)
-            answer = handler(q, subject)
+            answer = handler(q, self._read_as(query, subject))
             if not answer.found and not query.carried:
                 # the subject as read found nothing: the report's own names it may mean
                 named = self._named_in_sentence(subject, intent)
@@ -327,6 +327,16 @@ class Answerer:
                     self.index = index
         answer.query = query.to_dict()
         return answer
+
+    @staticmethod
+    def _read_as(query: Query, subject: str) -> str:
+        """The subject to look up: the report's own name when the question's words are that name
+        plus a generic tail ("项目支出合计" is the report's 项目支出, not its 支出合计)."""
+        resolved = query.resolved
+        if (not query.carried and resolved and resolved != subject and query.score >= 0.9 and subject.endswith("合计")
+                and normalise(resolved) in normalise(subject)):
+            return resolved
+        return subject
 
     # ---- helpers -------------------------------------------------------------------
     def _handler(self, intent: str) -> Callable[[str, str], Answer]:
