@@ -249,8 +249,7 @@ class Answerer:
                                   "部分未回答，请分开提问。", "amount", "", False))
         return self._merge(question, answers)
 
-    @staticmethod
-    def _merge(question: str, answers: list[Answer]) -> Answer:
+    def _merge(self, question: str, answers: list[Answer]) -> Answer:
         """Every part answered in order; a part whose answer is already given is not repeated,
         a part that cannot be answered says so."""
         found = [a for a in answers if a.found]
@@ -261,7 +260,8 @@ class Answerer:
         for a in answers:
             if a.text in texts or (a.found and a.facts and set(a.facts) <= stated):
                 continue
-            texts.append(a.text if a.found or a.question == question else f"关于“{a.question.rstrip('？?')}”：{a.text}")
+            text = self._without_notes_given(a, "".join(texts))
+            texts.append(text if a.found or a.question == question else f"关于“{a.question.rstrip('？?')}”：{text}")
             stated |= set(a.facts)
             merged.facts += [f for f in a.facts if f not in merged.facts]
             merged.citations += [c for c in a.citations if c not in merged.citations]
@@ -269,7 +269,18 @@ class Answerer:
             merged.numbers += a.numbers
         merged.text = "".join(texts)
         merged.parts = [a.to_dict() for a in answers]
+        merged.basis = "、".join(dict.fromkeys(b for a in answers if a.found for b in a.basis.split("、") if b))
         return merged
+
+    def _without_notes_given(self, answer: Answer, said: str) -> str:
+        """A part's text without the finding notes an earlier part of the same answer already gave."""
+        text = answer.text
+        for fact in (self.base.get(i) for i in answer.facts):
+            if fact is not None and fact.kind == "finding":
+                described = finding_notes.describe(fact)
+                if described and described in said:
+                    text = text.replace(described, "")
+        return re.sub(finding_notes.NOTE_LEAD + "。(?!审核)", "注意，此数字涉及上述审核问题。", text)
 
     def _single(self, question: str | Query, same_turn: bool = False) -> Answer:
         query = question if isinstance(question, Query) else parse_part(question, self.base, self.names)
@@ -294,7 +305,7 @@ class Answerer:
                 # "社会保险经办机构花了多少钱？" then "那项目支出呢？": that item's 项目支出
                 subject = f"{previous.subject}的{COLUMN_TAIL.fullmatch(subject).group(1)}"  # type: ignore[union-attr]
                 query.carried = True
-        if subject and previous is not None and query.score < 0.8 and (same_turn or query.follow_up):
+        if subject and previous is not None and (same_turn or query.follow_up and query.score < 0.8):
             # "政府采购金额是多少？货物、工程、服务各多少？": "货物" means 货物采购金额
             subject = compose(subject, previous.subject, self.names) or subject
         if not subject and intent in NEEDS_SUBJECT and not query.carried:

@@ -88,6 +88,9 @@ def compact_text(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+NOTE_LEAD = "注意，此数字涉及审核发现的问题"
+
+
 def note(base: FactBase, facts: list[Fact], text: str, skip: set[str] | None = None) -> tuple[str, list[Fact]]:
     """The sentence an answer gets when a figure it states is flagged, and those findings."""
     skip = skip or set()
@@ -96,7 +99,7 @@ def note(base: FactBase, facts: list[Fact], text: str, skip: set[str] | None = N
         return "", []
     shown = findings[:MAX_NOTES]
     more = f"另有{len(findings) - len(shown)}处相关问题见问题清单。" if len(findings) > len(shown) else ""
-    return "注意，此数字涉及审核发现的问题。" + "".join(describe(f) for f in shown) + more, shown
+    return NOTE_LEAD + "。" + "".join(describe(f) for f in shown) + more, shown
 
 
 @dataclass

@@ -491,6 +491,7 @@ def compose(subject: str, previous: str, names: list[str]) -> str:
         return ""
     prev = _bare(previous)
     candidates = [subject + prev[i:] for i in range(1, len(prev))] + [prev[:i] + subject for i in range(1, len(prev))]
+    candidates += [prev[:i] + subject + prev[j:] for i in range(1, len(prev)) for j in range(i + 1, len(prev))]
     best = [c for c in candidates if c in names]
     return max(best, key=len) if best else ""
 

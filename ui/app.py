@@ -35,7 +35,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example_report.pdf
 NO_MODEL = "无（仅确定性回答）"
 DOWNLOADS = (("html", "HTML 审核报告"), ("xlsx", "Excel（XLSX）"), ("json", "JSON"), ("pdf", "标注版 PDF"))
 VERIFICATION_ZH = {
-    "deterministic": "确定性回答（由表格数据直接计算）",
+    "deterministic": "确定性回答（未用大模型）",
     "passed": "模型措辞，所有数字已与报告核对一致",
     "repaired": "⚠ 模型回答中有未能核实的数字，相关句子已删除",
     "replaced": "⚠ 模型回答未通过数字核验，已改用确定性回答",
@@ -429,6 +429,8 @@ def answer_markdown(answer: Any) -> str:
         parts.append("\n\n**出处**：" + "；".join(f"[{i}] {inert(c.where())}" for i, c in enumerate(answer.citations, 1)))
     status = str((answer.verification or {}).get("status", "deterministic"))
     label = VERIFICATION_ZH.get(status, status) if answer.found else "确定性回答：报告中未找到，未作推测"
+    if status == "deterministic" and answer.found and answer.basis:  # what it rests on, said as it is
+        label = f"确定性回答（依据：{answer.basis}）"
     if status == "error":  # the model could not start or be reached: say so, not "failed verification"
         reason = str((answer.verification or {}).get("error") or "大模型不可用")
         label = f"⚠ {inert(reason)}；已改用确定性回答"
