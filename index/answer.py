@@ -521,7 +521,7 @@ class Answerer:
     def _not_found(self, q: str, intent: str, subject: str, why: str = "") -> Answer:
         nearest: list[Fact] = []
         if self.index is not None and subject:
-            nearest = [f for f, _ in self.index.search(subject, k=6)
+            nearest = [f for f, _ in self.index.search(subject, k=6, mode="keyword")
                        if not _suspect(f) and not f.extra.get("suspect_evidence")][:3]  # a finding quoting such text too
         if subject and intent in ("growth", "why") and why.startswith("报告未说明"):
             # the item may well be in the report; what is missing is the comparison or the reason

@@ -117,7 +117,9 @@ def test_an_answer_from_the_tables_builds_no_index_a_search_builds_it(tmp_path: 
     assert "280.10" in answer.text
     assert not session.index.ready and session.index.vector.matrix is None  # type: ignore[union-attr]
     missing = session.ask(NOT_IN_REPORT)
-    assert not missing.found
+    assert not missing.found  # its "closest content" comes from the keyword index: no model is loaded for it
+    assert session.index.vector.matrix is None  # type: ignore[union-attr]
+    assert session.index.search("社会保险经办机构")  # a retrieval search (the LLM path, `index`) builds the vectors
     assert session.index.ready and session.index.vector.built  # type: ignore[union-attr]
 
 
@@ -140,9 +142,14 @@ def test_cli_progress_on_stderr_json_on_stdout(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 0, result.output
     answers = json.loads(result.stdout)
     assert len(answers) == 2 and "280.10" in answers[0]["answer"]
-    for line in ("正在读取…", "正在审核…", "正在建立关键词索引…", "正在建立向量索引（0/", "向量索引已建立（", "已回答 2 个问题"):
+    for line in ("正在读取…", "正在审核…", "正在建立关键词索引…", "已回答 2 个问题"):
         assert line in result.stderr, result.stderr
+    assert "正在建立向量索引" not in result.stderr  # deterministic answers need no embeddings
     assert all(line.startswith("[") and " 秒] " in line for line in result.stderr.splitlines())
+    built = CliRunner().invoke(main, ["index", str(source)])
+    assert built.exit_code == 0, built.output
+    for line in ("正在建立向量索引（0/", "向量索引已建立（"):
+        assert line in built.stderr, built.stderr
     again = CliRunner().invoke(main, ["index", str(source)])
     assert again.exit_code == 0, again.output
     assert "已存在，直接复用" in again.stdout and "正在建立向量索引" not in again.stderr
