@@ -223,12 +223,19 @@ class Answerer:
         return [parse_part(part, self.base, self.names, forms) for part in split_parts(normalise_text(question))[:limit]]
 
     def _previous_year_as_last_year(self, question: str) -> str:
-        """"较2023年度增加多少" in a 2024 report is "比上年增加多少": the report's year minus one,
-        after a comparison word, is the 上年 every report compares with."""
+        """The question in the report's own terms: "较2023年度增加多少" in a 2024 report is
+        "比上年增加多少" (the report's year minus one, after a comparison word, is the 上年 every
+        report compares with), and the department naming itself ("教育局…") is left out."""
+        department = compact(self.report.meta.department or "")
+        for n in range(len(department), 2, -1):  # "教育局今年收了多少": the department naming itself is not a subject
+            own = department[-n:]
+            if own in question and re.search(r"(?:局|厅|委|办|中心|部|院|会|站|所|室)$", own):
+                question = question.replace(own, "")
+                break
         year = self.report.meta.year
         if year is None:
             return question
-        return re.sub(rf"(较|比|与|和|同|对比|相比)\s*{year - 1}\s*年度?", r"\1上年", question)
+        return re.sub(rf"(较|比|与|和|同|对比|相比)\s*{year - 1}\s*年度?(?:决算数?|的)?", r"\1上年", question)
 
     def _answer(self, question: str, query: Query | None = None) -> Answer:
         total = len(split_parts(normalise_text(question)))
@@ -902,6 +909,10 @@ class Answerer:
             scored = [(-0.7 if re.search(r"共有|总|合计", c.subject) else -0.6, order, c) for order, c in enumerate(counts)
                       if (c.unit or "").startswith(asked[0]) and (not name or name in c.subject)]
         claims = [c for _, _, c in sorted(scored, key=lambda x: (x[0], x[1]))]
+        if re.search(r"保有|现有|有几|有多少|共有|实有", q) and not re.search(r"购置|购买|买了|新增|新购", q):
+            # "有几辆公车" asks what is held (保有量/共有), not what was bought this year
+            claims = [c for c in claims if not re.search(r"购置|购买|新增|新购", c.subject)] or claims
+            claims.sort(key=lambda c: not re.search(r"保有|共有|现有|实有|年末", c.subject))
         if not re.search(r"外宾|外事|境外|外国|其中", q):  # "接待了多少批次" counts every visit, not the foreign ones
             claims = [c for c in claims if not re.search(r"外宾|外事|境外", c.subject)] or claims
         if asked:

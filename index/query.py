@@ -306,9 +306,9 @@ def subject_of(question: str, intent: str) -> str:
     within = WITHIN.match(text)
     if within and intent in ("amount", "count", "budget", "growth", "why"):
         text = within.group("part")  # "基本支出中公用经费": 公用经费
-    text = re.sub(r"^其中", "", text)
+    text = re.sub(r"^其中|^(?:19|20)\d{2}年度?(?=[\u4e00-\u9fff])", "", text)  # "2016年度本年收入": the year is not the subject
     text = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:上|方面|这块|那块)$", "", text)  # "培训上花了多少"
-    text = re.sub(r"(?:的支出)?(决算数?|的)$|的$", "", text).strip()
+    text = re.sub(r"(?:的支出)?(决算数?|的)$|的$|(?<=[\u4e00-\u9fff]{2})的?钱$", "", text).strip()
     core = re.sub(r"^(?:这个|这家|该)?(?:部门|单位)?(?:一共|总共|共计|全年|合计)?", "", text)
     if intent in ("amount", "growth", "budget") and core in TOTAL_WORDS and (core or re.search(r"花|支出|开支", question)):
         return TOTAL_WORDS[core]
@@ -393,6 +393,9 @@ def covering(span: str, names: list[str], least: int = 4, share: float = 0.55) -
             continue
         matcher = SequenceMatcher(None, span, name, autojunk=False)
         same = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2)
+        words = [span[i : i + 2] for i in range(0, len(span) - 1, 2)]
+        if len(span) % 2 == 0 and len(words) >= 2 and all(w in name for w in words):
+            same = max(same, len(span))  # the same words in another order: "货物采购" → "政府采购货物支出"
         if same >= least and same / len(span) >= share:
             scored.append((-same, -matcher.ratio(), name))
     return [name for *_, name in sorted(scored)[:2]]
