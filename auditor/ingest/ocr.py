@@ -38,6 +38,8 @@ MIN_DPI = 100  # scans below this are not read: digits blur into each other
 PAGE_SECONDS = 60.0  # time bound per page
 DETECT_SIDE = 1280  # text boxes are detected on the page scaled to this longest side
 MAX_PIXELS = 40_000_000  # memory bound per page: a larger page is rasterised at a lower dpi
+REC_BATCH = int(os.environ.get("AUDITOR_OCR_REC_BATCH", "16"))  # crops per recogniser call
+REC_MIN_RATIO = float(os.environ.get("AUDITOR_OCR_REC_MIN", "2.0"))  # narrowest recogniser input (width / height)
 _NUMERIC = re.compile(r"^[-−–]?[\d,，.．\s]+%?$")
 
 ProgressFunc = Callable[[int, int, float, str], None]  # page number, pages to read, seconds, reason
@@ -93,6 +95,13 @@ class Engine:
         self.det = ocr._load_det_model()
         self.cls = ocr._load_cls_model()
         self.rec = ocr._load_rec_model()
+        for model in (self.det, self.cls, self.rec):
+            _tune_session(model.session)
+        pre = getattr(self.det, "preprocess_op", None)
+        if pre is not None and hasattr(pre, "mean"):  # normalise in float32, not float64
+            pre.mean = np.asarray(pre.mean, dtype=np.float32)
+            pre.std = np.asarray(pre.std, dtype=np.float32)
+            pre.scale = np.float32(pre.scale)
         self.characters: list[str] = list(self.rec.postprocess_op.character)
 
     @classmethod
@@ -117,24 +126,32 @@ class Engine:
         votes = [label == "180" and score > 0.8 for label, score in (out.cls_res or [])]
         return sum(votes) / max(1, len(votes))
 
-    def recognise(self, crops: list[np.ndarray], deadline: float | None = None) -> list[Recognised]:
+    def recognise(self, crops: list[np.ndarray], deadline: float | None = None,
+                  in_cells: list[bool] | None = None) -> list[Recognised]:
+        """Read each crop. Crops from table cells (``in_cells``) are padded only to their own
+        width (a short number would otherwise be mostly padding: the recogniser's cost grows
+        with the input width); other text keeps the model's nominal 320 px minimum, which
+        large-print titles need."""
         results: list[Recognised] = [Recognised("", []) for _ in crops]
         if not crops:
             return results
-        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-        order = [int(i) for i in np.argsort(ratios)]
         _, img_h, img_w = self.rec.rec_image_shape[:3]
+        nominal = img_w / img_h
+        cells = in_cells or [False] * len(crops)
+        ratios = [max(REC_MIN_RATIO if cell else nominal, c.shape[1] / max(1, c.shape[0]) + 0.25)
+                  for c, cell in zip(crops, cells)]
+        order = [int(i) for i in np.argsort(ratios)]
         # batches of similar widths; long lines in small batches (memory grows with batch × width)
         chunks: list[list[int]] = []
         for i in order:
-            if chunks and len(chunks[-1]) < 8 and (len(chunks[-1]) + 1) * max(ratios[i], img_w / img_h) <= 64:
+            if chunks and len(chunks[-1]) < REC_BATCH and (len(chunks[-1]) + 1) * ratios[i] <= 96:
                 chunks[-1].append(i)
             else:
                 chunks.append([i])
         for chunk in chunks:
             if deadline is not None and time.monotonic() > deadline:
                 raise _PageTimeout()
-            widest = max(img_w / img_h, max(ratios[i] for i in chunk))
+            widest = max(ratios[i] for i in chunk)
             norm = np.concatenate([self.rec.resize_norm_img(crops[i], widest)[np.newaxis, :] for i in chunk])
             preds = self.rec.session(norm.astype(np.float32))
             best = preds.argmax(axis=2)
@@ -153,6 +170,31 @@ class Engine:
                     previous = k
                 results[index] = Recognised("".join(text), confs)
         return results
+
+
+def _tune_session(wrapper: Any) -> None:
+    """Rebuild a RapidOCR ONNX Runtime session with options suited to a small shared CPU:
+    one intra-op thread per core, no busy-waiting of idle threads (spinning burns CPU that
+    other processes need and shows up as our CPU time), full graph optimisation; no memory
+    arena (with the recogniser's many input widths it holds ~350 MB more at no speed gain)."""
+    import onnxruntime as ort
+
+    session = getattr(wrapper, "session", None)
+    path = getattr(session, "_model_path", None)
+    if session is None or not path:
+        return
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.enable_cpu_mem_arena = False
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        wrapper.session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception:  # noqa: BLE001 - keep RapidOCR's own session if these options are refused
+        return
 
 
 class _PageTimeout(Exception):
@@ -190,11 +232,13 @@ def _crop(gray: np.ndarray, rect: tuple[float, float, float, float], pad: int = 
 
 @dataclass
 class _Upright:
-    gray: np.ndarray
+    gray: np.ndarray  # the page upright and deskewed
+    clean: np.ndarray  # the same with the ruling lines erased
     matrix: np.ndarray  # 3×3: rendered pixel -> upright pixel
     rotation: int  # 0 / 90 / 180 / 270 degrees turned
     skew: float  # degrees corrected
-    quads: list[np.ndarray] | None = None  # text boxes found on the way, when the image was left as it is
+    grids: list[Any]  # ruled tables (scan_tables.Grid)
+    quads: list[np.ndarray]  # text boxes, in upright pixels
 
 
 def _rotate_quarter(gray: np.ndarray, quarters: int) -> tuple[np.ndarray, np.ndarray]:
@@ -224,45 +268,69 @@ def _small(gray: np.ndarray, side: int = 1280) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
 
 
-def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
-    """Turn the page so its text reads left to right, top to bottom, and straighten it.
-    None when no text is found at all."""
+def _straighten(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The page deskewed, the pixel map, the angle."""
     import cv2
 
-    matrix = np.eye(3)
+    skew = _skew(gray)
+    if abs(skew) < 0.1:
+        return gray, np.eye(3), skew
+    h, w = gray.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+    turned = cv2.warpAffine(gray, rot, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return turned, np.vstack([rot, [0, 0, 1]]), skew
+
+
+def _map_quads(quads: list[np.ndarray], matrix: np.ndarray) -> list[np.ndarray]:
+    result = []
+    for q in quads:
+        points = np.hstack([q, np.ones((len(q), 1))]) @ matrix.T
+        result.append(points[:, :2].astype(np.float32))
+    return result
+
+
+def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
+    """Turn the page so its text reads left to right, top to bottom, straighten it, find its
+    ruled tables and its text boxes. Text is detected once, on the straightened page with its
+    rules erased (a quarter-turned page, rare, is detected again). None when no text is found."""
+    from auditor.ingest.scan_tables import find_grids
+
     rotation = 0
-    small, scale = _small(gray, DETECT_SIDE)
-    quads = engine.detect(_to_bgr(small))
-    if not quads:
-        return None
-    shapes = [_quad_shape(q) for q in quads]
-    wide = sum(1 for a, c, _ in shapes if a > c * 1.5)
-    tall = sum(1 for a, c, _ in shapes if c > a * 1.5)
-    if tall > wide:
-        gray, m = _rotate_quarter(gray, 1)
-        matrix, rotation = m @ matrix, 90
-        small, _ = _small(gray, DETECT_SIDE)
+    matrix = np.eye(3)
+    turned = gray
+    while True:
+        straight, deskew, skew = _straighten(turned)
+        grids, rules = find_grids(straight)
+        clean = straight.copy()
+        clean[rules > 0] = 255  # text boxes then stop at the rules
+        small, scale = _small(clean, DETECT_SIDE)
         quads = engine.detect(_to_bgr(small))
+        if not quads:
+            return None
         shapes = [_quad_shape(q) for q in quads]
+        wide = sum(1 for a, c, _ in shapes if a > c * 1.5)
+        tall = sum(1 for a, c, _ in shapes if c > a * 1.5)
+        if tall > wide and rotation == 0:
+            turned, quarter = _rotate_quarter(gray, 1)
+            matrix, rotation = quarter, 90
+            continue
+        break
+    matrix = deskew @ matrix
+    quads = [q / scale for q in quads]
     # upside down? ask the direction classifier about the longest lines
-    lines = sorted(range(len(quads)), key=lambda i: -shapes[i][0])[:15]
     from rapidocr.utils.process_img import get_rotate_crop_image
 
-    crops = [get_rotate_crop_image(_to_bgr(small), quads[i].copy()) for i in lines if shapes[i][0] > shapes[i][1] * 1.5]
+    lines = sorted(range(len(quads)), key=lambda i: -shapes[i][0])[:15]
+    small_bgr = _to_bgr(small)
+    crops = [get_rotate_crop_image(small_bgr, (quads[i] * scale).copy()) for i in lines
+             if shapes[i][0] > shapes[i][1] * 1.5]
     if engine.upside_down(crops) > 0.5:
-        gray, m = _rotate_quarter(gray, 2)
-        matrix, rotation = m @ matrix, (rotation + 180) % 360
-        small, _ = _small(gray, DETECT_SIDE)
-        quads = engine.detect(_to_bgr(small))
-        shapes = [_quad_shape(q) for q in quads]
-    skew = _skew(gray)
-    if abs(skew) >= 0.1:
-        h, w = gray.shape[:2]
-        rot = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-        gray = cv2.warpAffine(gray, rot, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-        matrix = np.vstack([rot, [0, 0, 1]]) @ matrix
-        return _Upright(gray=gray, matrix=matrix, rotation=rotation, skew=skew)
-    return _Upright(gray=gray, matrix=matrix, rotation=rotation, skew=skew, quads=[q / scale for q in quads])
+        straight, half = _rotate_quarter(straight, 2)
+        clean, _ = _rotate_quarter(clean, 2)
+        grids, _ = find_grids(straight)
+        quads = _map_quads(quads, half)
+        matrix, rotation = half @ matrix, (rotation + 180) % 360
+    return _Upright(gray=straight, clean=clean, matrix=matrix, rotation=rotation, skew=skew, grids=grids, quads=quads)
 
 
 def _skew(gray: np.ndarray, limit: float = 3.0) -> float:
@@ -271,17 +339,17 @@ def _skew(gray: np.ndarray, limit: float = 3.0) -> float:
     import cv2
 
     small, _ = _small(gray, 1000)
-    ink = (small < 160).astype(np.float32)
+    ink = np.where(small < 160, 255, 0).astype(np.uint8)
     h, w = ink.shape[:2]
 
     def sharpness(angle: float) -> float:
         rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        turned = cv2.warpAffine(ink, rot, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
-        rows = turned.sum(axis=1)
+        turned = cv2.warpAffine(ink, rot, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        rows = cv2.reduce(turned, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32F).ravel()
         return float(np.square(np.diff(rows)).sum())
 
-    best = max(np.arange(-limit, limit + 0.01, 0.25), key=sharpness)
-    fine = max(np.arange(best - 0.25, best + 0.251, 0.05), key=sharpness)
+    best = max(np.arange(-limit, limit + 0.01, 0.5), key=sharpness)
+    fine = max(np.arange(best - 0.45, best + 0.451, 0.05), key=sharpness)
     return float(round(fine, 2))
 
 
@@ -379,7 +447,7 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
             return result
         result.rotation, result.skew = upright.rotation, upright.skew
         to_points = _ToPoints(upright.matrix, dpi, (width, height))
-        result.blocks = _read_upright(engine, upright.gray, number, to_points, deadline, upright.quads)
+        result.blocks = _read_upright(engine, upright, number, to_points, deadline)
     except _PageTimeout:
         result.blocks = []
         result.reason = f"本页识别超过时间上限（{seconds:g} 秒），未读取"
@@ -404,25 +472,17 @@ class _Piece:
     confidences: list[float] = field(default_factory=list)
 
 
-def _read_upright(engine: Engine, gray: np.ndarray, number: int, to_points: _ToPoints, deadline: float,
-                  quads: list[np.ndarray] | None = None) -> list[Block]:
-    from auditor.ingest.scan_tables import find_grids
-
-    grids, rules = find_grids(gray)
-    clean = gray.copy()
-    clean[rules > 0] = 255  # text boxes then stop at the rules
+def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _ToPoints,
+                  deadline: float) -> list[Block]:
+    grids, clean = upright.grids, upright.clean
     if time.monotonic() > deadline:
         raise _PageTimeout()
-    # text boxes are found on a smaller image (faster; boxes need no fine detail), read at full size
-    if quads is None:
-        small, scale = _small(clean, DETECT_SIDE)
-        quads = [q / scale for q in engine.detect(_to_bgr(small))]
     pieces: list[_Piece] = []
-    for quad in quads:
+    for quad in upright.quads:
         rect = _box_rect(quad)
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
-    for piece, read in zip(pieces, engine.recognise(crops, deadline)):
+    for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
         piece.text, piece.confidences = _normalise(read.text, read.confidences)
     pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
     items: list[tuple[float, Block]] = []
