@@ -14,7 +14,9 @@ Install with ``pip install 'auditor[ocr]'``.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import json
 import math
 import os
 import re
@@ -416,11 +418,97 @@ def _image_dpi(page: Any, page_size: tuple[float, float]) -> float | None:
 def _render_gray(page: Any, dpi: float) -> np.ndarray:
     """The page at ``dpi`` as 8-bit gray, taking the lightest channel so that a red or blue
     stamp over black print fades away."""
+    return _render_both(page, dpi)[0]
+
+
+def _render_both(page: Any, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """(lightest channel, darkest channel) of the page at ``dpi``: the first for reading (a
+    coloured stamp fades away), the second for finding coloured areas (charts, pictures)."""
     bitmap = page.render(scale=dpi / 72.0)
     array = bitmap.to_numpy()
     if array.ndim == 2:
-        return np.ascontiguousarray(array)
-    return np.ascontiguousarray(array[:, :, :3].max(axis=2))
+        gray = np.ascontiguousarray(array)
+        return gray, gray
+    rgb = array[:, :, :3]
+    return np.ascontiguousarray(rgb.max(axis=2)), np.ascontiguousarray(rgb.min(axis=2))
+
+
+# ---- pages that are not clean scans of print ----------------------------------------------------
+
+PICTURE_SHARE = 0.03  # solid areas (bars, pie slices, photographs) over this share of the page: a chart or picture
+
+
+def _pictures(dark: np.ndarray) -> tuple[list[tuple[int, int, int, int]], float]:
+    """Solid dark or coloured areas of the page (charts' bars and slices, photographs): not
+    print, whose strokes are thin. Boxes in page pixels, and their share of the page."""
+    import cv2
+
+    small, scale = _small(dark, 800)
+    mask = (small < 170).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    area = float(small.shape[0] * small.shape[1])
+    boxes = []
+    total = 0
+    for i in range(1, count):
+        x, y, w, h, n = (int(v) for v in stats[i])
+        if n < area * 0.002:
+            continue
+        if x <= 2 or y <= 2 or x + w >= small.shape[1] - 2 or y + h >= small.shape[0] - 2:
+            continue  # touching the edge: the desk around a photographed sheet, a scanner's border
+        total += n
+        boxes.append((int(x / scale), int(y / scale), int((x + w) / scale), int((y + h) / scale)))
+    return boxes, total / area
+
+
+def _photo(gray: np.ndarray, pictures: list[tuple[int, int, int, int]]) -> str:
+    """Why the page looks photographed rather than scanned ("" when it does not): a dark
+    surround (the desk around the sheet) or paper lit unevenly."""
+    import cv2
+
+    small, scale = _small(gray, 400)
+    h, w = small.shape[:2]
+    band = max(2, int(min(h, w) * 0.03))
+    sides = [small[:band, :], small[-band:, :], small[:, :band], small[:, -band:]]
+    dark_sides = sum(1 for side in sides if float(np.median(side)) < 150)
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))  # the paper without print
+    keep = np.ones_like(small, dtype=bool)
+    keep[:band, :] = keep[-band:, :] = keep[:, :band] = keep[:, -band:] = False
+    for x0, y0, x1, y1 in pictures:
+        keep[int(y0 * scale):int(y1 * scale) + 1, int(x0 * scale):int(x1 * scale) + 1] = False
+    paper = background[keep]
+    spread = float(np.percentile(paper, 97) - np.percentile(paper, 3)) if paper.size else 0.0
+    if dark_sides >= 3:
+        return "本页像是拍摄的照片（纸张四周有深色背景）"
+    if spread > 45:
+        return f"本页像是拍摄的照片（纸面明暗不均，亮度相差 {spread:.0f} 级）"
+    return ""
+
+
+def _even_light(gray: np.ndarray, surround: bool) -> np.ndarray:
+    """Divide out uneven lighting: the page over its paper brightness (print stays dark); with
+    a dark ``surround``, everything outside the sheet turned white."""
+    import cv2
+
+    small, scale = _small(gray, 400)
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    background = cv2.GaussianBlur(background, (0, 0), 5)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    out = gray.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 40.0)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    # the sheet: the largest bright region; the desk around it (and the sheet's edge, which
+    # would read as a table's border) turned white
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if surround and contours:
+        sheet = max(contours, key=cv2.contourArea)
+        if cv2.contourArea(sheet) > small.shape[0] * small.shape[1] * 0.3:
+            mask = np.zeros_like(small)
+            cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=-1)
+            mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+            mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+            out[mask == 0] = 255
+    return out
 
 
 def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds: float = PAGE_SECONDS) -> PageResult:
@@ -435,30 +523,44 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
     pixels = (width * dpi / 72.0) * (height * dpi / 72.0)
     if pixels > MAX_PIXELS:
         dpi = dpi * math.sqrt(MAX_PIXELS / pixels)
-    gray = _render_gray(page, dpi)
+    gray, dark = _render_both(page, dpi)
     ink = float((gray < 128).mean())
-    if ink < 0.0005:
+    if ink < 0.0005 and float((dark < 128).mean()) < 0.0005:
         result.reason = "空白页（没有可识别的内容）"
         return result
+    pictures, share = _pictures(dark)
+    remarks = []
+    photo = _photo(gray, pictures)
+    if photo:
+        gray = _even_light(gray, surround="深色背景" in photo)
+        remarks.append(photo + "，已尽量识别，数字请对照原件核实")
     try:
         upright = _make_upright(engine, gray)
         if upright is None:
-            result.reason = _no_text_reason(gray)
+            result.reason = "；".join(remarks + [_no_text_reason(gray, share)])
             return result
         result.rotation, result.skew = upright.rotation, upright.skew
+        if upright.rotation:
+            remarks.append(f"本页扫描{'倒置' if upright.rotation == 180 else '横置'}，已旋转 {upright.rotation}° 后识别")
         to_points = _ToPoints(upright.matrix, dpi, (width, height))
-        result.blocks = _read_upright(engine, upright, number, to_points, deadline)
+        hidden = [] if share < PICTURE_SHARE else pictures
+        if hidden:
+            remarks.append(f"本页含图表或图片（约占页面 {share * 100:.0f}%），图中的内容未作为文字或表格读取")
+        result.blocks = _read_upright(engine, upright, number, to_points, deadline, hidden)
     except _PageTimeout:
         result.blocks = []
-        result.reason = f"本页识别超过时间上限（{seconds:g} 秒），未读取"
-    if not result.blocks and not result.reason:
-        result.reason = _no_text_reason(gray)
+        remarks.append(f"本页识别超过时间上限（{seconds:g} 秒），未读取")
+    if not result.blocks:
+        remarks.append(_no_text_reason(gray, share))
+    result.reason = "；".join(dict.fromkeys(remarks))
     result.seconds = time.monotonic() - started
     return result
 
 
-def _no_text_reason(gray: np.ndarray) -> str:
+def _no_text_reason(gray: np.ndarray, picture_share: float = 0.0) -> str:
     mid = float(((gray > 60) & (gray < 200)).mean())
+    if picture_share >= PICTURE_SHARE:
+        return f"本页是图表或图片（约占页面 {picture_share * 100:.0f}%），未识别到成行的文字，未读取"
     if mid > 0.25:
         return "本页像是照片或图表，未识别到成行的文字，未读取"
     return "本页未识别到文字（可能是图片、图表或印章页），未读取"
@@ -473,13 +575,20 @@ class _Piece:
 
 
 def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _ToPoints,
-                  deadline: float) -> list[Block]:
+                  deadline: float, hidden: list[tuple[int, int, int, int]] | None = None) -> list[Block]:
+    """The page's blocks; text boxes inside ``hidden`` areas (charts, pictures; in rendered-page
+    pixels) are left out."""
     grids, clean = upright.grids, upright.clean
     if time.monotonic() > deadline:
         raise _PageTimeout()
+    back = np.linalg.inv(upright.matrix)
     pieces: list[_Piece] = []
     for quad in upright.quads:
         rect = _box_rect(quad)
+        if hidden:
+            cx, cy, _ = back @ np.array([(rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2, 1.0])
+            if any(x0 - 20 <= cx <= x1 + 20 and y0 - 20 <= cy <= y1 + 20 for x0, y0, x1, y1 in hidden):
+                continue
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
     for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
@@ -605,6 +714,35 @@ def _group_lines(pieces: list[_Piece]) -> list[list[_Piece]]:
     return [sorted(line, key=lambda p: p.rect[0]) for line in lines]
 
 
+def _title_vocabulary() -> tuple[list[str], set[str]]:
+    """The standard table titles (phrases ending in 表) and every character of any title word."""
+    from auditor.ingest.recognize import BUDGET_RULES, OTHER_TITLE_WORDS, TITLE_RULES
+
+    words = [w for rule in TITLE_RULES for w in rule.all_of] + list(OTHER_TITLE_WORDS)
+    words += [w for _, groups, _ in BUDGET_RULES for group in groups for w in ([group] if isinstance(group, str) else group)]
+    titles = sorted({w for w in words if w.endswith("表") and len(w) >= 4}, key=len, reverse=True)
+    return titles, {ch for w in words for ch in w}
+
+
+def _fix_title(text: str) -> str:
+    """A table title with one misread character put right: in a short line holding 表, a run one
+    character away from a standard title, where the character read belongs to no title word
+    at all (so 收入预算表 is never made 收入决算表, but 攻入决算表 becomes 收入决算表)."""
+    if len(text) > 30 or "表" not in text:
+        return text
+    titles, alphabet = _title_vocabulary()
+    for title in titles:
+        if title in text:
+            return text
+        n = len(title)
+        for start in range(0, len(text) - n + 1):
+            window = text[start:start + n]
+            wrong = [i for i in range(n) if window[i] != title[i]]
+            if len(wrong) == 1 and window[wrong[0]] not in alphabet:
+                return text[:start] + title + text[start + n:]
+    return text
+
+
 _STARTS_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}、)")
 
 
@@ -624,7 +762,7 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
             text += p.text
         rect = (min(p.rect[0] for p in line), min(p.rect[1] for p in line),
                 max(p.rect[2] for p in line), max(p.rect[3] for p in line))
-        rows.append((text, rect, height))
+        rows.append((_fix_title(text), rect, height))
     char = float(np.median([h for _, _, h in rows])) or 20.0
     lefts = sorted(r[1][0] for r in rows)
     margin = lefts[len(lefts) // 4] if len(lefts) >= 4 else lefts[0]
@@ -654,15 +792,64 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
 
 # ---- whole files ----------------------------------------------------------------------------------
 
-def _progress_to_stderr() -> ProgressFunc | None:
-    if os.environ.get("AUDITOR_OCR_PROGRESS") != "1":
-        return None
+PROGRESS_FILE: contextvars.ContextVar[str | None] = contextvars.ContextVar("auditor_ocr_progress", default=None)
 
-    def show(number: int, total: int, seconds: float, reason: str) -> None:
-        tail = f"：{reason}" if reason else ""
-        print(f"OCR 第 {number} 页（共 {total} 页待识别）{seconds:.1f} 秒{tail}", file=sys.stderr, flush=True)
 
-    return show
+def progress_line(done: int, total: int, number: int, seconds: float, reason: str) -> str:
+    """The Chinese progress line for one page read (CLI, UI)."""
+    tail = f"：{reason}" if reason else ""
+    return f"OCR 识别 {done}/{total}：第 {number} 页，用时 {seconds:.1f} 秒{tail}"
+
+
+def _sinks(progress: ProgressFunc | None) -> list[Callable[[int, int, int, float, str], None]]:
+    """Where per-page progress goes: the caller's function; stderr when AUDITOR_OCR_PROGRESS=1
+    (the CLI); a JSON-lines file when PROGRESS_FILE is set (the UI, across the bounded child
+    process)."""
+    sinks: list[Callable[[int, int, int, float, str], None]] = []
+    if progress is not None:
+        sinks.append(lambda _done, total, number, seconds, reason: progress(number, total, seconds, reason))
+    if os.environ.get("AUDITOR_OCR_PROGRESS") == "1":
+        sinks.append(lambda done, total, number, seconds, reason: print(
+            progress_line(done, total, number, seconds, reason), file=sys.stderr, flush=True))
+    target = PROGRESS_FILE.get()
+    if target:
+        def to_file(done: int, total: int, number: int, seconds: float, reason: str) -> None:
+            try:
+                with open(target, "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps({"done": done, "total": total, "page": number,
+                                             "seconds": round(seconds, 2), "reason": reason}, ensure_ascii=False) + "\n")
+            except OSError:
+                pass  # progress is a courtesy: never stop reading for it
+
+        sinks.append(to_file)
+    return sinks
+
+
+def load_with_progress(path: Any, max_pages: int | None, progress_file: str) -> Any:
+    """``load_report`` with OCR progress appended to ``progress_file`` (JSON lines); importable,
+    so it also runs in a spawned bounded child."""
+    from auditor.ingest import load_report
+
+    token = PROGRESS_FILE.set(progress_file)
+    try:
+        return load_report(path, max_pages=max_pages)
+    finally:
+        PROGRESS_FILE.reset(token)
+
+
+def read_progress(progress_file: Path | str) -> list[dict[str, Any]]:
+    """The progress rows written so far (a torn last line is skipped)."""
+    rows = []
+    try:
+        text = Path(progress_file).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    for line in text.splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue
+    return rows
 
 
 def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: ProgressFunc | None = None,
@@ -672,7 +859,7 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
 
     _need_engine()
     engine = Engine.shared()
-    progress = progress or _progress_to_stderr()
+    sinks = _sinks(progress)
     wanted = list(numbers)
     results: list[PageResult] = []
     pdf = pdfium.PdfDocument(str(path))
@@ -684,8 +871,8 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
             finally:
                 page.close()
             results.append(result)
-            if progress is not None:
-                progress(number, len(wanted), result.seconds, result.reason)
+            for sink in sinks:
+                sink(len(results), len(wanted), number, result.seconds, result.reason)
     finally:
         pdf.close()
     return results
@@ -726,7 +913,7 @@ def read_scanned_pdf(path: Path | str, max_pages: int | None = None, dpi: float 
         sha256=hashlib.sha256(data).hexdigest(),
         page_sizes={k: (v[0], v[1]) for k, v in sizes.items()},
         page_notes={r.number: r.reason for r in results if r.reason},
-        ocr_pages=[r.number for r in results if not r.reason],
+        ocr_pages=[r.number for r in results if r.blocks],
     )
 
 
@@ -766,23 +953,31 @@ def attach_confidence(report: Any, doc: Document) -> None:
                     grid_row[index] = replace(grid_cell, confidence=raw.confidence)
 
 
-def cell_image(path: Path | str, page: int, bbox: BBox, dpi: float = DPI, margin: float = 6.0) -> bytes:
-    """A PNG of one spot of a page (a cell's bbox in PDF points, with a margin): for showing
-    the scanned digits beside a finding "可能为识别误差" (UI, HTML report)."""
+def cell_image(path: Path | str, page: int, bbox: BBox, dpi: float = DPI, margin: float = 6.0,
+               max_side: int = 480) -> bytes:
+    """A PNG of one spot of a page (a cell's bbox in PDF points, with a margin), in gray and
+    at most ``max_side`` pixels wide or high: for showing the scanned digits beside a finding
+    "可能为识别误差" (UI, HTML report)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
+        if not 1 <= page <= len(pdf):
+            raise IndexError(page)
         target = pdf[page - 1]
         width, height = (float(v) for v in target.get_size())
         x0, top, x1, bottom = bbox
-        crop = (max(0.0, x0 - margin), max(0.0, height - bottom - margin),
-                max(0.0, width - x1 - margin), max(0.0, top - margin))  # left, bottom, right, top
-        image = target.render(scale=dpi / 72.0, crop=crop).to_pil()
+        x0, x1 = max(0.0, x0 - margin), min(width, x1 + margin)
+        top, bottom = max(0.0, top - margin), min(height, bottom + margin)
+        if x1 - x0 < 1 or bottom - top < 1:
+            raise ValueError("empty crop")
+        scale = min(dpi / 72.0, max_side / (x1 - x0), max_side / (bottom - top))
+        crop = (x0, height - bottom, width - x1, top)  # left, bottom, right, top
+        image = target.render(scale=scale, crop=crop).to_pil().convert("L")
     finally:
         pdf.close()
     import io
 
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
