@@ -295,6 +295,8 @@ def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
     """Turn the page so its text reads left to right, top to bottom, straighten it, find its
     ruled tables and its text boxes. Text is detected once, on the straightened page with its
     rules erased (a quarter-turned page, rare, is detected again). None when no text is found."""
+    import cv2
+
     from auditor.ingest.scan_tables import find_grids
 
     rotation = 0
@@ -304,7 +306,9 @@ def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
         straight, deskew, skew = _straighten(turned)
         grids, rules = find_grids(straight)
         clean = straight.copy()
-        clean[rules > 0] = 255  # text boxes then stop at the rules
+        # text boxes then stop at the rules; a pixel's margin too, so that no grey rim of a rule
+        # (blur, JPEG) is read as a digit's last stroke
+        clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
         small, scale = _small(clean, DETECT_SIDE)
         quads = engine.detect(_to_bgr(small))
         if not quads:
@@ -637,11 +641,17 @@ def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
+# the recogniser's alphabet holds traditional forms too and sometimes picks one for a simplified
+# character in print: the traditional forms of the characters of report titles, headers and
+# row names, mapped to the simplified ones these reports are printed in
+_TRADITIONAL = str.maketrans(
+    "決預財撥總經費資產項數額計門單萬國庫結餘轉費補稅務險業發購買會議車輛應類與華營運標價質據實際調劑",
+    "决预财拨总经费资产项数额计门单万国库结余转费补税务险业发购买会议车辆应类与华营运标价质据实际调剂")
 
 
 def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
     """Full-width digits to ASCII; spaces inside a number dropped (with their confidences)."""
-    text = text.translate(_FULLWIDTH)
+    text = text.translate(_FULLWIDTH).translate(_TRADITIONAL)
     if _NUMERIC.match(text) and " " in text:
         kept = [(ch, c) for ch, c in zip(text, confidences) if ch != " "]
         return "".join(ch for ch, _ in kept), [c for _, c in kept]
