@@ -160,3 +160,24 @@ def test_unsure_cell_image_in_html_report() -> None:
     # a sure misread stays an error without a crop
     sure, _ = _with_wrong_digit(load_report(EXAMPLE_PDF), confidence=0.99)
     assert "data:image/png" not in render(audit_report(sure), "html")
+
+
+def test_ui_shows_ocr_progress_page_notes_and_cell_images(bad_scan: Path, tmp_path: Path) -> None:
+    from ui.workbench import UISettings, Workspace
+
+    workspace = Workspace(UISettings(review_dir=tmp_path / "r", work_root=tmp_path / "w", vectors=False))
+    steps: list[str] = []
+    try:
+        workspace.open(bad_scan, "bad_pages.pdf", progress=lambda _f, text: steps.append(text), index=False)
+        assert any(s.startswith("OCR 识别 5/5：第 5 页") and "分辨率过低" in s for s in steps), steps
+        summary = workspace.summary_markdown()
+        assert "第 2 页：本页像是拍摄的照片" in summary and "扫描页经 OCR 读取：第 1–4 页" in summary
+        # a finding resting on an unsure cell shows the scanned cell beside the page
+        report, _ = _with_wrong_digit(load_report(EXAMPLE_PDF), confidence=0.55)
+        workspace.result = audit_report(report)
+        number = next(i for i, f in enumerate(workspace.findings, 1) if "可能为识别误差" in f.title)
+        workspace.source = EXAMPLE_PDF
+        _, html = workspace.finding_view(number)
+        assert "data:image/png;base64," in html and "扫描原图" in html
+    finally:
+        workspace.close()

@@ -448,9 +448,9 @@ def _pictures(dark: np.ndarray) -> tuple[list[tuple[int, int, int, int]], float]
     import cv2
 
     small, scale = _small(dark, 800)
-    mask = (small < 170).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    solid = cv2.morphologyEx((small < 170).astype(np.uint8), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
     area = float(small.shape[0] * small.shape[1])
     boxes = []
     total = 0
