@@ -181,3 +181,15 @@ def test_ui_shows_ocr_progress_page_notes_and_cell_images(bad_scan: Path, tmp_pa
         assert "data:image/png;base64," in html and "扫描原图" in html
     finally:
         workspace.close()
+
+
+def test_batch_says_per_file_what_ocr_did(bad_scan: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, ["batch", str(bad_scan), "--out", str(out), "--jobs", "1", "--timeout", "900"])
+    assert "bad_pages.pdf：OCR 识别 4 页（第 2 页：本页像是拍摄的照片" in result.stderr, result.stderr
+    row = json.loads((out / "batch.json").read_text(encoding="utf-8"))["rows"][0]
+    assert row["ocr_pages"] == 4 and "分辨率过低" in row["page_notes"]["5"]
