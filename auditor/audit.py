@@ -197,6 +197,8 @@ def report_summary(report: Report) -> dict[str, Any]:
             if t.kind in STANDARD_KINDS
         ],
         "reading": reading_health(report).to_dict(),
+        "ocr_pages": list(meta.ocr_pages),
+        "page_notes": {str(page): note for page, note in sorted(meta.page_notes.items())},
         "recognition": {
             "found": report.recognition.found,
             "missed": report.recognition.missed,

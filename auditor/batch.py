@@ -222,6 +222,8 @@ def process_one(path_text: str | list[str], out_dir_text: str, limits: Limits | 
             ],
             year_facts=_year_facts(report),
             budget_facts=budget_facts(report),
+            ocr_pages=len(report.meta.ocr_pages),  # pages read by OCR, and the pages not read with why
+            page_notes={str(page): note for page, note in sorted(report.meta.page_notes.items())},
         )
         if facts_error:
             row["facts_error"] = facts_error

@@ -391,6 +391,10 @@ def batch(inputs: tuple[str, ...], out: Path, jobs: int, executor: str, schedule
             nonlocal failures
             failures += row.get("status") != "ok"
             bar.update(task, total=todo, completed=done, bad=failures)
+            if row.get("ocr_pages") or row.get("page_notes"):  # a scanned file: say what OCR did, per file
+                notes = "；".join(f"第 {k} 页：{v}" for k, v in (row.get("page_notes") or {}).items())
+                click.echo(f"{Path(row['file']).name}：OCR 识别 {row.get('ocr_pages', 0)} 页"
+                           + (f"（{notes}）" if notes else ""), err=True)
 
         try:
             result = run_batch(inputs, out, jobs=jobs, executor=executor, scheduler=scheduler,

@@ -381,11 +381,16 @@ def _package_root() -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def read_bounded(path: Any, limits: Limits) -> Any:
+def read_bounded(path: Any, limits: Limits, progress_file: str | None = None) -> Any:
     """``load_report`` under the limits (a Report, or InputError with the reason). The path is
-    checked with ``os.stat`` first: special files never reach the reader."""
+    checked with ``os.stat`` first: special files never reach the reader. With
+    ``progress_file``, OCR appends per-page progress there (JSON lines) as it reads."""
     from auditor.ingest import load_report
 
     for one in (path if isinstance(path, list | tuple) else [path]):  # a report may be several files
         check_path(one)
+    if progress_file:
+        from auditor.ingest.ocr import load_with_progress
+
+        return run_bounded(load_with_progress, path, limits.max_pages, progress_file, limits=limits)
     return run_bounded(load_report, path, limits.max_pages, limits=limits)

@@ -26,6 +26,7 @@ from auditor.ingest.errors import InputError
 from auditor.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, read_bounded
 from auditor.model import TABLE_NAMES_ZH, Report, Table
 from auditor.render.common import where
+from auditor.render.ocr_cells import page_note_lines
 from auditor.review import STATUS_ZH, ReviewStore
 from ui.security import inert
 
@@ -308,7 +309,7 @@ class Workspace:
         step(0.1, "正在读取报告…")
         limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
         # in a child process: a hostile file cannot stall the server
-        report = read_bounded([str(t) for t in targets] if len(targets) > 1 else target, limits)
+        report = self._read_with_progress([str(t) for t in targets] if len(targets) > 1 else target, limits, step)
         step(0.6, "正在运行检查…")
         result = audit_report(report)
         self.review = ReviewStore(self.settings.review_dir, report.meta.sha256)
@@ -319,6 +320,36 @@ class Workspace:
         step(1.0, "完成")
         self.touch()  # idle time counts from the end of a long read
         return self.summary()
+
+    def _read_with_progress(self, path: Any, limits: Limits, step: Callable[[float, str], None]) -> Report:
+        """read_bounded in a thread while OCR's per-page progress (written by the child to a
+        file) is passed on to ``step``; the reason of each page not read is shown too."""
+        from auditor.ingest.ocr import progress_line, read_progress
+
+        progress_file = self.dir / "ocr-progress.jsonl"
+        progress_file.unlink(missing_ok=True)
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["report"] = read_bounded(path, limits, progress_file=str(progress_file))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        seen = 0
+        while worker.is_alive():
+            worker.join(0.3)
+            rows = read_progress(progress_file)
+            if len(rows) > seen:
+                seen, last = len(rows), rows[-1]
+                step(0.1 + 0.5 * last["done"] / max(1, last["total"]),
+                     progress_line(last["done"], last["total"], last["page"], last["seconds"], last["reason"]))
+        progress_file.unlink(missing_ok=True)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["report"]
 
     def _build_index(self, result: AuditResult) -> None:
         try:
@@ -428,6 +459,7 @@ class Workspace:
             "outcomes": coverage["outcomes"], "claims": {k: coverage["claims"][k] for k in ("claims", "tieable", "tied")},
             "document": meta.document_name, "files": [f.name for f in meta.files],
             "reading_problems": result.report_health().problems,
+            "page_notes": page_note_lines(meta),
         }
 
     def summary_markdown(self) -> str:
@@ -442,6 +474,7 @@ class Workspace:
              f"- 来源：{'PDF，' + str(s['pages'] or '-') + ' 页' if s['source_kind'] == 'pdf' else '文本，' + str(s['lines']) + ' 行'}")
             + f"；SHA-256 `{s['sha256'][:16]}`",
             *([f"- **读取可能失败**：{'；'.join(s['reading_problems'])}"] if s["reading_problems"] else []),
+            *[f"- {inert(line)}" for line in s["page_notes"]],
             f"- 识别到的表：{'、'.join(s['tables_found']) or '无'}" + (f"；未找到：{missing}" if missing else ""),
             f"- 问题：**错误 {c['error']}**，警告 {c['warning']}，提示 {c['info']}",
             f"- 检查覆盖：共 {s['checks_total']} 项，已运行 {s['checks_run']} 项（通过 {outcomes.get('pass', 0)}，"
@@ -529,7 +562,9 @@ class Workspace:
                 joined.paste(part, (0, top))
                 top += part.height
             image, html = joined, html + "".join(f"<p>下方：{inert(o[1])}</p>" for o in others)
-        return image, html
+        from auditor.render.ocr_cells import cell_crops_html
+
+        return image, html + cell_crops_html(self.report, f)  # the scanned cells a misread digit may sit in
 
     def view(self, locations: list[Evidence], page: int | None = None,
              severity: Severity = Severity.ERROR) -> tuple[Any, str]:

@@ -14,7 +14,9 @@ Install with ``pip install 'auditor[ocr]'``.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import json
 import math
 import os
 import re
@@ -38,6 +40,8 @@ MIN_DPI = 100  # scans below this are not read: digits blur into each other
 PAGE_SECONDS = 60.0  # time bound per page
 DETECT_SIDE = 1280  # text boxes are detected on the page scaled to this longest side
 MAX_PIXELS = 40_000_000  # memory bound per page: a larger page is rasterised at a lower dpi
+REC_BATCH = int(os.environ.get("AUDITOR_OCR_REC_BATCH", "16"))  # crops per recogniser call
+REC_MIN_RATIO = float(os.environ.get("AUDITOR_OCR_REC_MIN", "2.0"))  # narrowest recogniser input (width / height)
 _NUMERIC = re.compile(r"^[-−–]?[\d,，.．\s]+%?$")
 
 ProgressFunc = Callable[[int, int, float, str], None]  # page number, pages to read, seconds, reason
@@ -93,6 +97,13 @@ class Engine:
         self.det = ocr._load_det_model()
         self.cls = ocr._load_cls_model()
         self.rec = ocr._load_rec_model()
+        for model in (self.det, self.cls, self.rec):
+            _tune_session(model.session)
+        pre = getattr(self.det, "preprocess_op", None)
+        if pre is not None and hasattr(pre, "mean"):  # normalise in float32, not float64
+            pre.mean = np.asarray(pre.mean, dtype=np.float32)
+            pre.std = np.asarray(pre.std, dtype=np.float32)
+            pre.scale = np.float32(pre.scale)
         self.characters: list[str] = list(self.rec.postprocess_op.character)
 
     @classmethod
@@ -117,24 +128,32 @@ class Engine:
         votes = [label == "180" and score > 0.8 for label, score in (out.cls_res or [])]
         return sum(votes) / max(1, len(votes))
 
-    def recognise(self, crops: list[np.ndarray], deadline: float | None = None) -> list[Recognised]:
+    def recognise(self, crops: list[np.ndarray], deadline: float | None = None,
+                  in_cells: list[bool] | None = None) -> list[Recognised]:
+        """Read each crop. Crops from table cells (``in_cells``) are padded only to their own
+        width (a short number would otherwise be mostly padding: the recogniser's cost grows
+        with the input width); other text keeps the model's nominal 320 px minimum, which
+        large-print titles need."""
         results: list[Recognised] = [Recognised("", []) for _ in crops]
         if not crops:
             return results
-        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-        order = [int(i) for i in np.argsort(ratios)]
         _, img_h, img_w = self.rec.rec_image_shape[:3]
+        nominal = img_w / img_h
+        cells = in_cells or [False] * len(crops)
+        ratios = [max(REC_MIN_RATIO if cell else nominal, c.shape[1] / max(1, c.shape[0]) + 0.25)
+                  for c, cell in zip(crops, cells)]
+        order = [int(i) for i in np.argsort(ratios)]
         # batches of similar widths; long lines in small batches (memory grows with batch × width)
         chunks: list[list[int]] = []
         for i in order:
-            if chunks and len(chunks[-1]) < 8 and (len(chunks[-1]) + 1) * max(ratios[i], img_w / img_h) <= 64:
+            if chunks and len(chunks[-1]) < REC_BATCH and (len(chunks[-1]) + 1) * ratios[i] <= 96:
                 chunks[-1].append(i)
             else:
                 chunks.append([i])
         for chunk in chunks:
             if deadline is not None and time.monotonic() > deadline:
                 raise _PageTimeout()
-            widest = max(img_w / img_h, max(ratios[i] for i in chunk))
+            widest = max(ratios[i] for i in chunk)
             norm = np.concatenate([self.rec.resize_norm_img(crops[i], widest)[np.newaxis, :] for i in chunk])
             preds = self.rec.session(norm.astype(np.float32))
             best = preds.argmax(axis=2)
@@ -153,6 +172,31 @@ class Engine:
                     previous = k
                 results[index] = Recognised("".join(text), confs)
         return results
+
+
+def _tune_session(wrapper: Any) -> None:
+    """Rebuild a RapidOCR ONNX Runtime session with options suited to a small shared CPU:
+    one intra-op thread per core, no busy-waiting of idle threads (spinning burns CPU that
+    other processes need and shows up as our CPU time), full graph optimisation; no memory
+    arena (with the recogniser's many input widths it holds ~350 MB more at no speed gain)."""
+    import onnxruntime as ort
+
+    session = getattr(wrapper, "session", None)
+    path = getattr(session, "_model_path", None)
+    if session is None or not path:
+        return
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.enable_cpu_mem_arena = False
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        wrapper.session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception:  # noqa: BLE001 - keep RapidOCR's own session if these options are refused
+        return
 
 
 class _PageTimeout(Exception):
@@ -190,11 +234,13 @@ def _crop(gray: np.ndarray, rect: tuple[float, float, float, float], pad: int = 
 
 @dataclass
 class _Upright:
-    gray: np.ndarray
+    gray: np.ndarray  # the page upright and deskewed
+    clean: np.ndarray  # the same with the ruling lines erased
     matrix: np.ndarray  # 3×3: rendered pixel -> upright pixel
     rotation: int  # 0 / 90 / 180 / 270 degrees turned
     skew: float  # degrees corrected
-    quads: list[np.ndarray] | None = None  # text boxes found on the way, when the image was left as it is
+    grids: list[Any]  # ruled tables (scan_tables.Grid)
+    quads: list[np.ndarray]  # text boxes, in upright pixels
 
 
 def _rotate_quarter(gray: np.ndarray, quarters: int) -> tuple[np.ndarray, np.ndarray]:
@@ -224,45 +270,73 @@ def _small(gray: np.ndarray, side: int = 1280) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
 
 
-def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
-    """Turn the page so its text reads left to right, top to bottom, and straighten it.
-    None when no text is found at all."""
+def _straighten(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The page deskewed, the pixel map, the angle."""
     import cv2
 
-    matrix = np.eye(3)
+    skew = _skew(gray)
+    if abs(skew) < 0.1:
+        return gray, np.eye(3), skew
+    h, w = gray.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+    turned = cv2.warpAffine(gray, rot, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return turned, np.vstack([rot, [0, 0, 1]]), skew
+
+
+def _map_quads(quads: list[np.ndarray], matrix: np.ndarray) -> list[np.ndarray]:
+    result = []
+    for q in quads:
+        points = np.hstack([q, np.ones((len(q), 1))]) @ matrix.T
+        result.append(points[:, :2].astype(np.float32))
+    return result
+
+
+def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
+    """Turn the page so its text reads left to right, top to bottom, straighten it, find its
+    ruled tables and its text boxes. Text is detected once, on the straightened page with its
+    rules erased (a quarter-turned page, rare, is detected again). None when no text is found."""
+    import cv2
+
+    from auditor.ingest.scan_tables import find_grids
+
     rotation = 0
-    small, scale = _small(gray, DETECT_SIDE)
-    quads = engine.detect(_to_bgr(small))
-    if not quads:
-        return None
-    shapes = [_quad_shape(q) for q in quads]
-    wide = sum(1 for a, c, _ in shapes if a > c * 1.5)
-    tall = sum(1 for a, c, _ in shapes if c > a * 1.5)
-    if tall > wide:
-        gray, m = _rotate_quarter(gray, 1)
-        matrix, rotation = m @ matrix, 90
-        small, _ = _small(gray, DETECT_SIDE)
+    matrix = np.eye(3)
+    turned = gray
+    while True:
+        straight, deskew, skew = _straighten(turned)
+        grids, rules = find_grids(straight)
+        clean = straight.copy()
+        # text boxes then stop at the rules; a pixel's margin too, so that no grey rim of a rule
+        # (blur, JPEG) is read as a digit's last stroke
+        clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
+        small, scale = _small(clean, DETECT_SIDE)
         quads = engine.detect(_to_bgr(small))
+        if not quads:
+            return None
         shapes = [_quad_shape(q) for q in quads]
+        wide = sum(1 for a, c, _ in shapes if a > c * 1.5)
+        tall = sum(1 for a, c, _ in shapes if c > a * 1.5)
+        if tall > wide and rotation == 0:
+            turned, quarter = _rotate_quarter(gray, 1)
+            matrix, rotation = quarter, 90
+            continue
+        break
+    matrix = deskew @ matrix
+    quads = [q / scale for q in quads]
     # upside down? ask the direction classifier about the longest lines
-    lines = sorted(range(len(quads)), key=lambda i: -shapes[i][0])[:15]
     from rapidocr.utils.process_img import get_rotate_crop_image
 
-    crops = [get_rotate_crop_image(_to_bgr(small), quads[i].copy()) for i in lines if shapes[i][0] > shapes[i][1] * 1.5]
+    lines = sorted(range(len(quads)), key=lambda i: -shapes[i][0])[:15]
+    small_bgr = _to_bgr(small)
+    crops = [get_rotate_crop_image(small_bgr, (quads[i] * scale).copy()) for i in lines
+             if shapes[i][0] > shapes[i][1] * 1.5]
     if engine.upside_down(crops) > 0.5:
-        gray, m = _rotate_quarter(gray, 2)
-        matrix, rotation = m @ matrix, (rotation + 180) % 360
-        small, _ = _small(gray, DETECT_SIDE)
-        quads = engine.detect(_to_bgr(small))
-        shapes = [_quad_shape(q) for q in quads]
-    skew = _skew(gray)
-    if abs(skew) >= 0.1:
-        h, w = gray.shape[:2]
-        rot = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-        gray = cv2.warpAffine(gray, rot, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-        matrix = np.vstack([rot, [0, 0, 1]]) @ matrix
-        return _Upright(gray=gray, matrix=matrix, rotation=rotation, skew=skew)
-    return _Upright(gray=gray, matrix=matrix, rotation=rotation, skew=skew, quads=[q / scale for q in quads])
+        straight, half = _rotate_quarter(straight, 2)
+        clean, _ = _rotate_quarter(clean, 2)
+        grids, _ = find_grids(straight)
+        quads = _map_quads(quads, half)
+        matrix, rotation = half @ matrix, (rotation + 180) % 360
+    return _Upright(gray=straight, clean=clean, matrix=matrix, rotation=rotation, skew=skew, grids=grids, quads=quads)
 
 
 def _skew(gray: np.ndarray, limit: float = 3.0) -> float:
@@ -271,17 +345,17 @@ def _skew(gray: np.ndarray, limit: float = 3.0) -> float:
     import cv2
 
     small, _ = _small(gray, 1000)
-    ink = (small < 160).astype(np.float32)
+    ink = np.where(small < 160, 255, 0).astype(np.uint8)
     h, w = ink.shape[:2]
 
     def sharpness(angle: float) -> float:
         rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        turned = cv2.warpAffine(ink, rot, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
-        rows = turned.sum(axis=1)
+        turned = cv2.warpAffine(ink, rot, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        rows = cv2.reduce(turned, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32F).ravel()
         return float(np.square(np.diff(rows)).sum())
 
-    best = max(np.arange(-limit, limit + 0.01, 0.25), key=sharpness)
-    fine = max(np.arange(best - 0.25, best + 0.251, 0.05), key=sharpness)
+    best = max(np.arange(-limit, limit + 0.01, 0.5), key=sharpness)
+    fine = max(np.arange(best - 0.45, best + 0.451, 0.05), key=sharpness)
     return float(round(fine, 2))
 
 
@@ -348,11 +422,97 @@ def _image_dpi(page: Any, page_size: tuple[float, float]) -> float | None:
 def _render_gray(page: Any, dpi: float) -> np.ndarray:
     """The page at ``dpi`` as 8-bit gray, taking the lightest channel so that a red or blue
     stamp over black print fades away."""
+    return _render_both(page, dpi)[0]
+
+
+def _render_both(page: Any, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """(lightest channel, darkest channel) of the page at ``dpi``: the first for reading (a
+    coloured stamp fades away), the second for finding coloured areas (charts, pictures)."""
     bitmap = page.render(scale=dpi / 72.0)
     array = bitmap.to_numpy()
     if array.ndim == 2:
-        return np.ascontiguousarray(array)
-    return np.ascontiguousarray(array[:, :, :3].max(axis=2))
+        gray = np.ascontiguousarray(array)
+        return gray, gray
+    rgb = array[:, :, :3]
+    return np.ascontiguousarray(rgb.max(axis=2)), np.ascontiguousarray(rgb.min(axis=2))
+
+
+# ---- pages that are not clean scans of print ----------------------------------------------------
+
+PICTURE_SHARE = 0.03  # solid areas (bars, pie slices, photographs) over this share of the page: a chart or picture
+
+
+def _pictures(dark: np.ndarray) -> tuple[list[tuple[int, int, int, int]], float]:
+    """Solid dark or coloured areas of the page (charts' bars and slices, photographs): not
+    print, whose strokes are thin. Boxes in page pixels, and their share of the page."""
+    import cv2
+
+    small, scale = _small(dark, 800)
+    solid = cv2.morphologyEx((small < 170).astype(np.uint8), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    area = float(small.shape[0] * small.shape[1])
+    boxes = []
+    total = 0
+    for i in range(1, count):
+        x, y, w, h, n = (int(v) for v in stats[i])
+        if n < area * 0.002:
+            continue
+        if x <= 2 or y <= 2 or x + w >= small.shape[1] - 2 or y + h >= small.shape[0] - 2:
+            continue  # touching the edge: the desk around a photographed sheet, a scanner's border
+        total += n
+        boxes.append((int(x / scale), int(y / scale), int((x + w) / scale), int((y + h) / scale)))
+    return boxes, total / area
+
+
+def _photo(gray: np.ndarray, pictures: list[tuple[int, int, int, int]]) -> str:
+    """Why the page looks photographed rather than scanned ("" when it does not): a dark
+    surround (the desk around the sheet) or paper lit unevenly."""
+    import cv2
+
+    small, scale = _small(gray, 400)
+    h, w = small.shape[:2]
+    band = max(2, int(min(h, w) * 0.03))
+    sides = [small[:band, :], small[-band:, :], small[:, :band], small[:, -band:]]
+    dark_sides = sum(1 for side in sides if float(np.median(side)) < 150)
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))  # the paper without print
+    keep = np.ones_like(small, dtype=bool)
+    keep[:band, :] = keep[-band:, :] = keep[:, :band] = keep[:, -band:] = False
+    for x0, y0, x1, y1 in pictures:
+        keep[int(y0 * scale):int(y1 * scale) + 1, int(x0 * scale):int(x1 * scale) + 1] = False
+    paper = background[keep]
+    spread = float(np.percentile(paper, 97) - np.percentile(paper, 3)) if paper.size else 0.0
+    if dark_sides >= 3:
+        return "本页像是拍摄的照片（纸张四周有深色背景）"
+    if spread > 45:
+        return f"本页像是拍摄的照片（纸面明暗不均，亮度相差 {spread:.0f} 级）"
+    return ""
+
+
+def _even_light(gray: np.ndarray, surround: bool) -> np.ndarray:
+    """Divide out uneven lighting: the page over its paper brightness (print stays dark); with
+    a dark ``surround``, everything outside the sheet turned white."""
+    import cv2
+
+    small, scale = _small(gray, 400)
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    background = cv2.GaussianBlur(background, (0, 0), 5)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    out = gray.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 40.0)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    # the sheet: the largest bright region; the desk around it (and the sheet's edge, which
+    # would read as a table's border) turned white
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if surround and contours:
+        sheet = max(contours, key=cv2.contourArea)
+        if cv2.contourArea(sheet) > small.shape[0] * small.shape[1] * 0.3:
+            mask = np.zeros_like(small)
+            cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=-1)
+            mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+            mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+            out[mask == 0] = 255
+    return out
 
 
 def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds: float = PAGE_SECONDS) -> PageResult:
@@ -367,30 +527,44 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
     pixels = (width * dpi / 72.0) * (height * dpi / 72.0)
     if pixels > MAX_PIXELS:
         dpi = dpi * math.sqrt(MAX_PIXELS / pixels)
-    gray = _render_gray(page, dpi)
+    gray, dark = _render_both(page, dpi)
     ink = float((gray < 128).mean())
-    if ink < 0.0005:
+    if ink < 0.0005 and float((dark < 128).mean()) < 0.0005:
         result.reason = "空白页（没有可识别的内容）"
         return result
+    pictures, share = _pictures(dark)
+    remarks = []
+    photo = _photo(gray, pictures)
+    if photo:
+        gray = _even_light(gray, surround="深色背景" in photo)
+        remarks.append(photo + "，已尽量识别，数字请对照原件核实")
     try:
         upright = _make_upright(engine, gray)
         if upright is None:
-            result.reason = _no_text_reason(gray)
+            result.reason = "；".join(remarks + [_no_text_reason(gray, share)])
             return result
         result.rotation, result.skew = upright.rotation, upright.skew
+        if upright.rotation:
+            remarks.append(f"本页扫描{'倒置' if upright.rotation == 180 else '横置'}，已旋转 {upright.rotation}° 后识别")
         to_points = _ToPoints(upright.matrix, dpi, (width, height))
-        result.blocks = _read_upright(engine, upright.gray, number, to_points, deadline, upright.quads)
+        hidden = [] if share < PICTURE_SHARE else pictures
+        if hidden:
+            remarks.append(f"本页含图表或图片（约占页面 {share * 100:.0f}%），图中的内容未作为文字或表格读取")
+        result.blocks = _read_upright(engine, upright, number, to_points, deadline, hidden)
     except _PageTimeout:
         result.blocks = []
-        result.reason = f"本页识别超过时间上限（{seconds:g} 秒），未读取"
-    if not result.blocks and not result.reason:
-        result.reason = _no_text_reason(gray)
+        remarks.append(f"本页识别超过时间上限（{seconds:g} 秒），未读取")
+    if not result.blocks:
+        remarks.append(_no_text_reason(gray, share))
+    result.reason = "；".join(dict.fromkeys(remarks))
     result.seconds = time.monotonic() - started
     return result
 
 
-def _no_text_reason(gray: np.ndarray) -> str:
+def _no_text_reason(gray: np.ndarray, picture_share: float = 0.0) -> str:
     mid = float(((gray > 60) & (gray < 200)).mean())
+    if picture_share >= PICTURE_SHARE:
+        return f"本页是图表或图片（约占页面 {picture_share * 100:.0f}%），未识别到成行的文字，未读取"
     if mid > 0.25:
         return "本页像是照片或图表，未识别到成行的文字，未读取"
     return "本页未识别到文字（可能是图片、图表或印章页），未读取"
@@ -404,25 +578,24 @@ class _Piece:
     confidences: list[float] = field(default_factory=list)
 
 
-def _read_upright(engine: Engine, gray: np.ndarray, number: int, to_points: _ToPoints, deadline: float,
-                  quads: list[np.ndarray] | None = None) -> list[Block]:
-    from auditor.ingest.scan_tables import find_grids
-
-    grids, rules = find_grids(gray)
-    clean = gray.copy()
-    clean[rules > 0] = 255  # text boxes then stop at the rules
+def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _ToPoints,
+                  deadline: float, hidden: list[tuple[int, int, int, int]] | None = None) -> list[Block]:
+    """The page's blocks; text boxes inside ``hidden`` areas (charts, pictures; in rendered-page
+    pixels) are left out."""
+    grids, clean = upright.grids, upright.clean
     if time.monotonic() > deadline:
         raise _PageTimeout()
-    # text boxes are found on a smaller image (faster; boxes need no fine detail), read at full size
-    if quads is None:
-        small, scale = _small(clean, DETECT_SIDE)
-        quads = [q / scale for q in engine.detect(_to_bgr(small))]
+    back = np.linalg.inv(upright.matrix)
     pieces: list[_Piece] = []
-    for quad in quads:
+    for quad in upright.quads:
         rect = _box_rect(quad)
+        if hidden:
+            cx, cy, _ = back @ np.array([(rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2, 1.0])
+            if any(x0 - 20 <= cx <= x1 + 20 and y0 - 20 <= cy <= y1 + 20 for x0, y0, x1, y1 in hidden):
+                continue
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
-    for piece, read in zip(pieces, engine.recognise(crops, deadline)):
+    for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
         piece.text, piece.confidences = _normalise(read.text, read.confidences)
     pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
     items: list[tuple[float, Block]] = []
@@ -475,11 +648,17 @@ def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
+# the recogniser's alphabet holds traditional forms too and sometimes picks one for a simplified
+# character in print: the traditional forms of the characters of report titles, headers and
+# row names, mapped to the simplified ones these reports are printed in
+_TRADITIONAL = str.maketrans(
+    "決預財撥總經費資產項數額計門單萬國庫結餘轉費補稅務險業發購買會議車輛應類與華營運標價質據實際調劑",
+    "决预财拨总经费资产项数额计门单万国库结余转费补税务险业发购买会议车辆应类与华营运标价质据实际调剂")
 
 
 def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
     """Full-width digits to ASCII; spaces inside a number dropped (with their confidences)."""
-    text = text.translate(_FULLWIDTH)
+    text = text.translate(_FULLWIDTH).translate(_TRADITIONAL)
     if _NUMERIC.match(text) and " " in text:
         kept = [(ch, c) for ch, c in zip(text, confidences) if ch != " "]
         return "".join(ch for ch, _ in kept), [c for _, c in kept]
@@ -552,6 +731,35 @@ def _group_lines(pieces: list[_Piece]) -> list[list[_Piece]]:
     return [sorted(line, key=lambda p: p.rect[0]) for line in lines]
 
 
+def _title_vocabulary() -> tuple[list[str], set[str]]:
+    """The standard table titles (phrases ending in 表) and every character of any title word."""
+    from auditor.ingest.recognize import BUDGET_RULES, OTHER_TITLE_WORDS, TITLE_RULES
+
+    words = [w for rule in TITLE_RULES for w in rule.all_of] + list(OTHER_TITLE_WORDS)
+    words += [w for _, groups, _ in BUDGET_RULES for group in groups for w in ([group] if isinstance(group, str) else group)]
+    titles = sorted({w for w in words if w.endswith("表") and len(w) >= 4}, key=len, reverse=True)
+    return titles, {ch for w in words for ch in w}
+
+
+def _fix_title(text: str) -> str:
+    """A table title with one misread character put right: in a short line holding 表, a run one
+    character away from a standard title, where the character read belongs to no title word
+    at all (so 收入预算表 is never made 收入决算表, but 攻入决算表 becomes 收入决算表)."""
+    if len(text) > 30 or "表" not in text:
+        return text
+    titles, alphabet = _title_vocabulary()
+    for title in titles:
+        if title in text:
+            return text
+        n = len(title)
+        for start in range(0, len(text) - n + 1):
+            window = text[start:start + n]
+            wrong = [i for i in range(n) if window[i] != title[i]]
+            if len(wrong) == 1 and window[wrong[0]] not in alphabet:
+                return text[:start] + title + text[start + n:]
+    return text
+
+
 _STARTS_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}、)")
 
 
@@ -571,7 +779,7 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
             text += p.text
         rect = (min(p.rect[0] for p in line), min(p.rect[1] for p in line),
                 max(p.rect[2] for p in line), max(p.rect[3] for p in line))
-        rows.append((text, rect, height))
+        rows.append((_fix_title(text), rect, height))
     char = float(np.median([h for _, _, h in rows])) or 20.0
     lefts = sorted(r[1][0] for r in rows)
     margin = lefts[len(lefts) // 4] if len(lefts) >= 4 else lefts[0]
@@ -601,15 +809,64 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
 
 # ---- whole files ----------------------------------------------------------------------------------
 
-def _progress_to_stderr() -> ProgressFunc | None:
-    if os.environ.get("AUDITOR_OCR_PROGRESS") != "1":
-        return None
+PROGRESS_FILE: contextvars.ContextVar[str | None] = contextvars.ContextVar("auditor_ocr_progress", default=None)
 
-    def show(number: int, total: int, seconds: float, reason: str) -> None:
-        tail = f"：{reason}" if reason else ""
-        print(f"OCR 第 {number} 页（共 {total} 页待识别）{seconds:.1f} 秒{tail}", file=sys.stderr, flush=True)
 
-    return show
+def progress_line(done: int, total: int, number: int, seconds: float, reason: str) -> str:
+    """The Chinese progress line for one page read (CLI, UI)."""
+    tail = f"：{reason}" if reason else ""
+    return f"OCR 识别 {done}/{total}：第 {number} 页，用时 {seconds:.1f} 秒{tail}"
+
+
+def _sinks(progress: ProgressFunc | None) -> list[Callable[[int, int, int, float, str], None]]:
+    """Where per-page progress goes: the caller's function; stderr when AUDITOR_OCR_PROGRESS=1
+    (the CLI); a JSON-lines file when PROGRESS_FILE is set (the UI, across the bounded child
+    process)."""
+    sinks: list[Callable[[int, int, int, float, str], None]] = []
+    if progress is not None:
+        sinks.append(lambda _done, total, number, seconds, reason: progress(number, total, seconds, reason))
+    if os.environ.get("AUDITOR_OCR_PROGRESS") == "1":
+        sinks.append(lambda done, total, number, seconds, reason: print(
+            progress_line(done, total, number, seconds, reason), file=sys.stderr, flush=True))
+    target = PROGRESS_FILE.get()
+    if target:
+        def to_file(done: int, total: int, number: int, seconds: float, reason: str) -> None:
+            try:
+                with open(target, "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps({"done": done, "total": total, "page": number,
+                                             "seconds": round(seconds, 2), "reason": reason}, ensure_ascii=False) + "\n")
+            except OSError:
+                pass  # progress is a courtesy: never stop reading for it
+
+        sinks.append(to_file)
+    return sinks
+
+
+def load_with_progress(path: Any, max_pages: int | None, progress_file: str) -> Any:
+    """``load_report`` with OCR progress appended to ``progress_file`` (JSON lines); importable,
+    so it also runs in a spawned bounded child."""
+    from auditor.ingest import load_report
+
+    token = PROGRESS_FILE.set(progress_file)
+    try:
+        return load_report(path, max_pages=max_pages)
+    finally:
+        PROGRESS_FILE.reset(token)
+
+
+def read_progress(progress_file: Path | str) -> list[dict[str, Any]]:
+    """The progress rows written so far (a torn last line is skipped)."""
+    rows = []
+    try:
+        text = Path(progress_file).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    for line in text.splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue
+    return rows
 
 
 def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: ProgressFunc | None = None,
@@ -619,7 +876,7 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
 
     _need_engine()
     engine = Engine.shared()
-    progress = progress or _progress_to_stderr()
+    sinks = _sinks(progress)
     wanted = list(numbers)
     results: list[PageResult] = []
     pdf = pdfium.PdfDocument(str(path))
@@ -631,8 +888,8 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
             finally:
                 page.close()
             results.append(result)
-            if progress is not None:
-                progress(number, len(wanted), result.seconds, result.reason)
+            for sink in sinks:
+                sink(len(results), len(wanted), number, result.seconds, result.reason)
     finally:
         pdf.close()
     return results
@@ -673,7 +930,7 @@ def read_scanned_pdf(path: Path | str, max_pages: int | None = None, dpi: float 
         sha256=hashlib.sha256(data).hexdigest(),
         page_sizes={k: (v[0], v[1]) for k, v in sizes.items()},
         page_notes={r.number: r.reason for r in results if r.reason},
-        ocr_pages=[r.number for r in results if not r.reason],
+        ocr_pages=[r.number for r in results if r.blocks],
     )
 
 
@@ -713,23 +970,31 @@ def attach_confidence(report: Any, doc: Document) -> None:
                     grid_row[index] = replace(grid_cell, confidence=raw.confidence)
 
 
-def cell_image(path: Path | str, page: int, bbox: BBox, dpi: float = DPI, margin: float = 6.0) -> bytes:
-    """A PNG of one spot of a page (a cell's bbox in PDF points, with a margin): for showing
-    the scanned digits beside a finding "可能为识别误差" (UI, HTML report)."""
+def cell_image(path: Path | str, page: int, bbox: BBox, dpi: float = DPI, margin: float = 6.0,
+               max_side: int = 480) -> bytes:
+    """A PNG of one spot of a page (a cell's bbox in PDF points, with a margin), in gray and
+    at most ``max_side`` pixels wide or high: for showing the scanned digits beside a finding
+    "可能为识别误差" (UI, HTML report)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
+        if not 1 <= page <= len(pdf):
+            raise IndexError(page)
         target = pdf[page - 1]
         width, height = (float(v) for v in target.get_size())
         x0, top, x1, bottom = bbox
-        crop = (max(0.0, x0 - margin), max(0.0, height - bottom - margin),
-                max(0.0, width - x1 - margin), max(0.0, top - margin))  # left, bottom, right, top
-        image = target.render(scale=dpi / 72.0, crop=crop).to_pil()
+        x0, x1 = max(0.0, x0 - margin), min(width, x1 + margin)
+        top, bottom = max(0.0, top - margin), min(height, bottom + margin)
+        if x1 - x0 < 1 or bottom - top < 1:
+            raise ValueError("empty crop")
+        scale = min(dpi / 72.0, max_side / (x1 - x0), max_side / (bottom - top))
+        crop = (x0, height - bottom, width - x1, top)  # left, bottom, right, top
+        image = target.render(scale=scale, crop=crop).to_pil().convert("L")
     finally:
         pdf.close()
     import io
 
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

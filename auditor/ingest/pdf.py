@@ -117,7 +117,7 @@ def read_pdf(path: Path, max_pages: int | None = None, ocr: str = "auto") -> Doc
             sha256=digest,
             page_sizes=sizes,
             page_notes=notes,
-            ocr_pages=[n for n in scanned if ocr != "never" and n not in notes],
+            ocr_pages=sorted({n for b in blocks if (n := b.location.page) is not None and n in scanned}) if ocr != "never" else [],
         )
     finally:
         _close_quietly(pdf)

@@ -114,7 +114,43 @@ def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
         grid = _grid_in(horizontal[y:y + h, x:x + w], vertical[y:y + h, x:x + w], (x, y))
         if grid is not None:
             grids.append(grid)
-    return grids, lines
+    return grids, _rule_pixels(horizontal, vertical, grids)
+
+
+def _rule_pixels(horizontal: np.ndarray, vertical: np.ndarray, grids: list[Grid], band: int = 12) -> np.ndarray:
+    """The line pixels that are rules: horizontal runs near a grid's rows or long across the
+    page, vertical runs that reach from one of a grid's horizontal rules to another. Not the
+    rest of the line masks: strokes of characters stacked in a two-line header cell can join
+    into a short vertical "line", and erasing them would cut the characters."""
+    import cv2
+
+    height, width = horizontal.shape[:2]
+    keep = np.zeros_like(horizontal)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    chosen = [i for i in range(1, count) if stats[i][2] >= width * 0.2]
+    for grid in grids:
+        x0, y0, x1, y1 = grid.box
+        for i in range(1, count):
+            x, y, w, h, _ = (int(v) for v in stats[i])
+            if x >= x0 - band and x + w <= x1 + band and any(abs(y + h / 2 - r) <= band for r in grid.ys):
+                chosen.append(i)
+    if chosen:
+        keep[np.isin(labels, chosen)] = 255
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    chosen = []
+    for i in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[i])
+        for grid in grids:
+            x0, y0, x1, y1 = grid.box
+            if not (x0 - band <= x + w / 2 <= x1 + band):
+                continue
+            ends = any(abs(y - r) <= band for r in grid.ys) and any(abs(y + h - r) <= band for r in grid.ys)
+            if ends or h >= (y1 - y0) * 0.5:
+                chosen.append(i)
+                break
+    if chosen:
+        keep[np.isin(labels, chosen)] = 255
+    return keep
 
 
 def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, int]) -> Grid | None:

@@ -7,6 +7,7 @@ from html import escape
 from auditor.audit import AuditResult
 from auditor.checks.base import REGISTRY
 from auditor.render.common import where
+from auditor.render.ocr_cells import cell_crops_html, page_note_lines
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222;max-width:1200px}
@@ -43,8 +44,12 @@ def render_html(result: AuditResult) -> str:
             else ""
         )
         + "</p>",
-        "<h2>问题清单</h2>",
     ]
+    notes = page_note_lines(meta)
+    if notes:
+        parts.append("<details open><summary>扫描页读取情况</summary><ul class='page-notes'>"
+                     + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul></details>")
+    parts.append("<h2>问题清单</h2>")
     if not result.findings:
         parts.append("<p>未发现问题。请同时查看下方“检查覆盖”，未运行的检查不等于通过。</p>")
     for f in result.findings:
@@ -66,6 +71,9 @@ def render_html(result: AuditResult) -> str:
             parts.append(f"<div class='muted'>{escape(where(e))}</div>{quote}")
         if len(f.locations) > 8:
             parts.append(f"<div class='muted'>……另有 {len(f.locations) - 8} 处</div>")
+        crops = cell_crops_html(result.report, f)
+        if crops:
+            parts.append(crops)
         if check is not None:
             what, why = check.doc_section("检查内容") or check.summary, check.doc_section("为何重要")
             parts.append(f"<details><summary class='muted'>检查说明</summary><p class='muted'>{escape(what)}</p>"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from auditor.audit import AuditResult
 from auditor.render.common import location_lines
+from auditor.render.ocr_cells import page_note_lines
 
 
 def _cell(text: str) -> str:
@@ -18,6 +19,7 @@ def render_markdown(result: AuditResult) -> str:
         f"- 来源：`{meta.source}`（{meta.source_kind}，{meta.page_count or '-'} 页）",
         f"- 识别到的表：{'、'.join(coverage['tables_found']) or '无'}",
         f"- 问题：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}",
+        *[f"- {_cell(line)}" for line in page_note_lines(meta)],
         "",
         "## 问题清单",
         "",

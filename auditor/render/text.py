@@ -9,6 +9,7 @@ from rich.table import Table as RichTable
 
 from auditor.audit import AuditResult
 from auditor.render.common import location_lines
+from auditor.render.ocr_cells import page_note_lines
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -50,6 +51,8 @@ def render_text(result: AuditResult, color: bool = False, show_info: bool = True
     )
     if len(meta.files) > 1:
         console.print("文件：" + "；".join(f"{f.name}（第{f.first_page}–{f.first_page + f.pages - 1}页）" for f in meta.files))
+    for line in page_note_lines(meta):
+        console.print(line, style="yellow", highlight=False, markup=False)
     console.print(f"问题：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")
     console.print()
     for finding in result.findings:
