@@ -14,6 +14,7 @@ from auditor.ingest import load_report
 from auditor.ingest.borderless import Carry, find_tables, lines_of_words
 from auditor.ingest.recognize import kind_from_title
 from auditor.ingest.sections import is_page_number
+from auditor.ingest.tables import header_paths
 from auditor.model import Report, TableKind
 from auditor.synth.producers import Variant, available, cell_round_trip, convert_office, render_one
 
@@ -83,8 +84,10 @@ def test_aligned_columns_right_aligned_amounts_and_a_group_header() -> None:
     assert len(tables) == 1 and 6 not in used
     grid = [[c.text for c in row] for row in tables[0].rows]
     assert len(grid[0]) == 4
-    assert grid[1] == ["科目名称", "合计", "基本支出", "项目支出"]
+    assert grid[1][0] == "科目名称" and grid[1][2:] == ["基本支出", "项目支出"]
     assert grid[0][2] == "本年支出" and grid[0][3] == ""  # the group header in its first column
+    # 合计 stands under no group: a column of its own, not a child of 项目 to its left
+    assert header_paths(grid[:2], 4) == [("项目", "科目名称"), ("合计",), ("本年支出", "基本支出"), ("本年支出", "项目支出")]
     assert grid[3] == ["一般公共服务支出", "34.00", "", "34.00"]
     assert tables[0].rows[3][3].location.page == 3 and tables[0].rows[3][3].location.bbox is not None
 

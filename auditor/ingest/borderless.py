@@ -481,9 +481,179 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
     _centre_headers(rows, region, edges)
     lines = list(region)
     header_end = next((i for i, line in enumerate(lines) if line.has_figure), len(rows))
+    assembled = _assemble_header(lines[:header_end], lines[header_end:], edges, page)
+    if assembled is not None:
+        rows[:header_end] = assembled[0]
+        lines[:header_end] = assembled[1]
+        header_end = len(assembled[0])
     _join_wrapped_names(rows, lines, header_end)
     _join_centred_labels(rows, lines, header_end)
     return rows
+
+
+@dataclass
+class _Label:
+    """Header words of one printed header cell: a text wrapped over lines joined."""
+
+    words: list[Word]
+    column: int
+
+    @property
+    def x0(self) -> float:
+        return min(w["x0"] for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w["x1"] for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w["top"] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w["bottom"] for w in self.words)
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def text(self) -> str:
+        lines = lines_of_words(self.words)
+        return "".join(_join(line) for line in lines)
+
+
+def _header_labels(header: Sequence[Line], edges: list[float]) -> list[_Label]:
+    """Header words grouped into labels: words of one line a space apart, and lines stacked
+    within one column with less than half a line between them (a label wrapped in its cell,
+    centred or left-aligned), are one label."""
+    words = sorted((w for line in header for w in line.words), key=lambda w: (w["top"], w["x0"]))
+    labels: list[_Label] = []
+    for word in words:
+        height = word["bottom"] - word["top"]
+        column = _column_of((word["x0"] + word["x1"]) / 2, edges)
+        home = None
+        for label in labels:
+            if label.column != column:
+                continue
+            same_line = abs(label.words[-1]["top"] - word["top"]) < 0.5 * height
+            if same_line and 0 <= word["x0"] - max(w["x1"] for w in label.words if abs(w["top"] - word["top"]) < 0.5 * height) < height:
+                home = label
+                break
+            last = max(label.words, key=lambda w: w["bottom"])
+            below = 0 <= word["top"] - last["bottom"] < 0.6 * height
+            overlap = word["x0"] < label.x1 + 1 and word["x1"] > label.x0 - 1
+            if below and overlap and not same_line:
+                home = label
+                break
+        if home is None:
+            labels.append(_Label(words=[word], column=column))
+        else:
+            home.words.append(word)
+    return labels
+
+
+def _assemble_header(header: Sequence[Line], body: Sequence[Line], edges: list[float], page: int | None
+                     ) -> tuple[list[list[RawCell]], list[Line]] | None:
+    """Header rows rebuilt from labels rather than printed lines, whose tops drift when a cell's
+    text is wrapped or centred vertically. A label with labels below it (in its column or under
+    its extent) is a group. At each level: the labels no other label stands above; of these, a
+    label with nothing below stays in its own column, unless it stands in the lower half of the
+    band under a group (a group's own label, not a sibling centred over several rows); each
+    group spans the run of columns whose printed extent is centred under it (the widest run
+    when several are); the labels under a group form its next level.
+    Returns (rows, lines), one row per level, or None when the labels do not fit such a tree."""
+    if len(header) < 2:
+        return None
+    columns = len(edges) - 1
+    labels = _header_labels(header, edges)
+    if len(labels) < 2:
+        return None
+    ink_left = [edges[c + 1] for c in range(columns)]
+    ink_right = [edges[c] for c in range(columns)]
+    lowest = [max((lab for lab in labels if lab.column == c), key=lambda lab: lab.bottom, default=None)
+              for c in range(columns)]
+    for word in [w for line in body for w in line.words] + [w for lab in lowest if lab is not None for w in lab.words]:
+        c = _column_of((word["x0"] + word["x1"]) / 2, edges)
+        ink_left[c] = min(ink_left[c], word["x0"])
+        ink_right[c] = max(ink_right[c], word["x1"])
+    # a column's printed extent: its lowest label is centred in it, so the ink reflected about
+    # that label's centre (a left-aligned name or right-aligned figure marks one side)
+    for c in range(columns):
+        leaf = lowest[c]
+        middle = leaf.centre if leaf is not None else (ink_left[c] + ink_right[c]) / 2
+        half = max(middle - ink_left[c], ink_right[c] - middle, 0.0)
+        ink_left[c], ink_right[c] = middle - half, middle + half
+
+    def above(m: _Label, n: _Label) -> bool:
+        return m.bottom <= n.top + 1 and (m.column == n.column or (n.x0 < m.x1 - 1 and n.x1 > m.x0 + 1))
+
+    levels: list[list[tuple[int, _Label]]] = []
+
+    def solve(members: list[_Label], first: int, last: int, depth: int) -> bool:
+        if not members:
+            return True
+        tops = [lab for lab in members if not any(above(m, lab) for m in members if m is not lab)]
+        groups = sorted((lab for lab in tops if any(above(lab, m) for m in members if m is not lab)),
+                        key=lambda g: g.centre)
+        foot = max(m.bottom for m in members)
+        demoted = [lab for lab in tops if lab not in groups and any(
+            lab.top >= g.bottom - 1 and (lab.top + lab.bottom) / 2 > (g.top + foot) / 2 + (g.bottom - g.top) / 4
+            for g in groups)]
+        fixed: dict[int, _Label] = {}
+        for leaf in tops:
+            if leaf in groups or leaf in demoted:
+                continue
+            if leaf.column in fixed or not first <= leaf.column <= last:
+                return False
+            fixed[leaf.column] = leaf
+        spans: list[tuple[int, int, _Label]] = []
+        start = first
+        for group in groups:
+            best: tuple[float, int, int, int] | None = None  # (distance, -width, a, b)
+            for a in range(start, last + 1):
+                for b in range(a, last + 1):
+                    if any(c in fixed for c in range(a, b + 1)):
+                        break
+                    distance = abs((ink_left[a] + ink_right[b]) / 2 - group.centre)
+                    if best is None or distance < best[0] - 3 or (distance <= best[0] + 3 and b - a > -best[1]):
+                        best = (distance, -(b - a), a, b)
+            if best is None:
+                return False
+            spans.append((best[2], best[3], group))
+            start = best[3] + 1
+        for leaf in demoted:
+            if not any(a <= leaf.column <= b for a, b, _ in spans):
+                if leaf.column in fixed or not first <= leaf.column <= last:
+                    return False
+                fixed[leaf.column] = leaf
+        while len(levels) <= depth:
+            levels.append([])
+        levels[depth].extend(fixed.items())
+        placed = set(map(id, fixed.values())) | {id(g) for g in groups}
+        for a, b, group in spans:
+            levels[depth].append((a, group))
+            under = [m for m in members if id(m) not in placed and a <= m.column <= b]
+            placed |= set(map(id, under))
+            if not solve(under, a, b, depth + 1):
+                return False
+        return all(id(m) in placed for m in members)
+
+    if not solve(labels, 0, columns - 1, 0):
+        return None
+    rows: list[list[RawCell]] = []
+    lines: list[Line] = []
+    for level in levels:
+        row = [RawCell(text="", location=Location(page=page, bbox=(edges[c], header[0].top, edges[c + 1], header[-1].bottom)))
+               for c in range(columns)]
+        for c, lab in level:
+            if row[c].text:
+                return None
+            row[c] = RawCell(text=lab.text(), location=Location(page=page, bbox=(lab.x0, lab.top, lab.x1, lab.bottom)),
+                             indent=round(lab.x0 - edges[c], 1))
+        rows.append(row)
+        lines.append(Line(words=[w for _, lab in level for w in lab.words] or list(header[0].words), index=header[0].index))
+    return rows, lines
 
 
 def _join_centred_labels(rows: list[list[RawCell]], region: list[Line], header_end: int) -> None:
