@@ -230,6 +230,7 @@ def _build(region: list[Line], page: int | None, state: Carry, continued: bool, 
             edges = column_edges(region)
             if not edges:
                 return None
+            edges = _merge_header_only_columns(region, edges)
             state.mode, state.edges = "aligned", edges
     if state.mode == "tabs":
         rows = _tab_rows(region, state.margin, state.step, state.right, page)
@@ -541,7 +542,10 @@ def _header_labels(header: Sequence[Line], edges: list[float]) -> list[_Label]:
                 home = label
                 break
             last = max(label.words, key=lambda w: w["bottom"])
-            below = 0 <= word["top"] - last["bottom"] < 0.6 * height
+            gap = word["top"] - last["bottom"]
+            # lines set wider apart (Word's spacing) still join when centred or started alike
+            aligned = abs((word["x0"] + word["x1"]) / 2 - label.centre) < 1.5 or abs(word["x0"] - label.x0) < 1.0
+            below = 0 <= gap < (0.8 if aligned else 0.6) * height
             overlap = word["x0"] < label.x1 + 1 and word["x1"] > label.x0 - 1
             if below and overlap and not same_line:
                 home = label
@@ -551,6 +555,63 @@ def _header_labels(header: Sequence[Line], edges: list[float]) -> list[_Label]:
         else:
             home.words.append(word)
     return labels
+
+
+def _above(m: _Label, n: _Label) -> bool:
+    """``m`` stands over ``n``: higher, in its column or over its extent."""
+    return m.bottom <= n.top + 1 and (m.column == n.column or (n.x0 < m.x1 - 1 and n.x1 > m.x0 + 1))
+
+
+def _merge_header_only_columns(region: Sequence[Line], edges: list[float]) -> list[float]:
+    """Columns that hold header words only, where a header is centred clear of its column's
+    right-aligned figures or over several columns: a column with no body word goes into its
+    neighbour when all its labels are group headers (to the side its label leans to), or when
+    its neighbour has body words but no header of its own (a label beside its figures)."""
+    first = next((i for i, line in enumerate(region) if line.has_figure), len(region))
+    header, body = region[:first], region[first:]
+    if not header:
+        return edges
+    edges = list(edges)
+    changed = True
+    while changed and len(edges) > 3:
+        changed = False
+        columns = len(edges) - 1
+        labels = _header_labels(header, edges)
+        filled = [0] * columns
+        for line in body:
+            for word in line.words:
+                filled[_column_of((word["x0"] + word["x1"]) / 2, edges)] += 1
+        leaves = [[lab for lab in labels if lab.column == c and not any(_above(lab, m) for m in labels if m is not lab)]
+                  for c in range(columns)]
+        for c in range(columns):
+            own = [lab for lab in labels if lab.column == c]
+            if filled[c] or not own:
+                continue
+            near = [m for m in labels if m.column in (c - 1, c + 1)]
+            if not leaves[c] or all(any(lab.bottom <= m.top + 1 for m in near) for lab in own):
+                # group headers only (over the labels beside it): merged toward the side it leans to
+                centre = sum(lab.centre for lab in own) / len(own)
+                left = c > 0 and (c + 1 >= columns or centre - edges[c] < edges[c + 1] - centre)
+                del edges[c if left else c + 1]
+                changed = True
+                break
+            for n in (c + 1, c - 1):
+                if 0 <= n < columns and filled[n] and not leaves[n]:
+                    del edges[max(c, n)]
+                    changed = True
+                    break
+            if changed:
+                break
+    return edges
+
+
+def _clusters(values: Sequence[float], tolerance: float = 1.5) -> list[float]:
+    """Values that stand within ``tolerance`` of the previous one counted once."""
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > tolerance:
+            out.append(value)
+    return out
 
 
 def _assemble_header(header: Sequence[Line], body: Sequence[Line], edges: list[float], page: int | None
@@ -585,9 +646,10 @@ def _assemble_header(header: Sequence[Line], body: Sequence[Line], edges: list[f
         half = max(middle - ink_left[c], ink_right[c] - middle, 0.0)
         ink_left[c], ink_right[c] = middle - half, middle + half
 
-    def above(m: _Label, n: _Label) -> bool:
-        return m.bottom <= n.top + 1 and (m.column == n.column or (n.x0 < m.x1 - 1 and n.x1 > m.x0 + 1))
-
+    above = _above
+    # cells aligned to their top (Word) put the labels of one header row on one line; cells
+    # centred vertically put them on one middle line, their tops apart
+    top_aligned = len(_clusters([lab.top for lab in labels])) <= len(_clusters([(lab.top + lab.bottom) / 2 for lab in labels]))
     levels: list[list[tuple[int, _Label]]] = []
 
     def solve(members: list[_Label], first: int, last: int, depth: int) -> bool:
@@ -598,7 +660,7 @@ def _assemble_header(header: Sequence[Line], body: Sequence[Line], edges: list[f
                         key=lambda g: g.centre)
         foot = max(m.bottom for m in members)
         demoted = [lab for lab in tops if lab not in groups and any(
-            lab.top >= g.bottom - 1 and (lab.top + lab.bottom) / 2 > (g.top + foot) / 2 + (g.bottom - g.top) / 4
+            lab.top >= g.bottom - 1 and (top_aligned or (lab.top + lab.bottom) / 2 > (g.top + foot) / 2 + (g.bottom - g.top) / 4)
             for g in groups)]
         fixed: dict[int, _Label] = {}
         for leaf in tops:
