@@ -222,8 +222,14 @@ def _is_paragraph(line: Line, width: float, char: float) -> bool:
 def _build(region: list[Line], page: int | None, state: Carry, continued: bool, right: float) -> RawTable | None:
     if not continued or not state.mode:
         state.right = right
-        # one line of figures (T7) cannot tell tab stops from evenly spaced columns
-        grid = tab_grid(region) if sum(1 for line in region if line.has_figure) >= 3 else None
+        # one line of figures (T7) cannot tell tab stops from evenly spaced columns by itself:
+        # every header word on a stop too tells them apart (centred headers are not)
+        grid = tab_grid(region)
+        if grid is not None and sum(1 for line in region if line.has_figure) < 3:
+            words = [w for line in region for w in line.words]
+            on_stop = sum(1 for w in words if _stop_index(w["x0"], grid[0], grid[1]) is not None)
+            if on_stop < 0.95 * len(words):
+                grid = None
         if grid is not None:
             state.mode, state.margin, state.step = "tabs", grid[0], grid[1]
         else:
@@ -300,8 +306,12 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
         if previous is not None and rows and len(rows[-1]) < full:
             at_margin = line.x0 - margin <= _STOP_TOLERANCE * 1.5
             no_room = margin + (int((previous.x1 - margin) // step) + 1) * step > right
-            if at_margin and previous.x1 >= right - 3:
-                how = "cell"  # the text ran to the margin: the cell goes on
+            # the text ran to the margin (short of it by less than the next character, which
+            # did not fit; the widest line may stand past the margin by a closing mark)
+            # (a line that starts an item of its own, 一、 / a code / 合计 / a figure, is a row)
+            if at_margin and (previous.x1 >= right - 3 or (
+                    previous.x1 >= right - 1.5 * (previous.bottom - previous.top) and not _starts_row(line))):
+                how = "cell"  # the cell goes on
             elif no_room and not at_margin and cells and not cells[0]:
                 how = "tab"  # the next tab stop was past the margin: the tab starts the next line
                 cells = cells[1:]
@@ -323,6 +333,15 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
             rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
         previous = line
     return rows
+
+
+def _starts_row(line: Line) -> bool:
+    """The line's first word starts a row of its own: an item number, a code, a total, a figure."""
+    from auditor.codes import looks_like_code
+    from auditor.model import is_total_label
+
+    text = compact(line.words[0]["text"])
+    return bool(_ITEM.match(text) or looks_like_code(text) or is_total_label(text) or _NUMBER.match(text))
 
 
 def _tab_cells(line: Line, margin: float, step: float) -> list[list[Word]]:
