@@ -35,6 +35,7 @@ _NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?%?$")
 _CONTEXT = re.compile(r"单位\s*[:：]|部门\s*[:：]|^公开\s*0?\d+\s*表$|^金额单位|^编制单位|^表\s*\d+$|^附(件|表)[\d\-－—.]*$")
 _ENDS_TABLE = re.compile(r"^(注\s*[:：\d]|注\s|说明\s*[:：]|[（(]?\s*说明\s*[:：]|备注\s*[:：]|第[一二三四五六七八九十]+部分|[（(]本(表|单位|部门)|本(单位|部门|表)(没有|无|不涉及))")
 _ITEM = re.compile(r"^[一二三四五六七八九十]+[、．.]|^[（(][一二三四五六七八九十\d]+[）)]|^\d+[、．.]")
+_HANGING = "。，、；：！？”’）」』.,;:)"
 _MIN_GAP = 4.0  # pt between two columns that no figure row crosses
 
 
@@ -140,6 +141,7 @@ def find_tables(
     if not lines:
         return [], set()
     body_x0 = min(line.x0 for line in lines)
+    # the right margin: a closing mark may hang past it at a line's end (。，、；：”）)
     body_x1 = max(line.x1 for line in lines)
     width = max(body_x1 - body_x0, 1.0)
     heights = sorted(line.bottom - line.top for line in lines)
@@ -299,40 +301,53 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
     tab moves to the next line, whose first stop then starts the next cell."""
     cut = [_tab_cells(line, margin, step) for line in region]
     full = max((len(c) for line, c in zip(region, cut) if line.x1 < right - step), default=0)
-    rows: list[list[RawCell]] = []
-    previous: Line | None = None
-    for line, cells in zip(region, cut):
-        how = ""
-        if previous is not None and rows and len(rows[-1]) < full:
-            at_margin = line.x0 - margin <= _STOP_TOLERANCE * 1.5
-            no_room = margin + (int((previous.x1 - margin) // step) + 1) * step > right
-            # the text ran to the margin (short of it by less than the next character, which
-            # did not fit; the widest line may stand past the margin by a closing mark)
-            # (a line that starts an item of its own, 一、 / a code / 合计 / a figure, is a row)
-            if at_margin and (previous.x1 >= right - 3 or (
-                    previous.x1 >= right - 1.5 * (previous.bottom - previous.top) and not _starts_row(line))):
-                how = "cell"  # the cell goes on
-            elif no_room and not at_margin and cells and not cells[0]:
-                how = "tab"  # the next tab stop was past the margin: the tab starts the next line
-                cells = cells[1:]
-        if how:
-            last = rows[-1]
-            target = max((i for i, c in enumerate(last) if c.text), default=len(last) - 1)
-            if how == "cell" and cells and cells[0]:
-                joined = _cell(cells[0], page, margin, step, target)
-                last[target] = RawCell(text=last[target].text + joined.text, location=Location(
-                    page=page, bbox=_union(last[target].location.bbox, joined.location.bbox)))
-                cells = cells[1:]
-            for offset, words in enumerate(cells):
-                index = target + 1 + offset
-                while len(last) <= index:
-                    last.append(RawCell(text="", location=Location(page=page)))
-                if words and not last[index].text:
-                    last[index] = _cell(words, page, margin, step, index)
-        else:
-            rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
-        previous = line
-    return rows
+
+    def assemble(loose: int) -> list[list[RawCell]]:
+        rows: list[list[RawCell]] = []
+        previous: Line | None = None
+        for line, cells in zip(region, cut):
+            how = ""
+            if previous is not None and rows:
+                at_margin = line.x0 - margin <= _STOP_TOLERANCE * 1.5
+                next_stop = margin + (int((previous.x1 - margin) // step) + 1) * step
+                first = line.words[0]
+                # the next tab stop was past the margin, or the cell after it did not fit there
+                no_room = next_stop > right or next_stop + first["x1"] - first["x0"] > right + 1
+                height = previous.bottom - previous.top
+                if at_margin and previous.x1 >= right - 3 and len(rows[-1]) < full:
+                    how = "cell"  # the text ran to the margin: the cell goes on
+                elif (at_margin and previous.x1 >= right - 1.5 * height and not _starts_row(line)
+                      and not previous.has_figure and not line.has_figure and len(rows[-1]) < loose):
+                    # a header line short of the margin by less than the next character, which did
+                    # not fit (a line that starts an item of its own, 一、 / a code / 合计, is a row)
+                    how = "cell"
+                elif no_room and len(rows[-1]) < full and not at_margin and cells and not cells[0]:
+                    how = "tab"  # the tab moved to the next line: its first stop starts the next cell
+                    cells = cells[1:]
+            if how:
+                last = rows[-1]
+                target = max((i for i, c in enumerate(last) if c.text), default=len(last) - 1)
+                if how == "cell" and cells and cells[0]:
+                    joined = _cell(cells[0], page, margin, step, target)
+                    last[target] = RawCell(text=last[target].text + joined.text, location=Location(
+                        page=page, bbox=_union(last[target].location.bbox, joined.location.bbox)))
+                    cells = cells[1:]
+                for offset, words in enumerate(cells):
+                    index = target + 1 + offset
+                    while len(last) <= index:
+                        last.append(RawCell(text="", location=Location(page=page)))
+                    if words and not last[index].text:
+                        last[index] = _cell(words, page, margin, step, index)
+            else:
+                rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
+            previous = line
+        return rows
+
+    # a header line wrapped short of the margin joins the next while its row has fewer cells than
+    # the rows of figures once their own wrapped lines are joined
+    first = assemble(0)
+    figures = max((len(r) for r in first if any(_NUMBER.match(c.text.strip()) for c in r if c.text)), default=0)
+    return assemble(max(full, figures))
 
 
 def _starts_row(line: Line) -> bool:
