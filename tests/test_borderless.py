@@ -15,7 +15,7 @@ from auditor.ingest.borderless import Carry, find_tables, lines_of_words
 from auditor.ingest.recognize import kind_from_title
 from auditor.ingest.sections import is_page_number
 from auditor.ingest.tables import header_paths
-from auditor.model import Report, TableKind
+from auditor.model import Report, Table, TableKind
 from auditor.synth.producers import Variant, available, cell_round_trip, convert_office, render_one
 
 
@@ -212,3 +212,39 @@ def test_scanned_words_outside_ruled_grids_give_a_table_with_digit_confidence() 
     figure = tables[0].rows[1][2]
     assert figure.confidence == 0.61 and figure.digit_confidence == (0.61,) * 4
     assert tables[0].location.page == 4
+
+
+def _perf_table(rows: list[list[str]]) -> Table:
+    from auditor.model import GridCell
+
+    return Table(kind=TableKind.OTHER, title="项目支出绩效自评表", unit="万元",
+                 grid=[[GridCell(text=t) for t in row] for row in rows])
+
+
+def test_performance_table_read_without_lines_centred_tiers_and_split_funds_header() -> None:
+    """A 绩效自评表 read without ruling lines: 分值/执行率/得分 on the header row above 全年执行数
+    (cells spanning both rows), and each tier label on the middle row of its block."""
+    from auditor.performance import read_performance_table
+
+    rows = [
+        ["项目名称", "示例项目", "", "", "", "分值", "执行率", "得分"],
+        ["年度资金（万元）", "年度资金总额", "年初预算数", "全年预算数", "全年执行数", "", "", ""],
+        ["", "合计", "20.00", "20.00", "18.00", "10", "90.00%", "9.00"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["", "", "数量指标", "甲", "达标", "达标", "15", "15"],
+        ["", "产出指标（45分）", "质量指标", "乙", "达标", "达标", "20", "20"],
+        ["", "", "时效指标", "丙", "达标", "达标", "10", "10"],
+        ["", "", "社会效益指标", "丁", "达标", "达标", "25", "24"],
+        ["", "效益指标（35分）", "生态效益指标", "戊", "达标", "达标", "10", "10"],
+        ["", "满意度指标（10分）", "满意度指标", "己", "达标", "达标", "10", "10"],
+        ["总分", "", "", "", "", "100", "98.00", "等级：优"],
+    ]
+    perf = read_performance_table(_perf_table(rows))
+    assert perf is not None and perf.funds_points is not None and perf.funds_points.value == Decimal("10")
+    assert perf.executed is not None and perf.executed.value == Decimal("18.00")
+    assert [(i.name, i.tier) for i in perf.indicators] == [
+        ("甲", "产出"), ("乙", "产出"), ("丙", "产出"), ("丁", "效益"), ("戊", "效益"), ("己", "满意度")]
+    # points that do not add up to the tiers: the labels stay where they were read
+    rows[4][6] = "25"
+    perf = read_performance_table(_perf_table(rows))
+    assert perf is not None and perf.indicators[0].tier == ""
