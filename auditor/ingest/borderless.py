@@ -579,9 +579,12 @@ def _header_labels(header: Sequence[Line], edges: list[float]) -> list[_Label]:
             gap = word["top"] - last["bottom"]
             # lines set wider apart (Word's spacing) still join when centred or started alike
             aligned = abs((word["x0"] + word["x1"]) / 2 - label.centre) < 1.5 or abs(word["x0"] - label.x0) < 1.0
+            # a label over two or more words of the next line is a group header over them
+            inside = sum(1 for w in words if abs(w["top"] - word["top"]) < 0.5 * height
+                         and w["x0"] < label.x1 - 1 and w["x1"] > label.x0 + 1) < 2
             below = 0 <= gap < (0.8 if aligned else 0.6) * height
             overlap = word["x0"] < label.x1 + 1 and word["x1"] > label.x0 - 1
-            if below and overlap and not same_line:
+            if below and overlap and inside and not same_line:
                 home = label
                 break
         if home is None:
