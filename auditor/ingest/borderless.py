@@ -268,7 +268,10 @@ def tab_grid(region: Sequence[Line]) -> tuple[float, float] | None:
     margin = min(line.x0 for line in region)
     offsets = sorted({round(w["x0"] - margin, 1) for line in region for w in line.words if w["x0"] - margin > 8})
     # the words that start a cell: in lines with figures (header words hold spaces: "项 目")
-    starts = [w["x0"] - margin for line in region if line.has_figure for w in line.words if w["x0"] - margin > 8]
+    # (a word a few points after the one before goes on the same cell: "指标" "1" in another font)
+    starts = [w["x0"] - margin for line in region if line.has_figure
+              for before, w in zip([None, *line.words], line.words)
+              if w["x0"] - margin > 8 and (before is None or w["x0"] - before["x1"] > 0.3 * (w["bottom"] - w["top"]))]
     if len(starts) < 8 or not offsets:
         return None
     candidates: set[float] = set()
