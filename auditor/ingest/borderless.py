@@ -228,7 +228,8 @@ def _build(region: list[Line], page: int | None, state: Carry, continued: bool, 
         # every header word on a stop too tells them apart (centred headers are not)
         grid = tab_grid(region)
         if grid is not None and sum(1 for line in region if line.has_figure) < 3:
-            words = [w for line in region for w in line.words]
+            words = [w for line in region for before, w in zip([None, *line.words], line.words)
+                     if before is None or w["x0"] - before["x1"] > 0.3 * (w["bottom"] - w["top"])]
             on_stop = sum(1 for w in words if _stop_index(w["x0"], grid[0], grid[1]) is not None)
             if on_stop < 0.95 * len(words):
                 grid = None
