@@ -308,6 +308,7 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
 
     def assemble(loose: int) -> list[list[RawCell]]:
         rows: list[list[RawCell]] = []
+        origins.clear()
         previous: Line | None = None
         for line, cells in zip(region, cut):
             how = ""
@@ -344,14 +345,45 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
                         last[index] = _cell(words, page, margin, step, index)
             else:
                 rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
+                origins.append(line)
             previous = line
         return rows
 
     # a header line wrapped short of the margin joins the next while its row has fewer cells than
     # the rows of figures once their own wrapped lines are joined
+    origins: list[Line] = []
     first = assemble(0)
     figures = max((len(r) for r in first if any(_NUMBER.match(c.text.strip()) for c in r if c.text)), default=0)
-    return assemble(max(full, figures))
+    rows = assemble(max(full, figures))
+    _join_wrapped_header_cells(rows, origins)
+    return rows
+
+
+def _join_wrapped_header_cells(rows: list[list[RawCell]], origins: list[Line]) -> None:
+    """Header cells wrapped inside a table's cells (a Word table without borders, its columns
+    on regular stops): a header line whose every text stands under a text of the line above,
+    closer to it than three quarters of the rows of figures are to each other, continues it."""
+    tops = [line.top for line in origins if line.has_figure]
+    pitches = sorted(b - a for a, b in zip(tops, tops[1:]) if b > a)
+    if len(rows) != len(origins) or len(pitches) < 2:
+        return
+    pitch = pitches[len(pitches) // 2]
+    end = next((i for i, line in enumerate(origins) if line.has_figure), len(rows))
+    r = 1
+    while r < end:
+        above, row = rows[r - 1], rows[r]
+        filled = [c for c, cell in enumerate(row) if cell.text]
+        if (filled and origins[r].top - origins[r - 1].top < 0.75 * pitch
+                and all(c < len(above) and above[c].text for c in filled)):
+            for c in filled:
+                cell = above[c]
+                above[c] = RawCell(text=cell.text + row[c].text, location=Location(
+                    page=cell.location.page, bbox=_union(cell.location.bbox, row[c].location.bbox)), indent=cell.indent)
+            del rows[r]
+            del origins[r]
+            end -= 1
+            continue
+        r += 1
 
 
 def _starts_row(line: Line) -> bool:
