@@ -248,3 +248,38 @@ def test_performance_table_read_without_lines_centred_tiers_and_split_funds_head
     rows[4][6] = "25"
     perf = read_performance_table(_perf_table(rows))
     assert perf is not None and perf.indicators[0].tier == ""
+
+
+def test_header_centred_vertically_with_wrapped_labels_and_groups() -> None:
+    """Header cells centred vertically (reportlab, HTML): a label wrapped over two lines in its
+    column is one label; a single-line label spanning both lower header rows stands lower than
+    the group beside it but is not that group's child; a group spans the columns centred under
+    it. Columns 60 pt wide from x=60, amounts right-aligned 4 pt from each column's right."""
+
+    def amount(text: str, col: int, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        right = 60 + 60 * (col + 1) - 4
+        return {**word, "x0": right - width, "x1": right}
+
+    def centred(text: str, first: int, last: int, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        middle = 60 + 60 * (first + last + 1) / 2
+        return {**word, "x0": middle - width / 2, "x1": middle + width / 2}
+
+    lines = [
+        [_word("一般公共预算财政拨款“三公”经费支出决算表", 60, 10)],
+        [centred("预算数", 0, 3, 40)],  # over 合计 / 因公出国（境）费 / 公务用车 小计 / 购置费
+        [centred("公务用车", 2, 3, 58)],
+        [centred("因公出国（", 1, 1, 66)],
+        [centred("合计", 0, 0, 72)],  # one line centred over the two lower rows
+        [centred("境）费", 1, 1, 78), centred("小计", 2, 2, 78), centred("购置费", 3, 3, 78)],
+        [amount("3.00", 0, 100), amount("1.00", 1, 100), amount("2.00", 2, 100), amount("2.00", 3, 100)],
+    ]
+    tables, _ = find_tables(lines, 1, _is_title, is_page_number)
+    assert len(tables) == 1
+    grid = [[c.text for c in row] for row in tables[0].rows]
+    assert grid[-1] == ["3.00", "1.00", "2.00", "2.00"]
+    assert header_paths(grid[:-1], 4) == [("预算数", "合计"), ("预算数", "因公出国（境）费"), ("预算数", "公务用车", "小计"),
+                                         ("预算数", "公务用车", "购置费")]

@@ -731,6 +731,12 @@ def _assemble_header(header: Sequence[Line], body: Sequence[Line], edges: list[f
         tops = [lab for lab in members if not any(above(m, lab) for m in members if m is not lab)]
         groups = sorted((lab for lab in tops if any(above(lab, m) for m in members if m is not lab)),
                         key=lambda g: g.centre)
+        # a group standing below another group (a narrow label over a wide group) is nested in it
+        if groups:
+            highest = min(g.bottom for g in groups)
+            nested = [g for g in groups if g.top >= highest - 1]
+            groups = [g for g in groups if g not in nested]
+            tops = [lab for lab in tops if lab not in nested]
         foot = max(m.bottom for m in members)
         demoted = [lab for lab in tops if lab not in groups and any(
             lab.top >= g.bottom - 1 and (top_aligned or (lab.top + lab.bottom) / 2 > (g.top + foot) / 2 + (g.bottom - g.top) / 4)
