@@ -362,13 +362,13 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
 def _join_wrapped_header_cells(rows: list[list[RawCell]], origins: list[Line]) -> None:
     """Header cells wrapped inside a table's cells (a Word table without borders, its columns
     on regular stops): a header line whose every text stands under a text of the line above,
-    closer to it than three quarters of the rows of figures are to each other, continues it."""
-    tops = [line.top for line in origins if line.has_figure]
+    closer to it than three quarters of the body's rows are to each other, continues it."""
+    end = next((i for i, line in enumerate(origins) if line.has_figure), len(rows))
+    tops = [line.top for line in origins[end:]]
     pitches = sorted(b - a for a, b in zip(tops, tops[1:]) if b > a)
     if len(rows) != len(origins) or len(pitches) < 2:
         return
     pitch = pitches[len(pitches) // 2]
-    end = next((i for i, line in enumerate(origins) if line.has_figure), len(rows))
     r = 1
     while r < end:
         above, row = rows[r - 1], rows[r]
