@@ -640,6 +640,8 @@ def _merge_header_only_columns(region: Sequence[Line], edges: list[float]) -> li
     right-aligned figures or over several columns: a column with no body word goes into its
     neighbour when all its labels are group headers (to the side its label leans to), or when
     its neighbour has body words but no header of its own (a label beside its figures)."""
+    from auditor.model import is_total_label
+
     first = next((i for i, line in enumerate(region) if line.has_figure), len(region))
     header, body = region[:first], region[first:]
     if not header:
@@ -652,8 +654,9 @@ def _merge_header_only_columns(region: Sequence[Line], edges: list[float]) -> li
         labels = _header_labels(header, edges)
         filled = [0] * columns
         for line in body:
-            for word in line.words:
-                filled[_column_of((word["x0"] + word["x1"]) / 2, edges)] += 1
+            for word in line.words:  # (a 合计 label centred over the code columns is no column's)
+                if not is_total_label(compact(word["text"])):
+                    filled[_column_of((word["x0"] + word["x1"]) / 2, edges)] += 1
         leaves = [[lab for lab in labels if lab.column == c and not any(_above(lab, m) for m in labels if m is not lab)]
                   for c in range(columns)]
         for c in range(columns):
