@@ -559,7 +559,31 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
         header_end = len(assembled[0])
     _join_wrapped_names(rows, lines, header_end)
     _join_centred_labels(rows, lines, header_end)
+    _total_to_first_code_column(rows, header_end)
     return rows
+
+
+def _total_to_first_code_column(rows: list[list[RawCell]], header_end: int) -> None:
+    """A 合计 label centred over the 类 / 款 / 项 code columns (one merged cell) lands in one of
+    them: it goes to the first of the run, where a ruled grid keeps a merged cell's text."""
+    from auditor.model import is_total_label
+
+    body = rows[header_end:]
+
+    def code_only(c: int) -> bool:
+        texts = [compact(r[c].text) for r in body if c < len(r) and r[c].text]
+        return bool(texts) and all(t.isdigit() or is_total_label(t) for t in texts) and any(t.isdigit() for t in texts)
+
+    for row in body:
+        for c, cell in enumerate(row):
+            if c == 0 or not cell.text or not is_total_label(compact(cell.text)) or any(x.text for x in row[:c]):
+                continue
+            first = c
+            while first > 0 and code_only(first - 1):
+                first -= 1
+            if first < c and code_only(c):
+                row[first], row[c] = cell, RawCell(text="", location=Location(page=cell.location.page))
+            break
 
 
 @dataclass
