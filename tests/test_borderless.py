@@ -283,3 +283,37 @@ def test_header_centred_vertically_with_wrapped_labels_and_groups() -> None:
     assert grid[-1] == ["3.00", "1.00", "2.00", "2.00"]
     assert header_paths(grid[:-1], 4) == [("预算数", "合计"), ("预算数", "因公出国（境）费"), ("预算数", "公务用车", "小计"),
                                          ("预算数", "公务用车", "购置费")]
+
+
+def test_total_label_centred_over_three_code_columns() -> None:
+    """Codes printed in 类 / 款 / 项 columns under one merged 功能分类科目编码 header, and the
+    合计 row's label centred over the three: the label goes to the first code column (where a
+    ruled grid keeps a merged cell's text), not into a column of its own."""
+    edges = [60, 100, 140, 180, 300, 360]
+
+    def centred(text: str, first: int, last: int, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        middle = (edges[first] + edges[last + 1]) / 2
+        return {**word, "x0": middle - width / 2, "x1": middle + width / 2}
+
+    def amount(text: str, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        return {**word, "x0": 356 - width, "x1": 356.0}
+
+    lines = [
+        [_word("一般公共预算财政拨款支出决算表", 60, 10)],
+        [centred("功能分类科目编码", 0, 2, 40), centred("科目名称", 3, 3, 46), centred("金额", 4, 4, 46)],
+        [centred("类", 0, 0, 56), centred("款", 1, 1, 56), centred("项", 2, 2, 56)],
+        [centred("合计", 0, 2, 74), amount("30.00", 74)],
+        [_word("201", 64, 90), _word("一般公共服务支出", 184, 90), amount("30.00", 90)],
+        [_word("01", 104, 106), _word("人大事务", 184, 106), amount("30.00", 106)],
+        [_word("01", 144, 122), _word("行政运行", 184, 122), amount("20.00", 122)],
+        [_word("02", 144, 138), _word("一般行政管理事务", 184, 138), amount("10.00", 138)],
+    ]
+    tables, _ = find_tables(lines, 1, _is_title, is_page_number)
+    assert len(tables) == 1
+    grid = [[c.text for c in row] for row in tables[0].rows]
+    assert [row for row in grid if "30.00" in row][0] == ["合计", "", "", "", "30.00"]
+    assert header_paths(grid[:2], 5)[:3] == [("功能分类科目编码", "类"), ("功能分类科目编码", "款"), ("功能分类科目编码", "项")]
