@@ -98,9 +98,18 @@ def read_performance_table(table: Table) -> PerformanceTable | None:
     indicator_cols: dict[str, int] = {}
     tier, tier_points = "", None
     in_indicators = False
+    before_tier = 0  # indicator rows read before the first tier label
+    previous: list[GridCell] = []
     for row in grid:
         texts = [compact(c.text) for c in row]
         joined = "".join(texts)
+        if "全年执行数" in joined and "分值" not in joined and previous and "分值" in "".join(compact(c.text) for c in previous):
+            # 分值 / 执行率 / 得分 printed in cells spanning both header rows, their text on the
+            # upper row (a table read without ruling lines): the two rows are one header
+            row = [c if compact(c.text) or i >= len(previous) else previous[i] for i, c in enumerate(row)]
+            texts = [compact(c.text) for c in row]
+            joined = "".join(texts)
+        previous = row
         if not perf.project:
             name_at = next((i for i, t in enumerate(texts) if t in ("专项名称", "项目名称")), None)
             if name_at is not None:
@@ -146,6 +155,8 @@ def read_performance_table(table: Table) -> PerformanceTable | None:
         tier_match = _TIER.search(joined)
         if tier_match:
             tier, tier_points = tier_match.group(1), Decimal(tier_match.group(2))
+        elif not tier:
+            before_tier += 1
         points = _cell_number(row, indicator_cols.get("points", -1))
         score = _cell_number(row, indicator_cols.get("score", -1))
         if score is None:
@@ -165,7 +176,41 @@ def read_performance_table(table: Table) -> PerformanceTable | None:
         actual = texts[actual_at] if 0 <= actual_at < len(texts) else ""
         location = row[actual_at].location if 0 <= actual_at < len(row) else Location()
         perf.indicators.append(Indicator(tier, tier_points, name, points, score, target, actual, location))
+    if before_tier:
+        _centred_tiers(perf.indicators)
     return perf if perf.indicators or perf.total_score is not None or perf.executed is not None else None
+
+
+def _centred_tiers(indicators: list[Indicator]) -> None:
+    """Indicator rows before the first tier label: the tier labels stand in the middle of their
+    blocks (cells centred vertically, read without ruling lines), not on their first rows. The
+    rows are cut into blocks in order, each holding its label's row, whose points add up to the
+    label's points; when no such cut exists the rows keep the labels as read (a mismatch stays
+    for the checks to report)."""
+    tiers: list[tuple[str, Decimal | None, int]] = []  # (tier, points, index of the label's row)
+    for index, indicator in enumerate(indicators):
+        if indicator.tier and (not tiers or tiers[-1][0] != indicator.tier):
+            tiers.append((indicator.tier, indicator.tier_points, index))
+    if not tiers or any(points is None or points <= 0 for _, points, _ in tiers):
+        return
+    if any(i.points is None for i in indicators):
+        return
+    blocks: list[tuple[int, int]] = []
+    start = 0
+    for n, (_, points, label_at) in enumerate(tiers):
+        total, end = Decimal(0), start
+        while end < len(indicators) and total < (points or 0):
+            total += indicators[end].points.value  # type: ignore[union-attr]
+            end += 1
+        if total != points or not start <= label_at < end or (n + 1 < len(tiers) and tiers[n + 1][2] < end):
+            return
+        blocks.append((start, end))
+        start = end
+    if start != len(indicators):
+        return
+    for (tier, points, _), (a, b) in zip(tiers, blocks):
+        for indicator in indicators[a:b]:
+            indicator.tier, indicator.tier_points = tier, points
 
 
 def _cell_number(row: list[GridCell], index: int) -> Figure | None:

@@ -14,7 +14,8 @@ from auditor.ingest import load_report
 from auditor.ingest.borderless import Carry, find_tables, lines_of_words
 from auditor.ingest.recognize import kind_from_title
 from auditor.ingest.sections import is_page_number
-from auditor.model import Report, TableKind
+from auditor.ingest.tables import header_paths
+from auditor.model import Report, Table, TableKind
 from auditor.synth.producers import Variant, available, cell_round_trip, convert_office, render_one
 
 
@@ -83,8 +84,10 @@ def test_aligned_columns_right_aligned_amounts_and_a_group_header() -> None:
     assert len(tables) == 1 and 6 not in used
     grid = [[c.text for c in row] for row in tables[0].rows]
     assert len(grid[0]) == 4
-    assert grid[1] == ["科目名称", "合计", "基本支出", "项目支出"]
+    assert grid[1][0] == "科目名称" and grid[1][2:] == ["基本支出", "项目支出"]
     assert grid[0][2] == "本年支出" and grid[0][3] == ""  # the group header in its first column
+    # 合计 stands under no group: a column of its own, not a child of 项目 to its left
+    assert header_paths(grid[:2], 4) == [("项目", "科目名称"), ("合计",), ("本年支出", "基本支出"), ("本年支出", "项目支出")]
     assert grid[3] == ["一般公共服务支出", "34.00", "", "34.00"]
     assert tables[0].rows[3][3].location.page == 3 and tables[0].rows[3][3].location.bbox is not None
 
@@ -209,3 +212,108 @@ def test_scanned_words_outside_ruled_grids_give_a_table_with_digit_confidence() 
     figure = tables[0].rows[1][2]
     assert figure.confidence == 0.61 and figure.digit_confidence == (0.61,) * 4
     assert tables[0].location.page == 4
+
+
+def _perf_table(rows: list[list[str]]) -> Table:
+    from auditor.model import GridCell
+
+    return Table(kind=TableKind.OTHER, title="项目支出绩效自评表", unit="万元",
+                 grid=[[GridCell(text=t) for t in row] for row in rows])
+
+
+def test_performance_table_read_without_lines_centred_tiers_and_split_funds_header() -> None:
+    """A 绩效自评表 read without ruling lines: 分值/执行率/得分 on the header row above 全年执行数
+    (cells spanning both rows), and each tier label on the middle row of its block."""
+    from auditor.performance import read_performance_table
+
+    rows = [
+        ["项目名称", "示例项目", "", "", "", "分值", "执行率", "得分"],
+        ["年度资金（万元）", "年度资金总额", "年初预算数", "全年预算数", "全年执行数", "", "", ""],
+        ["", "合计", "20.00", "20.00", "18.00", "10", "90.00%", "9.00"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["", "", "数量指标", "甲", "达标", "达标", "15", "15"],
+        ["", "产出指标（45分）", "质量指标", "乙", "达标", "达标", "20", "20"],
+        ["", "", "时效指标", "丙", "达标", "达标", "10", "10"],
+        ["", "", "社会效益指标", "丁", "达标", "达标", "25", "24"],
+        ["", "效益指标（35分）", "生态效益指标", "戊", "达标", "达标", "10", "10"],
+        ["", "满意度指标（10分）", "满意度指标", "己", "达标", "达标", "10", "10"],
+        ["总分", "", "", "", "", "100", "98.00", "等级：优"],
+    ]
+    perf = read_performance_table(_perf_table(rows))
+    assert perf is not None and perf.funds_points is not None and perf.funds_points.value == Decimal("10")
+    assert perf.executed is not None and perf.executed.value == Decimal("18.00")
+    assert [(i.name, i.tier) for i in perf.indicators] == [
+        ("甲", "产出"), ("乙", "产出"), ("丙", "产出"), ("丁", "效益"), ("戊", "效益"), ("己", "满意度")]
+    # points that do not add up to the tiers: the labels stay where they were read
+    rows[4][6] = "25"
+    perf = read_performance_table(_perf_table(rows))
+    assert perf is not None and perf.indicators[0].tier == ""
+
+
+def test_header_centred_vertically_with_wrapped_labels_and_groups() -> None:
+    """Header cells centred vertically (reportlab, HTML): a label wrapped over two lines in its
+    column is one label; a single-line label spanning both lower header rows stands lower than
+    the group beside it but is not that group's child; a group spans the columns centred under
+    it. Columns 60 pt wide from x=60, amounts right-aligned 4 pt from each column's right."""
+
+    def amount(text: str, col: int, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        right = 60 + 60 * (col + 1) - 4
+        return {**word, "x0": right - width, "x1": right}
+
+    def centred(text: str, first: int, last: int, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        middle = 60 + 60 * (first + last + 1) / 2
+        return {**word, "x0": middle - width / 2, "x1": middle + width / 2}
+
+    lines = [
+        [_word("一般公共预算财政拨款“三公”经费支出决算表", 60, 10)],
+        [centred("预算数", 0, 3, 40)],  # over 合计 / 因公出国（境）费 / 公务用车 小计 / 购置费
+        [centred("公务用车", 2, 3, 58)],
+        [centred("因公出国（", 1, 1, 66)],
+        [centred("合计", 0, 0, 72)],  # one line centred over the two lower rows
+        [centred("境）费", 1, 1, 78), centred("小计", 2, 2, 78), centred("购置费", 3, 3, 78)],
+        [amount("3.00", 0, 100), amount("1.00", 1, 100), amount("2.00", 2, 100), amount("2.00", 3, 100)],
+    ]
+    tables, _ = find_tables(lines, 1, _is_title, is_page_number)
+    assert len(tables) == 1
+    grid = [[c.text for c in row] for row in tables[0].rows]
+    assert grid[-1] == ["3.00", "1.00", "2.00", "2.00"]
+    assert header_paths(grid[:-1], 4) == [("预算数", "合计"), ("预算数", "因公出国（境）费"), ("预算数", "公务用车", "小计"),
+                                         ("预算数", "公务用车", "购置费")]
+
+
+def test_total_label_centred_over_three_code_columns() -> None:
+    """Codes printed in 类 / 款 / 项 columns under one merged 功能分类科目编码 header, and the
+    合计 row's label centred over the three: the label goes to the first code column (where a
+    ruled grid keeps a merged cell's text), not into a column of its own."""
+    edges = [60, 100, 140, 180, 300, 360]
+
+    def centred(text: str, first: int, last: int, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        middle = (edges[first] + edges[last + 1]) / 2
+        return {**word, "x0": middle - width / 2, "x1": middle + width / 2}
+
+    def amount(text: str, top: float) -> dict[str, object]:
+        word = _word(text, 0, top)
+        width = float(word["x1"])  # type: ignore[arg-type]
+        return {**word, "x0": 356 - width, "x1": 356.0}
+
+    lines = [
+        [_word("一般公共预算财政拨款支出决算表", 60, 10)],
+        [centred("功能分类科目编码", 0, 2, 40), centred("科目名称", 3, 3, 46), centred("金额", 4, 4, 46)],
+        [centred("类", 0, 0, 56), centred("款", 1, 1, 56), centred("项", 2, 2, 56)],
+        [centred("合计", 0, 2, 74), amount("30.00", 74)],
+        [_word("201", 64, 90), _word("一般公共服务支出", 184, 90), amount("30.00", 90)],
+        [_word("01", 104, 106), _word("人大事务", 184, 106), amount("30.00", 106)],
+        [_word("01", 144, 122), _word("行政运行", 184, 122), amount("20.00", 122)],
+        [_word("02", 144, 138), _word("一般行政管理事务", 184, 138), amount("10.00", 138)],
+    ]
+    tables, _ = find_tables(lines, 1, _is_title, is_page_number)
+    assert len(tables) == 1
+    grid = [[c.text for c in row] for row in tables[0].rows]
+    assert [row for row in grid if "30.00" in row][0] == ["合计", "", "", "", "30.00"]
+    assert header_paths(grid[:2], 5)[:3] == [("功能分类科目编码", "类"), ("功能分类科目编码", "款"), ("功能分类科目编码", "项")]

@@ -35,6 +35,7 @@ _NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?%?$")
 _CONTEXT = re.compile(r"单位\s*[:：]|部门\s*[:：]|^公开\s*0?\d+\s*表$|^金额单位|^编制单位|^表\s*\d+$|^附(件|表)[\d\-－—.]*$")
 _ENDS_TABLE = re.compile(r"^(注\s*[:：\d]|注\s|说明\s*[:：]|[（(]?\s*说明\s*[:：]|备注\s*[:：]|第[一二三四五六七八九十]+部分|[（(]本(表|单位|部门)|本(单位|部门|表)(没有|无|不涉及))")
 _ITEM = re.compile(r"^[一二三四五六七八九十]+[、．.]|^[（(][一二三四五六七八九十\d]+[）)]|^\d+[、．.]")
+_HANGING = "。，、；：！？”’）」』.,;:)"
 _MIN_GAP = 4.0  # pt between two columns that no figure row crosses
 
 
@@ -140,6 +141,7 @@ def find_tables(
     if not lines:
         return [], set()
     body_x0 = min(line.x0 for line in lines)
+    # the right margin: a closing mark may hang past it at a line's end (。，、；：”）)
     body_x1 = max(line.x1 for line in lines)
     width = max(body_x1 - body_x0, 1.0)
     heights = sorted(line.bottom - line.top for line in lines)
@@ -222,14 +224,22 @@ def _is_paragraph(line: Line, width: float, char: float) -> bool:
 def _build(region: list[Line], page: int | None, state: Carry, continued: bool, right: float) -> RawTable | None:
     if not continued or not state.mode:
         state.right = right
-        # one line of figures (T7) cannot tell tab stops from evenly spaced columns
-        grid = tab_grid(region) if sum(1 for line in region if line.has_figure) >= 3 else None
+        # one line of figures (T7) cannot tell tab stops from evenly spaced columns by itself:
+        # every header word on a stop too tells them apart (centred headers are not)
+        grid = tab_grid(region)
+        if grid is not None and sum(1 for line in region if line.has_figure) < 3:
+            words = [w for line in region for before, w in zip([None, *line.words], line.words)
+                     if before is None or w["x0"] - before["x1"] > 0.3 * (w["bottom"] - w["top"])]
+            on_stop = sum(1 for w in words if _stop_index(w["x0"], grid[0], grid[1]) is not None)
+            if on_stop < 0.95 * len(words):
+                grid = None
         if grid is not None:
             state.mode, state.margin, state.step = "tabs", grid[0], grid[1]
         else:
             edges = column_edges(region)
             if not edges:
                 return None
+            edges = _merge_header_only_columns(region, edges)
             state.mode, state.edges = "aligned", edges
     if state.mode == "tabs":
         rows = _tab_rows(region, state.margin, state.step, state.right, page)
@@ -259,7 +269,10 @@ def tab_grid(region: Sequence[Line]) -> tuple[float, float] | None:
     margin = min(line.x0 for line in region)
     offsets = sorted({round(w["x0"] - margin, 1) for line in region for w in line.words if w["x0"] - margin > 8})
     # the words that start a cell: in lines with figures (header words hold spaces: "项 目")
-    starts = [w["x0"] - margin for line in region if line.has_figure for w in line.words if w["x0"] - margin > 8]
+    # (a word a few points after the one before goes on the same cell: "指标" "1" in another font)
+    starts = [w["x0"] - margin for line in region if line.has_figure
+              for before, w in zip([None, *line.words], line.words)
+              if w["x0"] - margin > 8 and (before is None or w["x0"] - before["x1"] > 0.3 * (w["bottom"] - w["top"]))]
     if len(starts) < 8 or not offsets:
         return None
     candidates: set[float] = set()
@@ -292,36 +305,94 @@ def _tab_rows(region: Sequence[Line], margin: float, step: float, right: float, 
     tab moves to the next line, whose first stop then starts the next cell."""
     cut = [_tab_cells(line, margin, step) for line in region]
     full = max((len(c) for line, c in zip(region, cut) if line.x1 < right - step), default=0)
-    rows: list[list[RawCell]] = []
-    previous: Line | None = None
-    for line, cells in zip(region, cut):
-        how = ""
-        if previous is not None and rows and len(rows[-1]) < full:
-            at_margin = line.x0 - margin <= _STOP_TOLERANCE * 1.5
-            no_room = margin + (int((previous.x1 - margin) // step) + 1) * step > right
-            if at_margin and previous.x1 >= right - 3:
-                how = "cell"  # the text ran to the margin: the cell goes on
-            elif no_room and not at_margin and cells and not cells[0]:
-                how = "tab"  # the next tab stop was past the margin: the tab starts the next line
-                cells = cells[1:]
-        if how:
-            last = rows[-1]
-            target = max((i for i, c in enumerate(last) if c.text), default=len(last) - 1)
-            if how == "cell" and cells and cells[0]:
-                joined = _cell(cells[0], page, margin, step, target)
-                last[target] = RawCell(text=last[target].text + joined.text, location=Location(
-                    page=page, bbox=_union(last[target].location.bbox, joined.location.bbox)))
-                cells = cells[1:]
-            for offset, words in enumerate(cells):
-                index = target + 1 + offset
-                while len(last) <= index:
-                    last.append(RawCell(text="", location=Location(page=page)))
-                if words and not last[index].text:
-                    last[index] = _cell(words, page, margin, step, index)
-        else:
-            rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
-        previous = line
+
+    def assemble(loose: int) -> list[list[RawCell]]:
+        rows: list[list[RawCell]] = []
+        origins.clear()
+        previous: Line | None = None
+        for line, cells in zip(region, cut):
+            how = ""
+            if previous is not None and rows:
+                at_margin = line.x0 - margin <= _STOP_TOLERANCE * 1.5
+                next_stop = margin + (int((previous.x1 - margin) // step) + 1) * step
+                first = line.words[0]
+                # the next tab stop was past the margin, or the cell after it did not fit there
+                no_room = next_stop > right or next_stop + first["x1"] - first["x0"] > right + 1
+                height = previous.bottom - previous.top
+                if at_margin and previous.x1 >= right - 3 and len(rows[-1]) < full:
+                    how = "cell"  # the text ran to the margin: the cell goes on
+                elif (at_margin and previous.x1 >= right - 1.5 * height and not _starts_row(line)
+                      and not previous.has_figure and not line.has_figure and len(rows[-1]) < loose):
+                    # a header line short of the margin by less than the next character, which did
+                    # not fit (a line that starts an item of its own, 一、 / a code / 合计, is a row)
+                    how = "cell"
+                elif no_room and len(rows[-1]) < full and not at_margin and cells and not cells[0]:
+                    how = "tab"  # the tab moved to the next line: its first stop starts the next cell
+                    cells = cells[1:]
+            if how:
+                last = rows[-1]
+                target = max((i for i, c in enumerate(last) if c.text), default=len(last) - 1)
+                if how == "cell" and cells and cells[0]:
+                    joined = _cell(cells[0], page, margin, step, target)
+                    last[target] = RawCell(text=last[target].text + joined.text, location=Location(
+                        page=page, bbox=_union(last[target].location.bbox, joined.location.bbox)))
+                    cells = cells[1:]
+                for offset, words in enumerate(cells):
+                    index = target + 1 + offset
+                    while len(last) <= index:
+                        last.append(RawCell(text="", location=Location(page=page)))
+                    if words and not last[index].text:
+                        last[index] = _cell(words, page, margin, step, index)
+            else:
+                rows.append([_cell(words, page, margin, step, i, line) for i, words in enumerate(cells)])
+                origins.append(line)
+            previous = line
+        return rows
+
+    # a header line wrapped short of the margin joins the next while its row has fewer cells than
+    # the rows of figures once their own wrapped lines are joined
+    origins: list[Line] = []
+    first = assemble(0)
+    figures = max((len(r) for r in first if any(_NUMBER.match(c.text.strip()) for c in r if c.text)), default=0)
+    rows = assemble(max(full, figures))
+    _join_wrapped_header_cells(rows, origins)
     return rows
+
+
+def _join_wrapped_header_cells(rows: list[list[RawCell]], origins: list[Line]) -> None:
+    """Header cells wrapped inside a table's cells (a Word table without borders, its columns
+    on regular stops): a header line whose every text stands under a text of the line above,
+    closer to it than three quarters of the body's rows are to each other, continues it."""
+    end = next((i for i, line in enumerate(origins) if line.has_figure), len(rows))
+    tops = [line.top for line in origins[end:]]
+    pitches = sorted(b - a for a, b in zip(tops, tops[1:]) if b > a)
+    if len(rows) != len(origins) or len(pitches) < 2:
+        return
+    pitch = pitches[len(pitches) // 2]
+    r = 1
+    while r < end:
+        above, row = rows[r - 1], rows[r]
+        filled = [c for c, cell in enumerate(row) if cell.text]
+        if (filled and origins[r].top - origins[r - 1].top < 0.75 * pitch
+                and all(c < len(above) and above[c].text for c in filled)):
+            for c in filled:
+                cell = above[c]
+                above[c] = RawCell(text=cell.text + row[c].text, location=Location(
+                    page=cell.location.page, bbox=_union(cell.location.bbox, row[c].location.bbox)), indent=cell.indent)
+            del rows[r]
+            del origins[r]
+            end -= 1
+            continue
+        r += 1
+
+
+def _starts_row(line: Line) -> bool:
+    """The line's first word starts a row of its own: an item number, a code, a total, a figure."""
+    from auditor.codes import looks_like_code
+    from auditor.model import is_total_label
+
+    text = compact(line.words[0]["text"])
+    return bool(_ITEM.match(text) or looks_like_code(text) or is_total_label(text) or _NUMBER.match(text))
 
 
 def _tab_cells(line: Line, margin: float, step: float) -> list[list[Word]]:
@@ -481,9 +552,276 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
     _centre_headers(rows, region, edges)
     lines = list(region)
     header_end = next((i for i, line in enumerate(lines) if line.has_figure), len(rows))
+    assembled = _assemble_header(lines[:header_end], lines[header_end:], edges, page)
+    if assembled is not None:
+        rows[:header_end] = assembled[0]
+        lines[:header_end] = assembled[1]
+        header_end = len(assembled[0])
     _join_wrapped_names(rows, lines, header_end)
     _join_centred_labels(rows, lines, header_end)
+    _total_to_first_code_column(rows, header_end)
     return rows
+
+
+def _total_to_first_code_column(rows: list[list[RawCell]], header_end: int) -> None:
+    """A 合计 label centred over the 类 / 款 / 项 code columns (one merged cell) lands in one of
+    them: it goes to the first of the run, where a ruled grid keeps a merged cell's text."""
+    from auditor.model import is_total_label
+
+    body = rows[header_end:]
+
+    def code_only(c: int) -> bool:
+        texts = [compact(r[c].text) for r in body if c < len(r) and r[c].text]
+        return bool(texts) and all(t.isdigit() or is_total_label(t) for t in texts) and any(t.isdigit() for t in texts)
+
+    for row in body:
+        for c, cell in enumerate(row):
+            if c == 0 or not cell.text or not is_total_label(compact(cell.text)) or any(x.text for x in row[:c]):
+                continue
+            first = c
+            while first > 0 and code_only(first - 1):
+                first -= 1
+            if first < c and code_only(c):
+                row[first], row[c] = cell, RawCell(text="", location=Location(page=cell.location.page))
+            break
+
+
+@dataclass
+class _Label:
+    """Header words of one printed header cell: a text wrapped over lines joined."""
+
+    words: list[Word]
+    column: int
+
+    @property
+    def x0(self) -> float:
+        return min(w["x0"] for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w["x1"] for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w["top"] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w["bottom"] for w in self.words)
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def text(self) -> str:
+        lines = lines_of_words(self.words)
+        return "".join(_join(line) for line in lines)
+
+
+def _header_labels(header: Sequence[Line], edges: list[float]) -> list[_Label]:
+    """Header words grouped into labels: words of one line a space apart, and lines stacked
+    within one column with less than half a line between them (a label wrapped in its cell,
+    centred or left-aligned), are one label."""
+    words = sorted((w for line in header for w in line.words), key=lambda w: (w["top"], w["x0"]))
+    labels: list[_Label] = []
+    for word in words:
+        height = word["bottom"] - word["top"]
+        column = _column_of((word["x0"] + word["x1"]) / 2, edges)
+        home = None
+        for label in labels:
+            if label.column != column:
+                continue
+            same_line = abs(label.words[-1]["top"] - word["top"]) < 0.5 * height
+            if same_line and 0 <= word["x0"] - max(w["x1"] for w in label.words if abs(w["top"] - word["top"]) < 0.5 * height) < height:
+                home = label
+                break
+            last = max(label.words, key=lambda w: w["bottom"])
+            gap = word["top"] - last["bottom"]
+            # lines set wider apart (Word's spacing) still join when centred or started alike
+            aligned = abs((word["x0"] + word["x1"]) / 2 - label.centre) < 1.5 or abs(word["x0"] - label.x0) < 1.0
+            # a label over two or more words of the next line is a group header over them
+            inside = sum(1 for w in words if abs(w["top"] - word["top"]) < 0.5 * height
+                         and w["x0"] < label.x1 - 1 and w["x1"] > label.x0 + 1) < 2
+            below = 0 <= gap < (0.8 if aligned else 0.6) * height
+            overlap = word["x0"] < label.x1 + 1 and word["x1"] > label.x0 - 1
+            if below and overlap and inside and not same_line:
+                home = label
+                break
+        if home is None:
+            labels.append(_Label(words=[word], column=column))
+        else:
+            home.words.append(word)
+    return labels
+
+
+def _above(m: _Label, n: _Label) -> bool:
+    """``m`` stands over ``n``: higher, in its column or over its extent."""
+    return m.bottom <= n.top + 1 and (m.column == n.column or (n.x0 < m.x1 - 1 and n.x1 > m.x0 + 1))
+
+
+def _merge_header_only_columns(region: Sequence[Line], edges: list[float]) -> list[float]:
+    """Columns that hold header words only, where a header is centred clear of its column's
+    right-aligned figures or over several columns: a column with no body word goes into its
+    neighbour when all its labels are group headers (to the side its label leans to), or when
+    its neighbour has body words but no header of its own (a label beside its figures)."""
+    from auditor.model import is_total_label
+
+    first = next((i for i, line in enumerate(region) if line.has_figure), len(region))
+    header, body = region[:first], region[first:]
+    if not header:
+        return edges
+    edges = list(edges)
+    changed = True
+    while changed and len(edges) > 3:
+        changed = False
+        columns = len(edges) - 1
+        labels = _header_labels(header, edges)
+        filled = [0] * columns
+        for line in body:
+            for word in line.words:  # (a 合计 label centred over the code columns is no column's)
+                if not is_total_label(compact(word["text"])):
+                    filled[_column_of((word["x0"] + word["x1"]) / 2, edges)] += 1
+        leaves = [[lab for lab in labels if lab.column == c and not any(_above(lab, m) for m in labels if m is not lab)]
+                  for c in range(columns)]
+        for c in range(columns):
+            own = [lab for lab in labels if lab.column == c]
+            if filled[c] or not own:
+                continue
+            near = [m for m in labels if m.column in (c - 1, c + 1)]
+            if not leaves[c] or all(any(lab.bottom <= m.top + 1 for m in near) for lab in own):
+                # group headers only (over the labels beside it): merged toward the side it leans to
+                centre = sum(lab.centre for lab in own) / len(own)
+                left = c > 0 and (c + 1 >= columns or centre - edges[c] < edges[c + 1] - centre)
+                del edges[c if left else c + 1]
+                changed = True
+                break
+            for n in (c + 1, c - 1):
+                if 0 <= n < columns and filled[n] and not leaves[n]:
+                    del edges[max(c, n)]
+                    changed = True
+                    break
+            if changed:
+                break
+    return edges
+
+
+def _clusters(values: Sequence[float], tolerance: float = 1.5) -> list[float]:
+    """Values that stand within ``tolerance`` of the previous one counted once."""
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > tolerance:
+            out.append(value)
+    return out
+
+
+def _assemble_header(header: Sequence[Line], body: Sequence[Line], edges: list[float], page: int | None
+                     ) -> tuple[list[list[RawCell]], list[Line]] | None:
+    """Header rows rebuilt from labels rather than printed lines, whose tops drift when a cell's
+    text is wrapped or centred vertically. A label with labels below it (in its column or under
+    its extent) is a group. At each level: the labels no other label stands above; of these, a
+    label with nothing below stays in its own column, unless it stands in the lower half of the
+    band under a group (a group's own label, not a sibling centred over several rows); each
+    group spans the run of columns whose printed extent is centred under it (the widest run
+    when several are); the labels under a group form its next level.
+    Returns (rows, lines), one row per level, or None when the labels do not fit such a tree."""
+    if len(header) < 2:
+        return None
+    columns = len(edges) - 1
+    labels = _header_labels(header, edges)
+    if len(labels) < 2:
+        return None
+    ink_left = [edges[c + 1] for c in range(columns)]
+    ink_right = [edges[c] for c in range(columns)]
+    lowest = [max((lab for lab in labels if lab.column == c), key=lambda lab: lab.bottom, default=None)
+              for c in range(columns)]
+    for word in [w for line in body for w in line.words] + [w for lab in lowest if lab is not None for w in lab.words]:
+        c = _column_of((word["x0"] + word["x1"]) / 2, edges)
+        ink_left[c] = min(ink_left[c], word["x0"])
+        ink_right[c] = max(ink_right[c], word["x1"])
+    # a column's printed extent: its lowest label is centred in it, so the ink reflected about
+    # that label's centre (a left-aligned name or right-aligned figure marks one side)
+    for c in range(columns):
+        leaf = lowest[c]
+        middle = leaf.centre if leaf is not None else (ink_left[c] + ink_right[c]) / 2
+        half = max(middle - ink_left[c], ink_right[c] - middle, 0.0)
+        ink_left[c], ink_right[c] = middle - half, middle + half
+
+    above = _above
+    # cells aligned to their top (Word) put the labels of one header row on one line; cells
+    # centred vertically put them on one middle line, their tops apart
+    top_aligned = len(_clusters([lab.top for lab in labels])) <= len(_clusters([(lab.top + lab.bottom) / 2 for lab in labels]))
+    levels: list[list[tuple[int, _Label]]] = []
+
+    def solve(members: list[_Label], first: int, last: int, depth: int) -> bool:
+        if not members:
+            return True
+        tops = [lab for lab in members if not any(above(m, lab) for m in members if m is not lab)]
+        groups = sorted((lab for lab in tops if any(above(lab, m) for m in members if m is not lab)),
+                        key=lambda g: g.centre)
+        # a group standing below another group (a narrow label over a wide group) is nested in it
+        if groups:
+            highest = min(g.bottom for g in groups)
+            nested = [g for g in groups if g.top >= highest - 1]
+            groups = [g for g in groups if g not in nested]
+            tops = [lab for lab in tops if lab not in nested]
+        foot = max(m.bottom for m in members)
+        demoted = [lab for lab in tops if lab not in groups and any(
+            lab.top >= g.bottom - 1 and (top_aligned or (lab.top + lab.bottom) / 2 > (g.top + foot) / 2 + (g.bottom - g.top) / 4)
+            for g in groups)]
+        fixed: dict[int, _Label] = {}
+        for leaf in tops:
+            if leaf in groups or leaf in demoted:
+                continue
+            if leaf.column in fixed or not first <= leaf.column <= last:
+                return False
+            fixed[leaf.column] = leaf
+        spans: list[tuple[int, int, _Label]] = []
+        start = first
+        for group in groups:
+            best: tuple[float, int, int, int] | None = None  # (distance, -width, a, b)
+            for a in range(start, last + 1):
+                for b in range(a, last + 1):
+                    if any(c in fixed for c in range(a, b + 1)):
+                        break
+                    distance = abs((ink_left[a] + ink_right[b]) / 2 - group.centre)
+                    if best is None or distance < best[0] - 3 or (distance <= best[0] + 3 and b - a > -best[1]):
+                        best = (distance, -(b - a), a, b)
+            if best is None:
+                return False
+            spans.append((best[2], best[3], group))
+            start = best[3] + 1
+        for leaf in demoted:
+            if not any(a <= leaf.column <= b for a, b, _ in spans):
+                if leaf.column in fixed or not first <= leaf.column <= last:
+                    return False
+                fixed[leaf.column] = leaf
+        while len(levels) <= depth:
+            levels.append([])
+        levels[depth].extend(fixed.items())
+        placed = set(map(id, fixed.values())) | {id(g) for g in groups}
+        for a, b, group in spans:
+            levels[depth].append((a, group))
+            under = [m for m in members if id(m) not in placed and a <= m.column <= b]
+            placed |= set(map(id, under))
+            if not solve(under, a, b, depth + 1):
+                return False
+        return all(id(m) in placed for m in members)
+
+    if not solve(labels, 0, columns - 1, 0):
+        return None
+    rows: list[list[RawCell]] = []
+    lines: list[Line] = []
+    for level in levels:
+        row = [RawCell(text="", location=Location(page=page, bbox=(edges[c], header[0].top, edges[c + 1], header[-1].bottom)))
+               for c in range(columns)]
+        for c, lab in level:
+            if row[c].text:
+                return None
+            row[c] = RawCell(text=lab.text(), location=Location(page=page, bbox=(lab.x0, lab.top, lab.x1, lab.bottom)),
+                             indent=round(lab.x0 - edges[c], 1))
+        rows.append(row)
+        lines.append(Line(words=[w for _, lab in level for w in lab.words] or list(header[0].words), index=header[0].index))
+    return rows, lines
 
 
 def _join_centred_labels(rows: list[list[RawCell]], region: list[Line], header_end: int) -> None:
