@@ -29,6 +29,7 @@ SETS = {
     "sh": SHARED / "shanghai_putuo_shehui_gongzuobu_2024.pdf",
     "gh": SHARED / "shanghai_putuo_guihua_ziyuan_2024.pdf",
     "fj": SHARED / "narratives_fujian" / "fujian-pingtan_jiaoyuju_2016.txt",
+    "fj2": SHARED / "narratives_fujian" / "fujian-pingtan_jigongwei_2015.txt",
 }
 
 
