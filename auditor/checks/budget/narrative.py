@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from auditor.checks.base import CheckContext
+from auditor.checks.base import CheckContext, half_unit
 from auditor.checks.narrative.common import sentence_evidence, text_half_wan
 from auditor.findings import Evidence, Severity, cell_evidence
 from auditor.model import TABLE_NAMES_ZH, Claim, Report, Row, Table, TableKind, is_total_label
@@ -90,16 +90,14 @@ class Cell:
 
     @property
     def value(self) -> Decimal:
-        """The cell in 万元 (a blank cell of a printed row is 0)."""
-        value = self.row.value(self.key) or ZERO
-        return value / 10000 if self.table.unit == "元" else value
+        """The cell in 万元, as every amount is once parsed (a blank cell of a printed row is 0)."""
+        return self.row.value(self.key) or ZERO
 
     @property
     def half(self) -> Decimal:
+        """Its rounding radius (a table printed in 元 has more decimals in 万元: half_unit knows)."""
         cell = self.row.cells.get(self.key)
-        decimals = cell.amount.decimals if cell is not None and cell.amount is not None else 2
-        radius = Decimal(5).scaleb(-(max(decimals, 2) + 1))
-        return radius / 10000 if self.table.unit == "元" else radius
+        return half_unit(cell.amount if cell is not None else None)
 
     def evidence(self) -> Evidence:
         return cell_evidence(self.table, self.row, self.key)
