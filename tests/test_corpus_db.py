@@ -145,6 +145,9 @@ def test_ui_corpus_view_answers_and_confines_paths(corpus: tuple[Path, list[dict
 
     out, truth = corpus
     last = max(t["year"] for t in truth)
+    with pytest.raises(gr.Error):  # no root configured: only paths under the server's own folder
+        ask_corpus(str(out), "全区三公经费合计")
+    monkeypatch.setenv("AUDITOR_CORPUS_ROOT", str(out.parent))
     text, table, chart = ask_corpus(str(out), f"{last}年三公经费排名前三的部门")
     assert "由高到低" in text or "最多" in text
     assert list(table.columns) == ["部门", "年度", "数值", "单位", "出处"] and len(table) >= 1

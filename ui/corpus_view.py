@@ -21,8 +21,10 @@ EXAMPLES = ("哪个部门的三公经费最多", "三公经费排名前五的部
 
 
 def allowed_roots() -> list[Path]:
+    """The folders a typed path may lie in: AUDITOR_CORPUS_ROOT, else the folder the server was
+    started in (never the whole file system)."""
     value = os.environ.get("AUDITOR_CORPUS_ROOT", "")
-    return [Path(p).resolve() for p in value.split(os.pathsep) if p.strip()]
+    return [Path(p).resolve() for p in value.split(os.pathsep) if p.strip()] or [Path.cwd().resolve()]
 
 
 def resolve(path_text: str) -> Path:
@@ -33,7 +35,7 @@ def resolve(path_text: str) -> Path:
         raise CorpusError("请输入批量审核输出文件夹的路径（或其中 corpus.duckdb 的路径）")
     path = Path(text).expanduser().resolve()
     roots = allowed_roots()
-    if roots and not any(path == root or root in path.parents for root in roots):
+    if not any(path == root or root in path.parents for root in roots):
         raise CorpusError("该路径不在管理员允许的语料库目录内")
     target = path / DB_NAME if path.is_dir() else path
     if not target.is_file():
