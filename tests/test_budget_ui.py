@@ -38,3 +38,20 @@ def test_pair_finding_shows_both_documents(tmp_path: Path) -> None:
             ws.attach_budget([EXAMPLE_PDF])
     finally:
         ws.close()
+
+
+def test_budget_upload_obeys_the_size_limit_and_loses_nothing(tmp_path: Path) -> None:
+    need(EXAMPLE_PDF)
+    ws = Workspace(UISettings(review_dir=tmp_path / "review", work_root=tmp_path / "ui", vectors=False,
+                              max_upload_mb=0.5))
+    try:
+        ws.open(EXAMPLE_PDF, EXAMPLE_PDF.name, index=False)
+        before = len(ws.findings)
+        big = tmp_path / "budget.pdf"
+        big.write_bytes(b"%PDF-1.4\n" + b"0" * 700_000)
+        with pytest.raises(Exception, match="超过上限"):
+            ws.attach_budget([big])
+        assert ws.report is not None and len(ws.findings) == before  # the opened 决算 is untouched
+        assert not (ws.dir / "budget").exists()
+    finally:
+        ws.close()

@@ -272,6 +272,30 @@ class Workspace:
         names = display_name if isinstance(display_name, list) else [display_name] * len(paths)
         if not paths:
             raise InputError("请先选择文件", kind="missing")
+        kept, size = self._checked(paths, names)  # before anything is closed: a refused upload loses nothing
+        self.close_report()
+        for old in ("input", "out"):  # the previous report's files go with it
+            shutil.rmtree(self.dir / old, ignore_errors=True)
+        targets = self._store(kept, size, self.dir / "input")
+        target = targets[0]
+        step(0.1, "正在读取报告…")
+        limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
+        # in a child process: a hostile file cannot stall the server
+        report = self._read_with_progress([str(t) for t in targets] if len(targets) > 1 else target, limits, step)
+        step(0.6, "正在运行检查…")
+        result = audit_report(report)
+        self.review = ReviewStore(self.settings.review_dir, report.meta.sha256)
+        result.review = self.review.as_dict()
+        self.result, self.source = result, target
+        if index:
+            threading.Thread(target=self._build_index, args=(result,), daemon=True).start()
+        step(1.0, "完成")
+        self.touch()  # idle time counts from the end of a long read
+        return self.summary()
+
+    def _checked(self, paths: list[Path], names: list[str]) -> tuple[list[tuple[Path, str]], int]:
+        """Uploads each within the size limit, with the safe names they will be kept under, and
+        their total size."""
         limit = self.settings.max_upload_mb * 1024 * 1024
         size, kept = 0, list[tuple[Path, str]]()
         for one, shown in zip(paths, names):
@@ -290,9 +314,11 @@ class Workspace:
             while name in {k for _, k in kept}:
                 name = "_" + name  # two uploads of one name stay two files
             kept.append((one, name))
-        self.close_report()
-        for old in ("input", "out"):  # the previous report's files go with it
-            shutil.rmtree(self.dir / old, ignore_errors=True)
+        return kept, size
+
+    def _store(self, kept: list[tuple[Path, str]], size: int, folder: Path) -> list[Path]:
+        """Checked uploads copied into ``folder`` of this workspace if the user's quota allows;
+        the upload copies are dropped."""
         quota = self.settings.quota_mb * 1024 * 1024
         used = SESSIONS.usage(self.owner, but=self) + folder_bytes(self.dir)
         if used + size > quota:
@@ -300,26 +326,12 @@ class Workspace:
                              "请先关闭其他已打开的报告", kind="too_large")
         targets = []
         for one, name in kept:
-            target = self.dir / "input" / name
+            target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(one, target)
             _drop_upload(one)
             targets.append(target)
-        target = targets[0]
-        step(0.1, "正在读取报告…")
-        limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
-        # in a child process: a hostile file cannot stall the server
-        report = self._read_with_progress([str(t) for t in targets] if len(targets) > 1 else target, limits, step)
-        step(0.6, "正在运行检查…")
-        result = audit_report(report)
-        self.review = ReviewStore(self.settings.review_dir, report.meta.sha256)
-        result.review = self.review.as_dict()
-        self.result, self.source = result, target
-        if index:
-            threading.Thread(target=self._build_index, args=(result,), daemon=True).start()
-        step(1.0, "完成")
-        self.touch()  # idle time counts from the end of a long read
-        return self.summary()
+        return targets
 
     def _read_with_progress(self, path: Any, limits: Limits, step: Callable[[float, str], None]) -> Report:
         """read_bounded in a thread while OCR's per-page progress (written by the child to a
@@ -371,12 +383,9 @@ class Workspace:
         final = self.report
         if not paths:
             raise InputError("请先选择预算文件", kind="missing")
-        targets = []
-        for one, shown in zip(paths, names or [Path(p).name for p in paths], strict=True):
-            target = self.dir / "budget" / safe_name(shown or Path(one).name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(one, target)
-            targets.append(target)
+        kept, size = self._checked([Path(p) for p in paths], names or [Path(p).name for p in paths])
+        shutil.rmtree(self.dir / "budget", ignore_errors=True)  # a budget attached before goes
+        targets = self._store(kept, size, self.dir / "budget")
         limits = Limits(self.settings.seconds, self.settings.memory_mb, self.settings.max_pages)
         budget = read_bounded([str(t) for t in targets] if len(targets) > 1 else targets[0], limits)
         if final.meta.document_type != "final_accounts" or budget.meta.document_type != "budget":
