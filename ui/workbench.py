@@ -570,7 +570,9 @@ class Workspace:
             for part in parts:
                 joined.paste(part, (0, top))
                 top += part.height
-            image, html = joined, html + "".join(f"<p>下方：{inert(o[1])}</p>" for o in others)
+            from html import escape
+
+            image, html = joined, html + "".join(f"<p>下方：{escape(o[1])}</p>" for o in others)  # HTML, not Markdown
         from auditor.render.ocr_cells import cell_crops_html
 
         return image, html + cell_crops_html(self.report, f)  # the scanned cells a misread digit may sit in
