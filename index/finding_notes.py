@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from auditor.codes import compact
 from index.facts import Fact, FactBase
 
 DATA = Path(__file__).with_name("finding_notes.yaml")
@@ -47,14 +48,14 @@ def findings_of(base: FactBase, facts: list[Fact], text: str | None = None) -> l
     sentence quoted for its words (a reason) brings its findings only when the answer's
     text holds the figure the finding is about."""
     ids: list[str] = []
-    said = compact_text(text or "")
+    said = compact(text or "")
     for fact in facts:
         if fact.kind == "finding":
             continue
         if fact.kind not in FIGURES and text is not None:
             for fid in fact.extra.get("findings", "").split(","):
                 finding = base.get(fid) if fid else None
-                observed = compact_text(finding.extra.get("observed", "")) if finding is not None else ""
+                observed = compact(finding.extra.get("observed", "")) if finding is not None else ""
                 if finding is not None and observed and re.search(r"\d", observed) and observed in said and fid not in ids:
                     ids.append(fid)
             continue
@@ -77,15 +78,11 @@ def describe(finding: Fact) -> str:
     message = x.get("message") or finding.text
     expected = (x.get("expected") or "").strip()
     tail = ""
-    if expected and compact_text(expected) not in compact_text(message) and re.match(r"-?\d", expected):
+    if expected and compact(expected) not in compact(message) and re.match(r"-?\d", expected):
         tail = f"应为{expected}。"
     where = finding.citation.where()
     return (f"审核{('发现错误' if x.get('severity') == 'error' else '提示')}：{x.get('title') or finding.subject}——"
             f"{message.rstrip('。')}。{tail}（检查 {x.get('code', '')}" + (f"；{where}" if where else "") + "）")
-
-
-def compact_text(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 NOTE_LEAD = "注意，此数字涉及审核发现的问题"
