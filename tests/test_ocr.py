@@ -247,3 +247,12 @@ def test_page_scanned_sideways_is_turned_upright(quarters: int) -> None:
     assert upright.rotation in (90, 270)
     # turned back onto the original pixels (up to the skew correction, here none)
     assert float(np.mean(np.abs(upright.gray.astype(int) - gray.astype(int)))) < 5
+
+
+def test_a_point_read_as_a_comma_is_put_back_and_marked_unsure() -> None:
+    from auditor.ingest.ocr import DOUBTFUL, _normalise
+
+    text, confidences = _normalise("301,05", [0.99, 0.99, 0.99, 0.97, 0.99, 0.99])
+    assert text == "301.05" and confidences[-2:] == [DOUBTFUL, DOUBTFUL] and confidences[0] == 0.99
+    assert _normalise("1,301.05", [0.99] * 8)[0] == "1,301.05"  # a real thousands separator stays
+    assert _normalise("12,345", [0.99] * 6)[0] == "12,345"

@@ -656,12 +656,22 @@ _TRADITIONAL = str.maketrans(
     "决预财拨总经费资产项数额计门单万国库结余转费补税务险业发购买会议车辆应类与华营运标价质据实际调剂")
 
 
+# a comma before the last two digits cannot group thousands: a decimal point read as a comma
+_COMMA_POINT = re.compile(r"^[-−–]?\d[\d,]*,\d{2}%?$")
+DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
+
+
 def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
-    """Full-width digits to ASCII; spaces inside a number dropped (with their confidences)."""
+    """Full-width digits to ASCII; spaces inside a number dropped (with their confidences); a
+    point misread as a comma ("301,05") put back, its decimals marked unsure."""
     text = text.translate(_FULLWIDTH).translate(_TRADITIONAL)
     if _NUMERIC.match(text) and " " in text:
         kept = [(ch, c) for ch, c in zip(text, confidences) if ch != " "]
-        return "".join(ch for ch, _ in kept), [c for _, c in kept]
+        text, confidences = "".join(ch for ch, _ in kept), [c for _, c in kept]
+    if _COMMA_POINT.match(text.strip()) and "." not in text:
+        at = text.rindex(",")
+        text = text[:at] + "." + text[at + 1:]
+        confidences = [min(c, DOUBTFUL) if i > at else c for i, c in enumerate(confidences)]
     stripped = text.strip()
     if stripped != text:
         start = len(text) - len(text.lstrip())
