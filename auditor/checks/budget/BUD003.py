@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
-from auditor.checks.base import CheckContext, InsufficientData, NotApplicable, register
+from auditor.checks.base import CheckContext, InsufficientData, NotApplicable, half_unit, register
 from auditor.checks.helpers import grand_total
 from auditor.findings import Severity, cell_evidence
 from auditor.model import TABLE_NAMES_ZH, Report, Row, Table, TableKind
@@ -65,7 +63,8 @@ def budget_part_within_whole(report: Report, ctx: CheckContext) -> None:
             continue
         seen = True
         ctx.comparisons += 1
-        if part - whole > Decimal("0.01"):
+        bound = half_unit(part_row.cells[part_key].amount) + half_unit(whole_row.cells[whole_key].amount)
+        if part - whole > bound:  # beyond the rounding of the two printed figures (as XT007)
             evidence = [cell_evidence(part_table, part_row, part_key), cell_evidence(whole_table, whole_row, whole_key)]
             ctx.add(
                 Severity.ERROR,
