@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+from auditor.checks.arithmetic.sums import check_total_equals_classes
 from auditor.checks.base import CheckContext, InsufficientData, register
-from auditor.checks.helpers import amount, class_rows, grand_total, value_keys
-from auditor.findings import cell_evidence
-from auditor.model import TABLE_NAMES_ZH, Report, TableKind
+from auditor.model import Report, TableKind
 
 TOTALLED_TABLES = (TableKind.T2, TableKind.T3, TableKind.T5, TableKind.T8, TableKind.T9)
 
@@ -33,21 +32,7 @@ def total_equals_classes(report: Report, ctx: CheckContext) -> None:
     seen = False
     for kind in TOTALLED_TABLES:
         table = report.table(kind)
-        if table is None:
-            continue
-        total = grand_total(table)
-        classes = class_rows(table)
-        if total is None or not classes:
-            continue
-        seen = True
-        for key in value_keys(table):
-            evidence = [cell_evidence(table, total, key)] + [cell_evidence(table, r, key) for r in classes[:6]]
-            ctx.compare_sum(
-                amount(total, key),
-                [amount(r, key) for r in classes],
-                "合计与各类之和不符",
-                f"{kind.value}{TABLE_NAMES_ZH[kind]}“合计”行“{evidence[0].column}”应等于{len(classes)}个类级科目之和",
-                evidence,
-            )
+        if table is not None and check_total_equals_classes(ctx, table, "合计与各类之和不符"):
+            seen = True
     if not seen:
         raise InsufficientData("各表均未找到“合计”行或类级科目")

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from auditor.checks.arithmetic.sums import check_row_parts
 from auditor.checks.base import CheckContext, InsufficientData, register
-from auditor.checks.helpers import amount
-from auditor.findings import cell_evidence, row_name
-from auditor.model import TABLE_NAMES_ZH, Report, Table, TableKind
+from auditor.findings import Evidence, row_name
+from auditor.model import TABLE_NAMES_ZH, Report, Row, Table, TableKind
 
 # total column = Σ part columns, per table kind (keys from ingest.recognize)
 ROW_IDENTITIES: dict[TableKind, tuple[tuple[str, tuple[str, ...], str], ...]] = {
@@ -73,15 +73,10 @@ def row_total_equals_parts(report: Report, ctx: CheckContext) -> None:
 
 
 def _check_rows(ctx: CheckContext, table: Table, total_key: str, part_keys: list[str], side: str) -> None:
-    for row in table.rows:
-        if side and row.side != side:
-            continue
-        evidence = [cell_evidence(table, row, total_key)] + [cell_evidence(table, row, k) for k in part_keys]
-        ctx.compare_sum(
-            amount(row, total_key),
-            [amount(row, k) for k in part_keys],
-            "行合计与分项之和不符",
-            f"{table.kind.value}{TABLE_NAMES_ZH[table.kind]}“{row_name(row)}”行的“{evidence[0].column}”"
-            f"应等于{'、'.join(e.column or '' for e in evidence[1:])}之和",
-            evidence,
-        )
+    rows = [row for row in table.rows if not side or row.side == side]
+    check_row_parts(ctx, table, total_key, part_keys, "行合计与分项之和不符", _what, rows)
+
+
+def _what(table: Table, row: Row, evidence: list[Evidence]) -> str:
+    return (f"{table.kind.value}{TABLE_NAMES_ZH[table.kind]}“{row_name(row)}”行的“{evidence[0].column}”"
+            f"应等于{'、'.join(e.column or '' for e in evidence[1:])}之和")

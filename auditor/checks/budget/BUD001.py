@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from auditor.checks.arithmetic.hierarchy import check_hierarchy
+from auditor.checks.arithmetic.sums import check_total_equals_classes
 from auditor.checks.base import CheckContext, InsufficientData, NotApplicable, register
-from auditor.checks.helpers import amount, class_rows, grand_total, value_keys
-from auditor.findings import cell_evidence
-from auditor.model import TABLE_NAMES_ZH, Report, TableKind
+from auditor.model import Report, TableKind
 
 CODED_BUDGET_TABLES = (TableKind.B3, TableKind.B5, TableKind.B6, TableKind.B8, TableKind.B9, TableKind.B10,
                        TableKind.B11)
@@ -42,11 +41,4 @@ def budget_parent_equals_children(report: Report, ctx: CheckContext) -> None:
         raise InsufficientData("未识别到按科目编码列示的预算表")
     for table in tables:
         check_hierarchy(ctx, table, "预算表上下级科目不平衡")
-        total, classes = grand_total(table), class_rows(table)
-        if total is None or not classes:
-            continue
-        for key in value_keys(table):
-            evidence = [cell_evidence(table, total, key)] + [cell_evidence(table, r, key) for r in classes[:6]]
-            ctx.compare_sum(amount(total, key), [amount(r, key) for r in classes], "预算表合计与各类之和不符",
-                            f"{table.kind.value}{TABLE_NAMES_ZH[table.kind]}“合计”行“{evidence[0].column}”应等于"
-                            f"{len(classes)}个类级科目之和", evidence)
+        check_total_equals_classes(ctx, table, "预算表合计与各类之和不符")

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from auditor.checks.arithmetic.sums import check_row_parts
 from auditor.checks.base import CheckContext, InsufficientData, NotApplicable, register
 from auditor.checks.helpers import amount
-from auditor.findings import cell_evidence, row_name
-from auditor.model import TABLE_NAMES_ZH, Report, TableKind
+from auditor.findings import Evidence, row_name
+from auditor.model import TABLE_NAMES_ZH, Report, Row, Table, TableKind
 
 SPLIT_TABLES = (TableKind.B3, TableKind.B5, TableKind.B10, TableKind.B6, TableKind.B11)
 # a whole and the columns that may make it up (all of those printed are its parts: Jiangsu
@@ -54,18 +55,15 @@ def budget_total_equals_parts(report: Report, ctx: CheckContext) -> None:
             if whole not in keys or len(parts) < 2 or any(k.startswith("col") for k in keys):
                 continue  # an unrecognised column might be a part: not checked
             seen = True
-            for row in table.rows:
-                values = [amount(row, p) for p in parts]
-                if amount(row, whole) is None and not any(v is not None and v.value for v in values):
-                    continue
-                evidence = [cell_evidence(table, row, whole)] + [cell_evidence(table, row, p) for p in parts]
-                ctx.compare_sum(
-                    amount(row, whole),
-                    values,
-                    "预算表合计与各部分之和不符",
-                    f"{kind.value}{TABLE_NAMES_ZH[kind]}“{row_name(row)}”的“{evidence[0].column}”应等于"
-                    + "与".join(f"“{e.column}”" for e in evidence[1:]) + "之和",
-                    evidence,
-                )
+            rows = [
+                row for row in table.rows
+                if amount(row, whole) is not None or any(v is not None and v.value for v in (amount(row, p) for p in parts))
+            ]
+            check_row_parts(ctx, table, whole, parts, "预算表合计与各部分之和不符", _what, rows)
     if not seen:
         raise InsufficientData("预算表中没有同时列出合计与基本支出、项目支出（或人员经费、公用经费）的表")
+
+
+def _what(table: Table, row: Row, evidence: list[Evidence]) -> str:
+    return (f"{table.kind.value}{TABLE_NAMES_ZH[table.kind]}“{row_name(row)}”的“{evidence[0].column}”应等于"
+            + "与".join(f"“{e.column}”" for e in evidence[1:]) + "之和")
