@@ -11,6 +11,7 @@ a "其中"/"主要包括"/"分别为" up to the end of the parenthesis, or the c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -294,3 +295,17 @@ def tolerance(claims: list[Claim]) -> Decimal:
     """DESIGN §4: each printed figure is an interval of its own rounding radius (0.005 万元
     for two decimals); a sum disagrees only when the intervals cannot meet."""
     return sum((half_wan(c) for c in claims), Decimal(0))
+
+
+def stated_parts(whole: Claim, candidates: Iterable[Claim], tests: Iterable[Callable[[Claim], bool]]) -> list[Claim | None]:
+    """For each part test, the first candidate in the whole's sentence or the two after it (same
+    section) that passes it, or None (shared by NAR020 and the budget narrative's text sums)."""
+    window = [c for c in candidates if c is not whole and near(whole, c)]
+    return [next((c for c in window if test(c)), None) for test in tests]
+
+
+def parts_gap(whole: Claim, parts: list[Claim]) -> tuple[Decimal, Decimal, Decimal]:
+    """(Σ parts, whole − Σ parts, rounding tolerance of all the figures), in 万元."""
+    assert whole.amount_wan is not None
+    total = sum((p.amount_wan for p in parts if p.amount_wan is not None), Decimal(0))
+    return total, whole.amount_wan - total, tolerance([whole, *parts])

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from auditor.checks.base import CheckContext, half_unit
 from auditor.checks.narrative.common import sentence_evidence, text_half_wan
 from auditor.findings import Evidence, Severity, cell_evidence
 from auditor.model import TABLE_NAMES_ZH, Claim, Report, Row, Table, TableKind, is_total_label
-from auditor.narrative.relations import is_prior
+from auditor.narrative.relations import is_prior, parts_gap, stated_parts
 from auditor.numbers import fmt
 
 _VOCAB = Path(__file__).resolve().parents[2] / "narrative" / "budget_vocab.yaml"
@@ -247,16 +247,8 @@ def check_text_sums(report: Report, ctx: CheckContext, group: str) -> int:
         for index, whole in enumerate(claims):
             if not _matches(rule["whole"], whole):
                 continue
-            window = [
-                c for c in claims[index + 1 :]
-                if 0 <= c.sentence.index - whole.sentence.index <= 2
-                and c.sentence.section_title == whole.sentence.section_title
-            ]
-            parts: list[Claim] = []
-            for pattern in rule["parts"]:
-                part = next((c for c in window if _matches(pattern, c)), None)
-                if part is not None:
-                    parts.append(part)
+            found = stated_parts(whole, claims[index + 1 :], [partial(_matches, pattern) for pattern in rule["parts"]])
+            parts = [p for p in found if p is not None]
             if len(parts) < int(rule["required"]) or len(parts) < 2:
                 continue
             severity = Severity.ERROR
@@ -266,17 +258,15 @@ def check_text_sums(report: Report, ctx: CheckContext, group: str) -> int:
                 severity = Severity.WARNING
             compared += 1
             ctx.comparisons += 1
-            total = sum((p.amount_wan for p in parts if p.amount_wan is not None), ZERO)
-            bound = text_half_wan(whole) + sum((text_half_wan(p) for p in parts), ZERO)
-            assert whole.amount_wan is not None
-            if abs(whole.amount_wan - total) <= bound:
+            total, gap, bound = parts_gap(whole, parts)
+            if abs(gap) <= bound:
                 continue
             names = "、".join(f"“{p.subject}”{p.raw}" for p in parts)
             unsaid = "（正文未列出其余部分，或其为 0）" if severity is Severity.WARNING else ""
             ctx.add(
                 severity,
                 f"正文{GROUP_NAMES[group]}各部分之和与总额不符",
-                f"正文称“{whole.subject}”为{whole.raw}，所列{names}合计{fmt(total)}万元，相差{fmt(whole.amount_wan - total)}万元{unsaid}。",
+                f"正文称“{whole.subject}”为{whole.raw}，所列{names}合计{fmt(total)}万元，相差{fmt(gap)}万元{unsaid}。",
                 observed=f"正文 {whole.raw}",
                 expected=f"各部分之和 {fmt(total)}万元",
                 locations=[sentence_evidence(whole)] + [sentence_evidence(p) for p in parts if p.sentence is not whole.sentence][:3],

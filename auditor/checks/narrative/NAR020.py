@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from auditor.checks.base import CheckContext, NotApplicable, register
 from auditor.checks.narrative.common import sentence_evidence
 from auditor.findings import Severity
 from auditor.model import Claim, Report
-from auditor.narrative.relations import near, roled, tolerance, vocab
+from auditor.narrative.relations import parts_gap, roled, stated_parts, vocab
 from auditor.numbers import fmt
 
 
@@ -14,19 +12,17 @@ def decomposition_groups(report: Report) -> list[tuple[Claim, list[Claim]]]:
     """(whole, parts) for each complete decomposition the narrative states: the whole and every
     part of a rule in vocab.yaml, the parts in the whole's sentence or the two after it."""
     figures = roled(report)
+    roles = {id(c): r for r, c in figures}
+    claims = [c for _, c in figures]
     groups = []
     for rule in vocab()["decompositions"]:
+        tests = [lambda c, part=part: roles[id(c)] == part for part in rule["parts"]]
         for role, whole in figures:
             if role != rule["whole"]:
                 continue
-            parts = []
-            for part_role in rule["parts"]:
-                found = next((c for r, c in figures if r == part_role and c is not whole and near(whole, c)), None)
-                if found is None:
-                    break
-                parts.append(found)
-            else:
-                groups.append((whole, parts))
+            parts = stated_parts(whole, claims, tests)
+            if all(p is not None for p in parts):
+                groups.append((whole, [p for p in parts if p is not None]))
     return groups
 
 
@@ -63,14 +59,12 @@ def parts_sum_to_whole(report: Report, ctx: CheckContext) -> None:
         raise NotApplicable("正文没有同时写出总数及其全部组成部分")
     for whole, parts in groups:
         ctx.comparisons += 1
-        assert whole.amount_wan is not None
-        total = sum((p.amount_wan for p in parts if p.amount_wan is not None), Decimal(0))
-        gap = whole.amount_wan - total
+        total, gap, bound = parts_gap(whole, parts)
         if gap == 0:
             continue
         listed = "、".join(f"“{p.subject}”{p.raw}" for p in parts)
         evidence = [sentence_evidence(whole)] + [sentence_evidence(p) for p in parts if p.sentence is not whole.sentence][:2]
-        if abs(gap) <= tolerance([whole, *parts]):
+        if abs(gap) <= bound:
             ctx.add(Severity.INFO, "分项之和与总数有尾差",
                     f"“{whole.subject}”为{whole.raw}，{listed}合计{fmt(total)}万元，相差{fmt(gap)}万元，在四舍五入误差之内。",
                     observed=f"{fmt(total)}万元", expected=whole.raw, locations=evidence, category="rounding")
