@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditor.codes import compact
 from auditor.ingest.doctype import BUDGET, document_type
-from auditor.ingest.document import Block, Document, RawTable, TextLine
+from auditor.ingest.document import Block, Document, RawCell, RawTable, TextLine, union_bbox
 from auditor.ingest.meta import department as meta_department
 from auditor.ingest.meta import year as meta_year
 from auditor.ingest.recognize import kind_from_label, kind_from_title
@@ -85,16 +85,30 @@ def _split_at_inner_titles(blocks: list[Block]) -> list[Block]:
         if not isinstance(block, RawTable):
             result.append(block)
             continue
-        rows = list(block.rows)
-        start = 0
-        for index in range(1, len(rows)):
-            filled = [c for c in rows[index] if c.text.strip()]
-            if len(filled) == 1 and kind_from_title(filled[0].text.strip().split("\n")[0]) is not None:
-                if index > start:
-                    result.append(RawTable(rows=rows[start:index], location=rows[start][0].location if start else block.location))
-                start = index
-        result.append(block if start == 0 else RawTable(rows=rows[start:], location=rows[start][0].location))
+        starts = [index for index, row in enumerate(block.rows) if index and _is_title_row(row)]
+        result.extend(split_grid(block, starts))
     return result
+
+
+def _is_title_row(row: list[RawCell]) -> bool:
+    filled = [c for c in row if c.text.strip()]
+    return len(filled) == 1 and kind_from_title(filled[0].text.strip().split("\n")[0]) is not None
+
+
+def split_grid(raw: RawTable, starts: list[int]) -> list[RawTable]:
+    """Two tables found as one grid (their rules touch): the grid cut before each row index of
+    ``starts`` (increasing, each within the grid). Each piece is located by its own cells (its
+    first row's line, the union of its cells' boxes); no cut gives the grid itself."""
+    if not starts:
+        return [raw]
+    bounds = [0, *starts, len(raw.rows)]
+    pieces = []
+    for start, end in zip(bounds, bounds[1:]):
+        rows = raw.rows[start:end]
+        first = rows[0][0].location if rows[0] else raw.location
+        box = union_bbox([c.location.bbox for row in rows for c in row])
+        pieces.append(RawTable(rows=rows, location=replace(raw.location, line=first.line or raw.location.line, bbox=box)))
+    return pieces
 
 
 def _is_context_row(texts: list[str]) -> bool:

@@ -273,6 +273,7 @@ def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[Ra
     """Two tables whose rules touch are found as one grid; the title of the second stands between
     them, inside the grid's frame but in no cell. Cut the grid there: the rows above the title
     are the first table (or its continuation), the rows below it the next."""
+    from auditor.ingest.assemble import split_grid
     from auditor.ingest.recognize import kind_from_title
 
     titles = [p.location.bbox for p in paragraphs if p.location.bbox is not None and kind_from_title(p.text) is not None]
@@ -280,18 +281,18 @@ def split_at_titles(raws: list[RawTable], paragraphs: list[TextLine]) -> list[Ra
         return raws
     result: list[RawTable] = []
     for raw in raws:
-        pieces = [raw]
+        starts: list[int] = []
         for title in titles:
-            last = pieces[-1]
-            box = last.location.bbox
+            start = starts[-1] if starts else 0
+            rows = raw.rows[start:]
+            box = union_bbox([c.location.bbox for row in rows for c in row]) if starts else raw.location.bbox
             if box is None or not box[1] < title[1] < box[3]:
                 continue
-            above = [r for r in last.rows if _row_bottom(r) <= title[1] + 1]
-            below = [r for r in last.rows if _row_top(r) >= title[3] - 1]
-            if not above or not below or len(above) + len(below) != len(last.rows):
-                continue
-            pieces[-1:] = [_with_rows(last, above), _with_rows(last, below)]
-        result.extend(pieces)
+            cut = sum(1 for r in rows if _row_bottom(r) <= title[1] + 1)
+            if (0 < cut < len(rows) and all(_row_bottom(r) <= title[1] + 1 for r in rows[:cut])
+                    and all(_row_top(r) >= title[3] - 1 for r in rows[cut:])):
+                starts.append(start + cut)
+        result.extend(split_grid(raw, starts))
     return result
 
 
@@ -301,11 +302,6 @@ def _row_top(row: list[RawCell]) -> float:
 
 def _row_bottom(row: list[RawCell]) -> float:
     return max((c.location.bbox[3] for c in row if c.location.bbox is not None), default=0.0)
-
-
-def _with_rows(raw: RawTable, rows: list[list[RawCell]]) -> RawTable:
-    boxes = [c.location.bbox for row in rows for c in row if c.location.bbox is not None]
-    return RawTable(rows=rows, location=Location(page=raw.location.page, bbox=union_bbox(list(boxes))))
 
 
 def _crop_words(page: Any, bbox: BBox) -> list[dict[str, Any]]:
