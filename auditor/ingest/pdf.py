@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -358,13 +360,41 @@ def _same_printed_line(a: dict[str, Any], b: dict[str, Any]) -> bool:
     smaller = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
     if smaller <= 0 or overlap < smaller * _OVERLAP_SHARE:
         return False
-    for char in b["chars"]:
-        for other in a["chars"]:
-            if min(char["x1"], other["x1"]) - max(char["x0"], other["x0"]) > 0.3 * min(
-                char["x1"] - char["x0"], other["x1"] - other["x0"]
-            ):
-                return False  # glyphs on top of each other: two lines, not one
-    return True
+    return not _glyphs_overlap(a["chars"], b["chars"])  # glyphs on top of each other: two lines
+
+
+def _glyph_hit(char: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Two glyphs overlap horizontally by more than 0.3 of the narrower one's width."""
+    return min(char["x1"], other["x1"]) - max(char["x0"], other["x0"]) > 0.3 * min(
+        char["x1"] - char["x0"], other["x1"] - other["x0"]
+    )
+
+
+def _glyphs_overlap(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> bool:
+    """Whether a glyph of ``first`` overlaps one of ``second`` (``_glyph_hit``). A sweep along x:
+    two glyphs of non-negative width can only hit when their extents overlap, so each glyph is
+    compared with the other line's glyphs still open at its left edge (near-linear, where
+    comparing every pair was quadratic in the line's length)."""
+    odd = ([c for c in first if c["x1"] < c["x0"]], [c for c in second if c["x1"] < c["x0"]])
+    if odd[0] or odd[1]:  # a glyph of negative width: compared with every glyph, as before
+        if any(_glyph_hit(c, o) for c in odd[0] for o in second) or any(_glyph_hit(c, o) for c in first for o in odd[1]):
+            return True
+    events = sorted(
+        [(c["x0"], 0, i) for i, c in enumerate(first) if c["x1"] >= c["x0"]]
+        + [(c["x0"], 1, i) for i, c in enumerate(second) if c["x1"] >= c["x0"]],
+        key=lambda e: e[0],
+    )
+    lines = (first, second)
+    open_: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    for x0, side, index in events:
+        char = lines[side][index]
+        others = open_[1 - side]
+        if others:
+            others[:] = [o for o in others if o["x1"] > x0]
+            if any(_glyph_hit(char, o) for o in others):
+                return True
+        open_[side].append(char)
+    return False
 
 
 def _chars_text(chars: list[dict[str, Any]]) -> str:
@@ -402,14 +432,13 @@ def _frame_cells_text(rows: list[list[RawCell]], page: Any) -> None:
     """A frame drawn around a whole table (its title and 单位 line inside, above the grid) is
     found as one more cell that holds the grid's cells: its text is only what lies in it and
     in no other cell (else the grid's figures are read twice, once as text lifted from it)."""
-    boxes = [c.location.bbox for row in rows for c in row if c.location.bbox is not None]
+    contained = _boxes_within([c.location.bbox for row in rows for c in row if c.location.bbox is not None])
     for row in rows:
         for index, cell in enumerate(row):
             frame = cell.location.bbox
             if frame is None or not cell.text:
                 continue
-            inner = [b for b in boxes if b != frame and b[0] >= frame[0] - 1 and b[1] >= frame[1] - 1
-                     and b[2] <= frame[2] + 1 and b[3] <= frame[3] + 1]
+            inner = contained(frame)
             if not inner:
                 continue
 
@@ -425,6 +454,39 @@ def _frame_cells_text(rows: list[list[RawCell]], page: Any) -> None:
                 continue
             text = page.crop((x0, top, x1, bottom)).filter(outside).extract_text() or ""
             row[index] = RawCell(text=text, location=cell.location, indent=cell.indent)
+
+
+def _boxes_within(boxes: list[BBox]) -> Callable[[BBox], list[BBox]]:
+    """A look-up of the boxes other than ``frame`` that lie within it (1 pt of slack), in their
+    order. The boxes' top-left corners are bucketed on a grid of about one cell's size, so a
+    frame looks only at the corners that can lie within it (near-linear in the cells of a table,
+    where testing every box for every cell was quadratic)."""
+    heights = sorted(b[3] - b[1] for b in boxes)
+    step = max(heights[len(heights) // 2] if heights else 0.0, 4.0)
+    buckets: dict[tuple[int, int], list[int]] = {}
+    loose: list[int] = []  # a corner that is not a finite number: looked at by every frame
+    for order, b in enumerate(boxes):
+        if math.isfinite(b[0]) and math.isfinite(b[1]):
+            buckets.setdefault((math.floor(b[0] / step), math.floor(b[1] / step)), []).append(order)
+        else:
+            loose.append(order)
+
+    def within(frame: BBox) -> list[BBox]:
+        x0, y0, x1, y1 = frame[0] - 1, frame[1] - 1, frame[2] + 1, frame[3] + 1
+        candidates: list[int] = list(loose)
+        if all(math.isfinite(v) for v in (x0, y0, x1, y1)) and x0 <= x1 and y0 <= y1:
+            columns = range(math.floor(x0 / step), math.floor(x1 / step) + 1)
+            rows = range(math.floor(y0 / step), math.floor(y1 / step) + 1)
+            if len(columns) * len(rows) <= len(buckets):
+                candidates += [i for bx in columns for by in rows for i in buckets.get((bx, by), ())]
+            else:  # a frame wider than the table's cells: every corner is a candidate
+                candidates += [i for found in buckets.values() for i in found]
+        else:
+            candidates = list(range(len(boxes)))
+        return [boxes[i] for i in sorted(candidates) if boxes[i] != frame and boxes[i][0] >= x0
+                and boxes[i][1] >= y0 and boxes[i][2] <= x1 and boxes[i][3] <= y1]
+
+    return within
 
 
 def _indent(chars: list[dict[str, Any]], tops: list[float], box: BBox) -> float | None:
