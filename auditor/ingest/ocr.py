@@ -797,9 +797,11 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
     result: list[tuple[float, TextLine]] = []
     boxes: list[list[BBox | None]] = []
     previous: tuple[str, tuple[float, float, float, float], float] | None = None
-    for text, rect, _ in rows:
+    for text, rect, height in rows:
         joins = (
             previous is not None
+            # print of another size starts another paragraph (a title over the 部门/单位 line)
+            and abs(height - previous[2]) <= max(height, previous[2]) * 0.35
             and not _STARTS_HEADING.match(text)
             and abs(rect[0] - margin) <= char * 0.8
             and previous[1][2] >= right - char * 3
@@ -813,7 +815,7 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
         else:
             result.append((rect[1], TextLine(text=text, location=Location(page=number, bbox=box))))
             boxes.append([box])
-        previous = (text, rect, 0.0)
+        previous = (text, rect, height)
     return result
 
 

@@ -191,23 +191,37 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
         return None  # a box around text, or rules only (read as text lines): not a ruled grid
     # which rule each segment belongs to: a slanted scan (perspective) moves a rule by more
     # than any pixel tolerance between its ends, but its segments still cluster to it
-    v_runs: dict[int, list[tuple[int, int]]] = {}
-    for pos, a, b in v_segs:
-        j = int(np.argmin([abs(pos - x) for x in xs]))
-        if abs(pos - xs[j]) <= 20:
-            v_runs.setdefault(j, []).append((a, b))
-    h_runs: dict[int, list[tuple[int, int]]] = {}
-    for pos, a, b in h_segs:
-        i = int(np.argmin([abs(pos - y) for y in ys]))
-        if abs(pos - ys[i]) <= 20:
-            h_runs.setdefault(i, []).append((a, b))
-
     def covered(runs: list[tuple[int, int]], start: int, end: int) -> bool:
         a, b = start + (end - start) // 5, end - (end - start) // 5
         if b <= a:
             return True
         hit = sum(max(0, min(b, r1) - max(a, r0)) for r0, r1 in runs)
         return hit >= (b - a) * 0.5
+
+    def runs_of(positions: list[int]) -> dict[int, list[tuple[int, int]]]:
+        runs: dict[int, list[tuple[int, int]]] = {}
+        for pos, a, b in v_segs:
+            j = int(np.argmin([abs(pos - x) for x in positions]))
+            if abs(pos - positions[j]) <= 20:
+                runs.setdefault(j, []).append((a, b))
+        return runs
+
+    v_runs = runs_of(xs)
+    # strokes of header characters printed larger than their cell cross the rules above and
+    # below them and look like short rules; a column boundary found only in the top two rows,
+    # with none of the rows below split there, is not a column
+    if len(ys) >= 7:
+        body = [(ys[r], ys[r + 1]) for r in range(2, len(ys) - 1)]
+        spurious = {j for j in range(1, len(xs) - 1)
+                    if not any(covered(v_runs.get(j, []), y0, y1) for y0, y1 in body)}
+        if spurious:
+            xs = [x for j, x in enumerate(xs) if j not in spurious]
+            v_runs = runs_of(xs)
+    h_runs: dict[int, list[tuple[int, int]]] = {}
+    for pos, a, b in h_segs:
+        i = int(np.argmin([abs(pos - y) for y in ys]))
+        if abs(pos - ys[i]) <= 20:
+            h_runs.setdefault(i, []).append((a, b))
 
     def has_vertical(j: int, y0: int, y1: int) -> bool:
         return covered(v_runs.get(j, []), y0, y1)
