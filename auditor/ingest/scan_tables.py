@@ -207,13 +207,19 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
         return runs
 
     v_runs = runs_of(xs)
-    # strokes of header characters printed larger than their cell cross the rules above and
-    # below them and look like short rules; a column boundary found only in the top two rows,
-    # with none of the rows below split there, is not a column
+    # strokes of bold or large characters (a header, a 合计 row) that fill their cell cross the
+    # rules above and below them and look like short rules. Columns are the body's: in a table
+    # of six rows or more, a boundary is a column only where it splits at least two rows below
+    # the two header rows (in a long table, two rows between the header and the last four,
+    # where the 小计/合计 rows are)
     if len(ys) >= 7:
-        body = [(ys[r], ys[r + 1]) for r in range(2, len(ys) - 1)]
-        spurious = {j for j in range(1, len(xs) - 1)
-                    if not any(covered(v_runs.get(j, []), y0, y1) for y0, y1 in body)}
+        rows = len(ys) - 1
+        middle = range(2, rows - 4) if rows >= 10 else range(2, rows)
+        spurious = set()
+        for j in range(1, len(xs) - 1):
+            split = sum(1 for r in middle if covered(v_runs.get(j, []), ys[r], ys[r + 1]))
+            if split < 2:
+                spurious.add(j)
         if spurious:
             xs = [x for j, x in enumerate(xs) if j not in spurious]
             v_runs = runs_of(xs)
