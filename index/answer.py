@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
 
 from auditor.codes import compact
-from auditor.model import TableKind
+from auditor.model import Report, TableKind
 from index import finding_notes
 from index.facts import CLAIM_KIND_ZH as CLAIM_KINDS
 from index.facts import Citation, Fact, FactBase, cell_id, row_key
@@ -197,6 +197,9 @@ class Answerer:
         self.report = base.report
         self.history: list[Answer] = []
         self._kinds: dict[str, set[str]] | None = None
+        # the same department's 部门预算, when the user gives it (``auditor ask --budget``, the
+        # workbench): "预算执行得怎么样" is answered against it (index/budget_qa.py)
+        self.budget_report: Report | None = None
 
     # ---- public --------------------------------------------------------------------
     def ask(self, question: str, query: Query | None = None) -> Answer:
