@@ -499,7 +499,7 @@ def ask(files: tuple[str, ...], questions: tuple[str, ...], corpus: Path | None,
     try:
         session = Session.from_report(report, settings, vectors=not keyword_only, progress=say)
         if budget_files:  # the department's budget beside its 决算 (index/budget_qa.py)
-            session.answerer.budget_report = _load(list(budget_files), Limits(timeout, max_memory_mb, max_pages))  # type: ignore[attr-defined]
+            session.answerer.budget_report = _load(list(budget_files), Limits(timeout, max_memory_mb, max_pages))
         answers = [session.ask(q) for q in questions]
         say(f"已回答 {len(answers)} 个问题")
     except (ValueError, RuntimeError) as exc:

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
 
-from auditor.codes import compact
-from auditor.model import TableKind
+from auditor.model import Report, TableKind
 from index import finding_notes
 from index.facts import CLAIM_KIND_ZH as CLAIM_KINDS
 from index.facts import Citation, Fact, FactBase, cell_id, row_key
@@ -22,6 +21,7 @@ from index.query import (
     TOTAL_WORDS,
     Query,
     alternatives,
+    clean_subject,
     compose,
     detect_intent,
     normalise_text,
@@ -33,19 +33,11 @@ from index.query import (
     subject_of,
     vocab,
 )
-from index.reasons import clean_subject, find_reasons
+from index.reasons import find_reasons
 from index.store import ReportIndex
+from index.text import compact, name_key, without_class_marks
 
 __all__ = ["QUESTION_NOISE", "Answer", "Answerer", "detect_intent", "subject_of"]
-
-ALIASES = (("收、支", "收支"), ("收入、支出", "收支"), ("收入支出", "收支"), ("“", ""), ("”", ""), ("\"", ""))
-
-
-def normalise(text: str) -> str:
-    text = re.sub(r"（(?!类|款|项)[^）]*）|\((?!类|款|项)[^)]*\)", "", compact(text))  # remarks in brackets
-    for old, new in ALIASES:
-        text = text.replace(old, new)
-    return text
 
 OTHER_ORG = re.compile(r"([\u4e00-\u9fff]{2,12}(?:区|市|县|省)[\u4e00-\u9fff]{2,16}?(?:局|工作部|委员会|中心|办公室|厅))")
 
@@ -143,7 +135,7 @@ def _basis(facts: list[Fact], computation: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    a, b = normalise(a), normalise(b)
+    a, b = name_key(a), name_key(b)
     if not a or not b:
         return 0.0
     if a == b:
@@ -152,10 +144,6 @@ def similarity(a: str, b: str) -> float:
     if len(shorter) >= 3 and shorter in longer and len(shorter) / len(longer) >= (0.25 if len(shorter) >= 4 else 0.4):
         return 0.85 + 0.1 * len(shorter) / len(longer)
     return SequenceMatcher(None, a, b).ratio()
-
-
-def _strip_class_marks(text: str) -> str:
-    return re.sub(r"[（(](类|款|项)[）)]", "", text)
 
 
 # standard totals: words in the subject → (table, row finder, column)
@@ -197,6 +185,9 @@ class Answerer:
         self.report = base.report
         self.history: list[Answer] = []
         self._kinds: dict[str, set[str]] | None = None
+        # the same department's 部门预算, when the user gives it (``auditor ask --budget``, the
+        # workbench): "预算执行得怎么样" is answered against it (index/budget_qa.py)
+        self.budget_report: Report | None = None
 
     # ---- public --------------------------------------------------------------------
     def ask(self, question: str, query: Query | None = None) -> Answer:
@@ -352,7 +343,7 @@ class Answerer:
         plus a generic tail ("项目支出合计" is the report's 项目支出, not its 支出合计)."""
         resolved = query.resolved
         if (not query.carried and resolved and resolved != subject and query.score >= 0.9 and subject.endswith("合计")
-                and normalise(resolved) in normalise(subject)):
+                and name_key(resolved) in name_key(subject)):
             return resolved
         return subject
 
@@ -367,10 +358,10 @@ class Answerer:
 
     def _list(self, q: str, subject: str) -> Answer:
         """What the items of something are: the report's own sentence listing them, quoted."""
-        name = re.sub(r"(?:经费|费用|情况)$", "", normalise(_strip_class_marks(subject)).replace("“", "").replace("”", ""))
+        name = re.sub(r"(?:经费|费用|情况)$", "", name_key(subject))
         if len(name) >= 2:
             for fact in self.base.of_kind("sentence"):
-                text = normalise(fact.text).replace("“", "").replace("”", "")
+                text = name_key(fact.text)
                 at = text.find(name)
                 if at >= 0 and not _suspect(fact) and re.search(r"包括|包含|即|分别为|分别是|主要有|[：:]", text[at:]):
                     return self._answer_from(q, "list", subject, f"报告所列：“{fact.citation.quote or fact.text}”"
@@ -380,11 +371,11 @@ class Answerer:
     def _named_in_sentence(self, subject: str, intent: str) -> list[str]:
         """Subjects of count claims whose sentence names the subject ("本中心共设6个内设科室": the
         claim's own subject may be cut short)."""
-        name = normalise(subject)
+        name = name_key(subject)
         if intent != "count" or len(name) < 2:
             return []
         out = [c.subject for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and c.subject
-               and not _suspect(c) and name in normalise(c.citation.quote or "") and name not in normalise(c.subject)]
+               and not _suspect(c) and name in name_key(c.citation.quote or "") and name not in name_key(c.subject)]
         return list(dict.fromkeys(out))[:2]
 
     @classmethod
@@ -429,7 +420,7 @@ class Answerer:
     def _row_matches(self, subject: str, tables: tuple[str, ...] = ("T5", "T3", "T2", "T6"), min_score: float = 0.8,
                      level: int | None = None) -> list[tuple[float, Fact]]:
         """Row facts whose label matches the subject, best first; earlier tables preferred."""
-        name = compact(_strip_class_marks(subject))
+        name = compact(without_class_marks(subject))
         found = []
         for order, table in enumerate(tables):
             t = self.report.table(TableKind(table))
@@ -447,13 +438,13 @@ class Answerer:
 
     def _claims(self, subject: str, kinds: tuple[str, ...], min_score: float = 0.8) -> list[Fact]:
         """Claims about the subject, the closest names first (document order among equals)."""
-        name = compact(_strip_class_marks(subject))
+        name = compact(without_class_marks(subject))
         names = list(dict.fromkeys(n for w in _total_names(name) for n in (w, YEAR_PREFIX.sub("", w)) if n))
         scored = []
         for order, fact in enumerate(self.base.of_kind("claim")):
             if fact.extra.get("kind") not in kinds or _suspect(fact):
                 continue
-            target = YEAR_PREFIX.sub("", compact(_strip_class_marks(fact.subject)))
+            target = YEAR_PREFIX.sub("", compact(without_class_marks(fact.subject)))
             if not target:
                 continue
             score = max(similarity(n, target) for n in names)
@@ -557,7 +548,7 @@ class Answerer:
             if claim.extra.get("kind") in ("amount", "outturn") and claim.sources and not _suspect(claim):
                 by_sentence.setdefault(claim.sources[0], []).append(claim)
         for claims in by_sentence.values():
-            found = [next((c for c in claims if p in normalise(c.subject)), None) for p in pieces]
+            found = [next((c for c in claims if p in name_key(c.subject)), None) for p in pieces]
             if all(found):
                 return [c for i, c in enumerate(found) if c is not None and c not in found[:i]]
         return []
@@ -687,7 +678,7 @@ class Answerer:
             budgets = [c for c in self.base.of_kind("claim") if c.extra.get("kind") in kinds and not _suspect(c)]
 
             def rank(c: Fact) -> int:
-                name = normalise(c.subject)
+                name = name_key(c.subject)
                 return next((i for i, w in enumerate(("一般公共预算财政拨款支出", "财政拨款支出", "支出合计", "支出"))
                              if name.endswith(w)), 9)
             budgets = [c for c in budgets if rank(c) < 9]
@@ -696,9 +687,9 @@ class Answerer:
         if not items:
             # "X项目…自评得分…。项目全年预算数为…，执行数为…": the name in one sentence, the
             # figures in the next ones
-            name = normalise(_strip_class_marks(subject))
+            name = name_key(subject)
             for s in self.report.sentences:
-                if len(name) >= 3 and name in normalise(s.text):
+                if len(name) >= 3 and name in name_key(s.text):
                     window = {f"S{i}" for i in range(s.index, s.index + 3)}
                     items = [f for f in self.base.of_kind("claim") if f.sources and f.sources[0] in window
                              and (f.extra.get("kind") in ("budget", "outturn", "completion")
@@ -781,7 +772,7 @@ class Answerer:
         if name and re.search(r"多少|几|增减|变化|变动", q) and re.search(r"上年|去年|增减|增加|减少|增长|下降|变化|变动", q):
             growth = self._growth(q, name)  # "…比上年增减多少、为什么？": the change, then its reason
             lead = growth if growth.found else None
-        carried = bool(name) and normalise(name) not in normalise(q) and not re.search(r"它|其|该项|这一?项|这个|那个|此项", q)
+        carried = bool(name) and name_key(name) not in name_key(q) and not re.search(r"它|其|该项|这一?项|这个|那个|此项", q)
         own = find_reasons(self.report, "", q) if carried else []
         if own:  # "为什么决算数小于预算数？" after another question: the question's own topic, not the last one
             name, reasons = "", own
@@ -814,13 +805,13 @@ class Answerer:
     def _no_data_statement(self, subject: str) -> Fact | None:
         """A narrative sentence saying the department has none of this item ("本年度无“三公”经费
         财政拨款支出"): the answer to "why did it fall" is then that there was none."""
-        core = re.sub(r"(?:经费|支出|费用|费)$", "", normalise(subject).replace("“", "").replace("”", ""))
+        core = re.sub(r"(?:经费|支出|费用|费)$", "", name_key(subject))
         if len(core) < 2:
             return None
         for fact in self.base.of_kind("sentence"):
             if _suspect(fact):
                 continue
-            text = normalise(fact.text).replace("“", "").replace("”", "")
+            text = name_key(fact.text)
             if core in text and re.search(r"(?:无|没有|未发生|未安排)[^。；]{0,6}" + re.escape(core), text):
                 return fact
         return None
@@ -844,13 +835,13 @@ class Answerer:
     def _findings(self, q: str, subject: str) -> Answer:
         findings = self.base.of_kind("finding")
         generic = not subject or subject in ("报告", "这份", "数据", "文字")
-        pieces = [normalise(p) for p in re.split(r"和|与|及|、", subject) if len(p) >= 2]
+        pieces = [name_key(p) for p in re.split(r"和|与|及|、", subject) if len(p) >= 2]
         numbers = re.findall(r"\d+(?:\.\d+)?", subject)
 
-        words = normalise(re.sub(r"\d+(?:\.\d+)?|[%％]|万元|万|元|人次|批次|辆|个|的$", "", subject))
+        words = name_key(re.sub(r"\d+(?:\.\d+)?|[%％]|万元|万|元|人次|批次|辆|个|的$", "", subject))
 
         def about(f: Fact) -> bool:
-            text = normalise(f.text + (f.citation.quote or ""))
+            text = name_key(f.text + (f.citation.quote or ""))
             if numbers:  # "公用经费10.23万元对吗": that figure, and the name when one is given
                 return any(n in text for n in numbers) and (len(words) < 2 or words in text)
             return any(p in text for p in pieces) or any(similarity(p, f.subject) >= 0.8 for p in pieces)
@@ -887,14 +878,14 @@ class Answerer:
                     merged.facts += [f for f in a.facts if f not in merged.facts]
                     merged.citations += [c for c in a.citations if c not in merged.citations]
                 return merged
-        name = normalise(subject)
+        name = name_key(subject)
         for _ in range(3):  # "单位有几辆公务用车" leaves "单位辆公务用车": the thing counted is "公务用车"
             name = re.sub(r"^(?:本|这个|该)?(?:单位|部门)|^(?:共有|一共|总共|共|有|辆|个|批次|人次|名|家|项|台)|"
                           r"(?:共有|一共|总共|辆|个|批次|人次|名|家|项|台)$", "", name)
         counts = [c for c in self.base.of_kind("claim") if c.extra.get("kind") == "count" and not _suspect(c)]
         scored = []
         for order, c in enumerate(counts):
-            target = normalise(c.subject)
+            target = name_key(c.subject)
             score = similarity(name, target) if name else 0.0
             if len(name) >= 2 and name in target:
                 score = max(score, 0.9 - 0.001 * (len(target) - len(name)) / 10)
@@ -903,8 +894,8 @@ class Answerer:
         asked = [u for u in ("批次", "人次", "辆", "个", "名", "家", "项", "台", "人") if u in q]
         if not scored and len(name) >= 2:  # "（三）公务接待费…，累计接待25批次": the item names what is counted
             scored = [(-0.7, order, c) for order, c in enumerate(counts)
-                      if name in normalise(c.extra.get("item", "")) or name in normalise(c.extra.get("section", ""))
-                      or name in normalise(c.citation.quote or "")]
+                      if name in name_key(c.extra.get("item", "")) or name in name_key(c.extra.get("section", ""))
+                      or name in name_key(c.citation.quote or "")]
         if not scored and len(name) <= 1 and asked:  # "有几辆车": every count in 辆, the totals first
             scored = [(-0.7 if re.search(r"共有|总|合计", c.subject) else -0.6, order, c) for order, c in enumerate(counts)
                       if (c.unit or "").startswith(asked[0]) and (not name or name in c.subject)]

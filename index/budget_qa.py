@@ -41,7 +41,7 @@ def budget_answer(answerer: Answerer, question: str) -> Answer | None:
     p = _patterns()
     report = answerer.report
     if p["execution"].search(q) and report.meta.document_type == "final_accounts":
-        return _execution(q, report, getattr(answerer, "budget_report", None))
+        return _execution(q, report, answerer.budget_report)
     if report.meta.document_type != "budget":
         return None
     if p["three_public"].search(q):

@@ -24,9 +24,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from index.text import unquoted
+
+if TYPE_CHECKING:
+    from index.facts import Fact, FactBase
 
 DB_NAME = "corpus.duckdb"
 FACTS_SUFFIX = ".facts.jsonl"  # one line per row: "<table>\t<json object>"; the first line describes the report
@@ -42,10 +47,11 @@ CREATE TABLE reports (
 CREATE TABLE cells (
   report_id INTEGER, table_kind VARCHAR, table_title VARCHAR, row_label VARCHAR, code VARCHAR, level INTEGER,
   side VARCHAR, column_key VARCHAR, column_name VARCHAR, amount DECIMAL(24,6), unit VARCHAR, text VARCHAR,
-  page INTEGER, line INTEGER, bbox DOUBLE[], file VARCHAR);
+  page INTEGER, line INTEGER, bbox DOUBLE[], file VARCHAR, suspect BOOLEAN, finding_note VARCHAR);
 CREATE TABLE claims (
   report_id INTEGER, kind VARCHAR, subject VARCHAR, value DECIMAL(24,6), unit VARCHAR, amount_wan DECIMAL(24,6),
-  raw VARCHAR, page INTEGER, line INTEGER, bbox DOUBLE[], section VARCHAR, sentence VARCHAR);
+  raw VARCHAR, page INTEGER, line INTEGER, bbox DOUBLE[], section VARCHAR, sentence VARCHAR, suspect BOOLEAN,
+  finding_note VARCHAR);
 CREATE TABLE findings (
   report_id INTEGER, code VARCHAR, severity VARCHAR, category VARCHAR, title VARCHAR, message VARCHAR,
   page INTEGER, line INTEGER);
@@ -54,9 +60,10 @@ CREATE TABLE findings (
 _JSON_COLUMNS = {
     "cells": ("report_id INTEGER, table_kind VARCHAR, table_title VARCHAR, row_label VARCHAR, code VARCHAR, "
               "level INTEGER, side VARCHAR, column_key VARCHAR, column_name VARCHAR, amount VARCHAR, unit VARCHAR, "
-              "text VARCHAR, page INTEGER, line INTEGER, bbox DOUBLE[], file VARCHAR"),
+              "text VARCHAR, page INTEGER, line INTEGER, bbox DOUBLE[], file VARCHAR, suspect BOOLEAN, finding_note VARCHAR"),
     "claims": ("report_id INTEGER, kind VARCHAR, subject VARCHAR, value VARCHAR, unit VARCHAR, amount_wan VARCHAR, "
-               "raw VARCHAR, page INTEGER, line INTEGER, bbox DOUBLE[], section VARCHAR, sentence VARCHAR"),
+               "raw VARCHAR, page INTEGER, line INTEGER, bbox DOUBLE[], section VARCHAR, sentence VARCHAR, suspect BOOLEAN, "
+               "finding_note VARCHAR"),
     "findings": ("report_id INTEGER, code VARCHAR, severity VARCHAR, category VARCHAR, title VARCHAR, message VARCHAR, "
                  "page INTEGER, line INTEGER"),
 }
@@ -76,10 +83,6 @@ class CorpusError(ValueError):
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[\s\u3000“”\"'‘’]", "", text or "")
-
-
 def _bbox(location: Any) -> list[float] | None:
     box = getattr(location, "bbox", None)
     return [round(float(v), 2) for v in box] if box else None
@@ -94,19 +97,19 @@ def _grid_cells(table: Any) -> list[dict[str, Any]]:
     for row in grid:
         texts = [c.text.strip() for c in row]
         for i, text in enumerate(texts):
-            if _compact(text) in ("项目名称", "项目") and subject == "":
+            if unquoted(text) in ("项目名称", "项目") and subject == "":
                 subject = next((t for t in texts[i + 1:] if t), "")
     out = []
     for r, row in enumerate(grid):
-        label = next((c.text.strip() for c in row if c.text.strip() and not _NUMBER.match(_compact(c.text))), "")
+        label = next((c.text.strip() for c in row if c.text.strip() and not _NUMBER.match(unquoted(c.text))), "")
         for col, cell in enumerate(row):
-            text = _compact(cell.text)
+            text = unquoted(cell.text)
             if not _NUMBER.match(text):
                 continue
             header = ""
             for above in range(r - 1, -1, -1):
                 if col < len(grid[above]):
-                    candidate = _compact(grid[above][col].text)
+                    candidate = unquoted(grid[above][col].text)
                     if candidate and not _NUMBER.match(candidate):
                         header = candidate
                         break
@@ -122,14 +125,40 @@ def _grid_cells(table: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _marks(base: FactBase, fact: Fact | None, suspect: bool = False) -> dict[str, Any]:
+    """What a single-report answer says with a figure: text shaped like an instruction to an
+    answerer (never answered), and the audit's findings about the figure (finding_notes)."""
+    from index import finding_notes
+
+    found = finding_notes.findings_of(base, [fact])[: finding_notes.MAX_NOTES] if fact is not None else []
+    return {"suspect": suspect or bool(fact is not None and fact.extra.get("suspect")),
+            "finding_note": "".join(finding_notes.describe(f) for f in found) or None}
+
+
 def report_facts(report: Any, result: Any = None) -> dict[str, Any]:
     """The rows one report adds to the corpus: its description, every table cell (amounts in
-    万元 as exact decimals, or the printed text), every narrative claim and every finding."""
+    万元 as exact decimals, or the printed text), every narrative claim and every finding. The
+    figures are marked from the report's FactBase (index/facts.py), as single-report answers
+    read them: ``suspect`` and the ``finding_note`` of the findings tied to the figure."""
+    from index.facts import build_facts, cell_id  # the audit's machinery, for the batch worker only
+    from index.injection import is_instruction
+
     meta = report.meta
+    base = build_facts(report, result)
+    used: set[str] = set()
+
+    def cell_fact(table: Any, row: Any, key: str, value: Decimal, raw: str) -> Fact | None:
+        for fact in base.printed_again(cell_id(table, row, key)):  # a row printed twice: its own cell
+            if fact.id not in used and fact.value == value and fact.citation.quote == raw:
+                used.add(fact.id)
+                return fact
+        return None
+
     cells: list[dict[str, Any]] = []
     for table in report.tables:
         if table.kind.value == "OTHER":
-            cells += _grid_cells(table)
+            # a table read only as a grid has no facts: its rows are tested as FactBase tests a row label
+            cells += [{**c, "suspect": is_instruction(c["row_label"]), "finding_note": None} for c in _grid_cells(table)]
             continue
         names = {c.key: "/".join(h for h in c.header if h) for c in table.columns}
         for row in table.rows:
@@ -137,25 +166,35 @@ def report_facts(report: Any, result: Any = None) -> dict[str, Any]:
                 amount = cell.amount
                 if amount is None and not cell.raw.strip():
                     continue
+                fact = cell_fact(table, row, key, amount.value, cell.raw) if amount is not None else None
                 cells.append({
-                    "table_kind": table.kind.value, "table_title": table.title, "row_label": _compact(row.label),
+                    "table_kind": table.kind.value, "table_title": table.title, "row_label": unquoted(row.label),
                     "code": row.code, "level": row.level, "side": row.side, "column_key": key,
                     "column_name": names.get(key, key), "amount": str(amount.value) if amount is not None else None,
                     "unit": "%" if amount is not None and amount.is_percent else "万元", "text": cell.raw.strip(),
                     "page": cell.location.page, "line": cell.location.line, "bbox": _bbox(cell.location),
-                    "file": cell.location.file})
+                    "file": cell.location.file, **_marks(base, fact)})
+    claim_facts: dict[str, list[Fact]] = {}
+    for fact in base.of_kind("claim"):
+        claim_facts.setdefault(fact.sources[0], []).append(fact)
     claims = []
     for claim in report.claims:
         if claim.kind in ("year", "date"):
             continue
         location = claim.sentence.location
         wan = claim.amount_wan
+        sentence = base.get(f"S{claim.sentence.index}")
+        fact = next((f for f in claim_facts.get(f"S{claim.sentence.index}", []) if f.id not in used
+                     and f.value == claim.value and f.extra.get("raw") == claim.raw), None)
+        if fact is not None:
+            used.add(fact.id)
         claims.append({
-            "kind": claim.kind, "subject": _compact(claim.subject),
+            "kind": claim.kind, "subject": unquoted(claim.subject),
             "value": str(claim.value) if claim.value is not None else None, "unit": claim.unit,
             "amount_wan": str(wan) if wan is not None else None, "raw": claim.raw, "page": location.page,
             "line": location.line, "bbox": _bbox(location), "section": claim.sentence.section_title,
-            "sentence": claim.sentence.text[:400]})
+            "sentence": claim.sentence.text[:400],
+            **_marks(base, fact, suspect=bool(sentence is not None and sentence.extra.get("suspect")))})
     findings = []
     for finding in getattr(result, "findings", []) or []:
         where = next((loc for loc in finding.locations if loc.page or loc.line), None)
@@ -355,7 +394,7 @@ def _subject_of(question: str) -> str | None:
     best, length = None, 0
     for key, spec in vocabulary()["subjects"].items():
         for word in spec["words"]:
-            word = _compact(word)
+            word = unquoted(word)
             if word in question and len(word) > length:
                 best, length = key, len(word)
     return best
@@ -396,7 +435,7 @@ def resolve_department(question: str, departments: list[str]) -> tuple[str | Non
 def parse_question(question: str, departments: list[str] | None = None) -> CorpusQuery:
     """A typed query from a question (no SQL here). Unknown subjects give ``problem``."""
     vocab = vocabulary()
-    text = _compact(question)[:300]
+    text = unquoted(question)[:300]
     subject = _subject_of(text)
     if subject is None:
         names = "、".join(s["label"] for s in vocab["subjects"].values())
@@ -500,7 +539,7 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
                    min(f.page) AS page, min(f.line) AS line, NULL AS part, NULL AS table_kind, NULL AS table_title,
                    NULL AS row_label, NULL AS column_name, NULL AS printed,
                    '问题代码 ' || string_agg(DISTINCT f.code, '、' ORDER BY f.code) || '（详见审核报告 ' || r.html || '）'
-                       AS sentence, 'finding' AS origin
+                       AS sentence, 'finding' AS origin, NULL AS note
             FROM findings f JOIN reports r ON r.report_id = f.report_id
             WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND list_contains(?, f.severity)
             GROUP BY r.report_id, r.department, r.year, r.file, r.files, r.html"""
@@ -514,21 +553,23 @@ def _base_sql(spec: dict[str, Any]) -> tuple[str, list[Any]]:
         sql = f"""
             SELECT r.report_id, r.department, r.year, r.file, r.files, c.amount AS value, c.page, c.line, c.file AS part,
                    c.table_kind, c.table_title, c.row_label, c.column_name, c.text AS printed, NULL AS sentence,
-                   'cell' AS origin
+                   'cell' AS origin, c.finding_note AS note
             FROM cells c JOIN reports r ON r.report_id = c.report_id
             WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND c.amount IS NOT NULL AND list_contains(?, c.table_kind) AND {match}
+              AND NOT coalesce(c.suspect, false)
             QUALIFY row_number() OVER (PARTITION BY c.report_id, c.row_label ORDER BY c.page NULLS LAST, c.line) = 1"""
         return sql, [spec.get("document", "final_accounts"), list(spec["tables"]), *params]
-    subjects = [_compact(w) for w in spec["subjects"]]
+    subjects = [unquoted(w) for w in spec["subjects"]]
     # the first subject of the vocabulary's list that a claim names wins, then the earliest claim
     priority = "CASE " + " ".join(f"WHEN contains(c.subject, ?) THEN {i}" for i in range(len(subjects))) + " END"
     units = list(spec.get("units") or [])
     sql = f"""
         SELECT r.report_id, r.department, r.year, r.file, r.files, coalesce(c.amount_wan, c.value) AS value, c.page,
                c.line, NULL AS part, NULL AS table_kind, NULL AS table_title, c.subject AS row_label,
-               NULL AS column_name, c.raw AS printed, c.sentence, 'claim' AS origin
+               NULL AS column_name, c.raw AS printed, c.sentence, 'claim' AS origin, c.finding_note AS note
         FROM claims c JOIN reports r ON r.report_id = c.report_id
         WHERE r.status = 'ok' AND coalesce(r.document_type, 'final_accounts') = ? AND c.value IS NOT NULL AND list_contains(?, c.kind)
+          AND NOT coalesce(c.suspect, false)
           AND regexp_matches(c.subject, ?) AND (len(?) = 0 OR list_contains(?, c.unit))
         QUALIFY row_number() OVER (PARTITION BY c.report_id ORDER BY {priority}, c.page NULLS LAST, c.line) = 1"""
     return sql, [spec.get("document", "final_accounts"), list(spec["kinds"]), "|".join(re.escape(w) for w in subjects),
@@ -592,7 +633,7 @@ class Corpus:
         base, params = _base_sql(spec)
         label, unit = spec["label"], spec["unit"]
         if query.op == "trend":
-            return self._trend(question, query, base, params, label, unit)
+            return _with_notes(self._trend(question, query, base, params, label, unit))
         year = query.year or self._latest_year(base, params)
         if year is None:
             return CorpusAnswer(question, f"语料库中没有任何报告载有“{label}”。", query.to_dict(), ok=False)
@@ -609,7 +650,7 @@ class Corpus:
         sql += f" ORDER BY f.value {direction}, f.department LIMIT ?"
         args.append(MAX_ROWS)
         rows = self._rows(sql, args)
-        return self._compose(question, query, rows, label, unit, year)
+        return _with_notes(self._compose(question, query, rows, label, unit, year))
 
     def _latest_year(self, base: str, params: list[Any]) -> int | None:
         found = self.con.execute(f"SELECT max(year) FROM ({base}) f", params).fetchone()
@@ -700,8 +741,27 @@ class Corpus:
 
     @staticmethod
     def _cited(row: dict[str, Any], unit: str) -> dict[str, Any]:
-        return {"部门": row["department"], "年度": row["year"], "数值": row["value"], "单位": unit,
-                "出处": citation(row)}
+        cited = {"部门": row["department"], "年度": row["year"], "数值": row["value"], "单位": unit,
+                 "出处": citation(row)}
+        if row.get("note"):
+            cited[NOTE_COLUMN] = row["note"]
+        return cited
+
+
+NOTE_COLUMN = "审核提示"
+
+
+def _with_notes(answer: CorpusAnswer) -> CorpusAnswer:
+    """Figures the audit flagged are said to be, as in a single report's answer: the findings
+    in their own column, and a sentence saying how many of the figures they touch."""
+    noted = sum(1 for r in answer.rows if r.get(NOTE_COLUMN))
+    if not noted:
+        return answer
+    for row in answer.rows:
+        row.setdefault(NOTE_COLUMN, "")
+    answer.columns = list(answer.rows[0])
+    answer.text += f"注意，其中{noted}个数字涉及审核发现的问题（见“{NOTE_COLUMN}”列）。"
+    return answer
 
 
 _CMP_ZH = {">": "大于", ">=": "不低于", "<": "小于", "<=": "不超过", "=": "等于"}

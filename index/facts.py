@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditor.audit import AuditResult
-from auditor.codes import compact
 from auditor.findings import Finding, column_name
 from auditor.model import TABLE_NAMES_ZH, BBox, Location, Report, Row, Table, TableKind
 from auditor.numbers import fmt
 from index.injection import instruction_windows, is_instruction
+from index.text import compact
 
 HUNDRED = Decimal(100)
 
@@ -384,6 +384,13 @@ class FactBase:
     def get(self, fact_id: str) -> Fact | None:
         return self.by_id.get(fact_id)
 
+    def printed_again(self, fact_id: str) -> list[Fact]:
+        """The fact of this id and those of the same place printed again ("#2", "#3" …), in order."""
+        found: list[Fact] = []
+        while (fact := self.by_id.get(fact_id if not found else f"{fact_id}#{len(found) + 1}")) is not None:
+            found.append(fact)
+        return found
+
     def of_kind(self, *kinds: str) -> list[Fact]:
         return [f for f in self.facts if f.kind in kinds]
 
@@ -391,13 +398,14 @@ class FactBase:
 _GENERIC_SUBJECT = re.compile(r"^(?:项目|执行|实际|完成|参保|新增|发放|其中|合计|共计|本部门|本单位|截至)")
 
 
-def _same_subject(a: Fact, b: Fact) -> bool:
-    """Two statements about the same thing: the same specific name (not a generic one such
-    as 项目 / 执行数 / 实际支出 that recurs for every item), under the same numbered item."""
-    name_a, name_b = compact(a.subject), compact(b.subject)
-    if not name_a or name_a != name_b or len(name_a) < 4 or _GENERIC_SUBJECT.match(name_a):
-        return False
-    return a.extra.get("item", "") == b.extra.get("item", "")
+def _statement_key(fact: Fact) -> tuple[str, ...] | None:
+    """What two statements about the same thing share: kind, unit, basis, the same specific
+    name (not a generic one such as 项目 / 执行数 / 实际支出 that recurs for every item) and
+    the numbered item it is under; None for a generic or short name."""
+    name = compact(fact.subject)
+    if len(name) < 4 or _GENERIC_SUBJECT.match(name):
+        return None
+    return (fact.extra.get("kind", ""), fact.unit, fact.extra.get("basis", ""), name, fact.extra.get("item", ""))
 
 
 def mark_contested(facts: list[Fact]) -> None:
@@ -409,7 +417,12 @@ def mark_contested(facts: list[Fact]) -> None:
     for fact in facts:
         if fact.kind == "cell" and fact.code and fact.value is not None and not fact.extra.get("suspect"):
             cells_by_row.setdefault(compact(fact.subject), []).append(fact)
-    for claim in claims:
+    peers: dict[tuple[str, ...], list[Fact]] = {}
+    keys = [_statement_key(claim) for claim in claims]
+    for claim, key in zip(claims, keys):
+        if key is not None:
+            peers.setdefault(key, []).append(claim)
+    for claim, key in zip(claims, keys):
         against: list[str] = []
         table_value, value_wan = claim.extra.get("table_value"), claim.extra.get("value_wan")
         if claim.extra.get("kind") not in ("amount", "outturn"):
@@ -423,13 +436,8 @@ def mark_contested(facts: list[Fact]) -> None:
             if row_cells and all(c.value != Decimal(value_wan) for c in row_cells):
                 total = next((c for c in row_cells if c.column in ("total", "amount")), row_cells[0])
                 against.append(total.id)
-        for other in claims:
-            if other is claim or other.sources == claim.sources or other.value == claim.value:
-                continue
-            if (other.extra.get("kind"), other.unit, other.extra.get("basis", "")) != \
-                    (claim.extra.get("kind"), claim.unit, claim.extra.get("basis", "")):
-                continue
-            if _same_subject(claim, other):
+        for other in peers.get(key, []) if key is not None else []:
+            if other is not claim and other.sources != claim.sources and other.value != claim.value:
                 against.append(other.id)
         if against:
             claim.extra["contested_by"] = ",".join(against)

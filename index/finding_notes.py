@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from auditor.codes import compact
 from index.facts import Fact, FactBase
+from index.text import compact
 
 DATA = Path(__file__).with_name("finding_notes.yaml")
 OUTCOME_ZH = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from auditor.codes import compact
+from index.text import compact, listed_name
 
 if TYPE_CHECKING:
     from index.facts import FactBase
@@ -316,12 +316,24 @@ def subject_of(question: str, intent: str) -> str:
     return text
 
 
+# question words after a subject ("…比上年增减了多少", "…小于预算数", "…的用途")
+SUBJECT_TAIL = re.compile(
+    r"(?:比上年|比去年|较上年|与上年相比|同比|上年)?(?:的)?(?:增减|增加|减少|增长|下降|变化|变动)?(?:了)?(?:多少|几何)?$|"
+    r"(?:的)?(?:决算数?|支出)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?$|的?(?:用途|用处)$")
+
+
+def clean_subject(subject: str) -> str:
+    """'一般公共预算财政拨款支出比上年增减' → '一般公共预算财政拨款支出'."""
+    text = compact(subject)
+    for _ in range(3):
+        stripped = SUBJECT_TAIL.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return re.sub(r"[、，,和及与]+$", "", text)
+
+
 # ---- 5. resolve against the report -------------------------------------------------
-
-def _bare(text: str) -> str:
-    text = re.sub(r"（(?:类|款|项)）|[“”\"]|（[^）]*）", "", compact(text))
-    return re.sub(r"^[一二三四五六七八九十]+、", "", text)
-
 
 def report_name_kinds(base: FactBase) -> dict[str, set[str]]:
     """The names a subject can resolve to — row labels and claim subjects of this report, in
@@ -332,7 +344,7 @@ def report_name_kinds(base: FactBase) -> dict[str, set[str]]:
             kind = "row" if fact.kind == "row" else fact.extra.get("kind", "")
             if kind in ("year", "date"):
                 continue
-            name = _bare(fact.subject)
+            name = listed_name(fact.subject)
             if 2 <= len(name) <= 40:
                 names.setdefault(name, set()).add(kind)
     return names
@@ -368,7 +380,7 @@ def alternatives(query: Query, kinds: dict[str, set[str]], limit: int = 3) -> li
             out.append(query.subject.replace(canonical, form))
     if query.resolved and query.score >= 0.7 and query.resolved != query.subject and kinds.get(query.resolved, set()) & wanted:
         out.append(query.resolved)
-    words = [_bare(query.subject)]
+    words = [listed_name(query.subject)]
     for form in query.forms:
         canonical = v.replacement[form]
         if canonical in query.subject:
@@ -377,7 +389,7 @@ def alternatives(query: Query, kinds: dict[str, set[str]], limit: int = 3) -> li
     for word in dict.fromkeys(w for w in words if len(w) >= 2):
         found = sorted((n for n, k in kinds.items() if word in n and n != query.subject and k & wanted), key=len)
         out += [n for n in found if n not in out]
-    close = covering(_bare(query.subject), [n for n, k in kinds.items() if k & wanted])
+    close = covering(listed_name(query.subject), [n for n, k in kinds.items() if k & wanted])
     out += [n for n in close if n not in out]
     return out[:limit]
 
@@ -406,7 +418,7 @@ def resolve(span: str, names: list[str]) -> tuple[str, float]:
     """The report name the span means, and how sure: exact (1.0), the span is the name plus
     words (a name wholly inside the span, 0.9), the span is part of a name (0.85), else the
     best fuzzy ratio (≥ 0.7)."""
-    bare = _bare(span)
+    bare = listed_name(span)
     if len(bare) < 2 or not names:
         return "", 0.0
     if bare in names:
@@ -467,7 +479,7 @@ def parse_part(text: str, base: FactBase | None = None, names: list[str] | None 
 def _qualified(span: str, name: str, names: list[str]) -> str:
     """The name inside the span, unless the leftover words qualify it and another name
     carries them ("工程类政府采购金额": 工程采购金额, not 政府采购金额)."""
-    rest = re.sub(r"[类的]|方面|本年度?|全年|今年|当年|年度|总", "", _bare(span).replace(name, "", 1))
+    rest = re.sub(r"[类的]|方面|本年度?|全年|今年|当年|年度|总", "", listed_name(span).replace(name, "", 1))
     if len(rest) >= 2:
         richer = [n for n in names if rest in n and n != name and len(set(n) & set(name) - set(rest)) * 2 >= len(set(name))]
         if richer:
@@ -478,7 +490,7 @@ def _qualified(span: str, name: str, names: list[str]) -> str:
 def _keeps_meaning(span: str, name: str) -> bool:
     """Replacing the span by the name inside it drops only filler, not a qualifier: the
     leftover is short and not itself a budget word."""
-    rest = _bare(span).replace(name, "", 1)
+    rest = listed_name(span).replace(name, "", 1)
     return len(rest) <= 6 and not re.search(r"收入|支出|预算|财政|基本|项目|经费|费|合计|总", rest)
 
 
@@ -493,7 +505,7 @@ def compose(subject: str, previous: str, names: list[str]) -> str:
     previous subject's tail, when that makes a report name."""
     if not previous or not subject or not names:
         return ""
-    prev = _bare(previous)
+    prev = listed_name(previous)
     candidates = [subject + prev[i:] for i in range(1, len(prev))] + [prev[:i] + subject for i in range(1, len(prev))]
     candidates += [prev[:i] + subject + prev[j:] for i in range(1, len(prev)) for j in range(i + 1, len(prev))]
     best = [c for c in candidates if c in names]

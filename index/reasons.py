@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
-from auditor.codes import compact
 from auditor.model import Report
+from index.query import clean_subject
+from index.text import compact, name_key
 
 DATA = Path(__file__).with_name("reasons.yaml")
 WINDOW = 5  # the subject's sentence and the four after it (within its numbered item)
@@ -34,29 +35,6 @@ def _data() -> dict[str, Any]:
 @cache
 def _cues() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(c["pattern"]), c["kind"]) for c in _data()["cues"]]
-
-
-def _norm(text: str) -> str:
-    text = re.sub(r"（(?!类|款|项)[^）]*）|\((?!类|款|项)[^)]*\)", "", compact(text))
-    for old, new in _data()["aliases"]:
-        text = text.replace(old, new)
-    return re.sub(r"[（(](?:类|款|项)[）)]|[“”\"‘’（）()]|[-—－–·]", "", text)
-
-
-SUBJECT_TAIL = re.compile(
-    r"(?:比上年|比去年|较上年|与上年相比|同比|上年)?(?:的)?(?:增减|增加|减少|增长|下降|变化|变动)?(?:了)?(?:多少|几何)?$|"
-    r"(?:的)?(?:决算数?|支出)?(?:小于|大于|低于|高于|超过|少于)(?:年初|全年)?预算数?$|的?(?:用途|用处)$")
-
-
-def clean_subject(subject: str) -> str:
-    """'一般公共预算财政拨款支出比上年增减' → '一般公共预算财政拨款支出'."""
-    text = compact(subject)
-    for _ in range(3):
-        stripped = SUBJECT_TAIL.sub("", text)
-        if stripped == text:
-            break
-        text = stripped
-    return re.sub(r"[、，,和及与]+$", "", text)
 
 
 @dataclass
@@ -110,7 +88,7 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
     for the difference the question names (from the budget, from last year)."""
     data = _data()
     sentences = report.sentences
-    name = _norm(clean_subject(subject))
+    name = name_key(clean_subject(subject))
     about_budget = bool(re.search(data["budget_words"], question))
     about_growth = bool(re.search(data["growth_words"], question)) and not about_budget
     if not name and not (about_budget or about_growth):
@@ -119,8 +97,8 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
     bare = re.sub(r"(?:的)?(?:支出|经费|费用|资金)$", "", name)
     names = [n for n in dict.fromkeys((name, bare)) if len(n) >= 2]
     for position, anchor in enumerate(sentences):
-        text = _norm(anchor.text)
-        item = _norm(anchor.item or "")
+        text = name_key(anchor.text)
+        item = name_key(anchor.item or "")
         if name:
             hit = next((i for i, n in enumerate(names) if n in text), None)
             if hit is not None:
@@ -137,7 +115,7 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
                 break
             context = "".join(x.text for x in sentences[position : position + distance + 1])
             for reason, kind, cue, start in _extract(s.text):
-                if name and distance == 0 and hit is not None and not any(n in _norm(s.text[:start]) for n in names):
+                if name and distance == 0 and hit is not None and not any(n in name_key(s.text[:start]) for n in names):
                     continue  # the subject is named only inside another item's reason
                 after = position + distance + 1
                 if re.fullmatch(r"(?:同上|同前|如上|同上述)[。．]?", compact(reason)):  # "主要原因同上": the reason above
@@ -156,7 +134,7 @@ def find_reasons(report: Report, subject: str, question: str = "") -> list[Reaso
                 strength = 0 if kind == "reason" else 1
                 if fit and (not name or about_budget):
                     continue  # a reason for last year's change does not explain a gap from the budget
-                focus = 0 if not name or any(n in _norm(NUMBERING.sub("", anchor.text))[: len(n) + 2] for n in names) else 1
+                focus = 0 if not name or any(n in name_key(NUMBERING.sub("", anchor.text))[: len(n) + 2] for n in names) else 1
                 scored.append(((fit, strength, exact, focus, distance, position),
                                Reason(s.index, reason, kind, cue, anchor.index)))
     scored.sort(key=lambda x: x[0])

@@ -47,7 +47,7 @@ def test_execution_with_both_documents() -> None:
     answerer = Answerer(build_facts(load_report(PAIRS / "final_2024.txt")))
     alone = answerer.ask("预算执行得怎么样")
     assert "未提供同年度的部门预算" in alone.text and "完成" in alone.text
-    answerer.budget_report = load_report(PAIRS / "budget_2024.txt")  # type: ignore[attr-defined]
+    answerer.budget_report = load_report(PAIRS / "budget_2024.txt")
     both = answerer.ask("预算执行得怎么样")
     assert both.found and "与部门预算一致" in both.text
     planted = (PAIRS / "budget_2024.txt").read_text(encoding="utf-8").replace(
@@ -55,7 +55,7 @@ def test_execution_with_both_documents() -> None:
     from auditor.ingest.assemble import assemble
     from auditor.ingest.text import parse_text
 
-    answerer.budget_report = assemble(parse_text(planted))  # type: ignore[attr-defined]
+    answerer.budget_report = assemble(parse_text(planted))
     differs = answerer.ask("预算执行得怎么样")
     assert "处与部门预算不符" in differs.text and "公务接待费" in differs.text
 
