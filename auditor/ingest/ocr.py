@@ -287,7 +287,7 @@ def _map_quads(quads: list[np.ndarray], matrix: np.ndarray) -> list[np.ndarray]:
     result = []
     for q in quads:
         points = np.hstack([q, np.ones((len(q), 1))]) @ matrix.T
-        result.append(points[:, :2].astype(np.float32))
+        result.append((points[:, :2] / points[:, 2:3]).astype(np.float32))
     return result
 
 
@@ -297,13 +297,18 @@ def _make_upright(engine: Engine, gray: np.ndarray) -> _Upright | None:
     rules erased (a quarter-turned page, rare, is detected again). None when no text is found."""
     import cv2
 
-    from auditor.ingest.scan_tables import find_grids
+    from auditor.ingest.scan_tables import find_grids, keystone
 
     rotation = 0
     matrix = np.eye(3)
     turned = gray
     while True:
         straight, deskew, skew = _straighten(turned)
+        square = keystone(straight)
+        if square is not None:
+            straight = cv2.warpPerspective(straight, square, (straight.shape[1], straight.shape[0]),
+                                           flags=cv2.INTER_LINEAR, borderValue=255)
+            deskew = square @ deskew
         grids, rules = find_grids(straight)
         clean = straight.copy()
         # text boxes then stop at the rules; a pixel's margin too, so that no grey rim of a rule
@@ -370,7 +375,8 @@ class _ToPoints:
     def bbox(self, rect: tuple[float, float, float, float]) -> BBox:
         x0, y0, x1, y1 = rect
         corners = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], dtype=float).T
-        mapped = (self.inverse @ corners)[:2] * self.scale
+        mapped = self.inverse @ corners
+        mapped = mapped[:2] / mapped[2] * self.scale  # a perspective map (keystone) is projective
         xs, ys = mapped[0], mapped[1]
         return (
             round(max(0.0, float(xs.min())), 2),
@@ -590,7 +596,8 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
     for quad in upright.quads:
         rect = _box_rect(quad)
         if hidden:
-            cx, cy, _ = back @ np.array([(rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2, 1.0])
+            cx, cy, w = back @ np.array([(rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2, 1.0])
+            cx, cy = cx / w, cy / w
             if any(x0 - 20 <= cx <= x1 + 20 and y0 - 20 <= cy <= y1 + 20 for x0, y0, x1, y1 in hidden):
                 continue
         pieces.extend(_split_by_cells(rect, grids))

@@ -171,10 +171,13 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
     xs = _cluster([s[0] for s in v_segs], 14)
     left = min(s[1] for s in h_segs)
     right = max(s[2] for s in h_segs)
-    # a table drawn without outer vertical borders: its rules' ends are its edges
-    if not xs or xs[0] - left > 16:
+    # a table drawn without outer vertical borders: its rules' ends are its edges. Not when the
+    # strip between the rules' ends and the outer vertical is narrower than a row is high:
+    # that is a slanted border (perspective), whose rules end before or after it, not a column
+    gap = max(16.0, float(np.median(np.diff(ys)))) * 0.8 if len(ys) >= 3 else 16.0
+    if not xs or xs[0] - left > gap:
         xs.insert(0, left)
-    if xs[-1] < right - 16:
+    if xs[-1] < right - gap:
         xs.append(right)
     top = min(ys)
     bottom = max(ys)
@@ -284,3 +287,61 @@ def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[fl
     tables, used_lines = find_tables(lines, number, lambda text: kind_from_title(text.replace(" ", "")) is not None,
                                      is_page_number, blocked)
     return tables, {w["index"] for i in used_lines for w in lines[i]}
+
+
+def _fit(points: np.ndarray, along: int) -> tuple[float, float]:
+    """Least-squares line through pixel coordinates: across = a · along + b."""
+    a, b = np.polyfit(points[:, along].astype(float), points[:, 1 - along].astype(float), 1)
+    return float(a), float(b)
+
+
+def keystone(gray: np.ndarray, tolerance: float = 3.0) -> np.ndarray | None:
+    """The 3×3 map that squares a page photographed or scanned slightly in perspective: the
+    outer rules of its largest ruled table (leftmost and rightmost long verticals, topmost and
+    bottommost long horizontals) fitted as straight lines, their four crossings moved to the
+    rectangle they should form. None when the corners are already within ``tolerance`` pixels
+    of it, or the page has no such table (then rotation alone has straightened it)."""
+    import cv2
+
+    height, width = gray.shape[:2]
+    horizontal, vertical = line_masks(gray)
+
+    def long_lines(mask: np.ndarray, axis: int, least: float) -> list[tuple[float, float, float]]:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        lines = []
+        for i in range(1, count):
+            length = stats[i][cv2.CC_STAT_HEIGHT if axis == 1 else cv2.CC_STAT_WIDTH]
+            if length < least:
+                continue
+            ys, xs = np.nonzero(labels == i)
+            points = np.column_stack([xs, ys])[:: max(1, len(xs) // 400)]
+            a, b = _fit(points, axis)
+            middle = float(np.median(points[:, 1 - axis]))
+            lines.append((middle, a, b))
+        return sorted(lines)
+
+    verticals = long_lines(vertical, 1, height * 0.25)
+    horizontals = long_lines(horizontal, 0, width * 0.3)
+    if len(verticals) < 2 or len(horizontals) < 2:
+        return None
+    (_, la, lb), (_, ra, rb) = verticals[0], verticals[-1]
+    (_, ta, tb), (_, ba, bb) = horizontals[0], horizontals[-1]
+
+    def cross(va: float, vb: float, ha: float, hb: float) -> tuple[float, float]:
+        # x = va·y + vb and y = ha·x + hb
+        y = (ha * vb + hb) / (1 - ha * va)
+        return va * y + vb, y
+
+    corners = np.float32([cross(la, lb, ta, tb), cross(ra, rb, ta, tb), cross(ra, rb, ba, bb), cross(la, lb, ba, bb)])
+    left = (corners[0][0] + corners[3][0]) / 2
+    right = (corners[1][0] + corners[2][0]) / 2
+    top = (corners[0][1] + corners[1][1]) / 2
+    bottom = (corners[2][1] + corners[3][1]) / 2
+    if right - left < width * 0.3 or bottom - top < height * 0.2:
+        return None
+    square = np.float32([[left, top], [right, top], [right, bottom], [left, bottom]])
+    if float(np.abs(corners - square).max()) <= tolerance:
+        return None
+    if float(np.abs(corners - square).max()) > max(width, height) * 0.05:
+        return None  # not a slight perspective: a wrong pairing of lines; leave the page as it is
+    return cv2.getPerspectiveTransform(corners, square)
