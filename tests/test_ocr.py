@@ -256,3 +256,46 @@ def test_a_point_read_as_a_comma_is_put_back_and_marked_unsure() -> None:
     assert text == "301.05" and confidences[-2:] == [DOUBTFUL, DOUBTFUL] and confidences[0] == 0.99
     assert _normalise("1,301.05", [0.99] * 8)[0] == "1,301.05"  # a real thousands separator stays
     assert _normalise("12,345", [0.99] * 6)[0] == "12,345"
+
+
+def _in_perspective(image: Image.Image, inset: float) -> Image.Image:
+    """The page as a slightly tilted scanner or camera sees it: the top edge narrower than the
+    bottom (keystone) and leaning to one side."""
+    import cv2
+    import numpy as np
+
+    array = np.asarray(image)
+    h, w = array.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[w * inset * 1.5, h * inset * 0.5], [w * (1 - inset * 0.5), 0], [w, h], [0, h * (1 - inset)]])
+    warped = cv2.warpPerspective(array, cv2.getPerspectiveTransform(src, dst), (w, h), borderValue=(255, 255, 255))
+    return Image.fromarray(warped)
+
+
+def test_page_in_perspective_is_squared_and_read_with_its_boxes(tmp_path: Path, text_layer: Report) -> None:
+    import numpy as np
+
+    from auditor.ingest.ocr import _render_gray
+    from auditor.ingest.scan_tables import keystone
+
+    path = _images_to_pdf([_jpeg(_in_perspective(_render(7), 0.025))], tmp_path / "tilted.pdf", 200)
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        tilted = _render_gray(pdf[0], 200)
+    finally:
+        pdf.close()
+    # the tilted page needs squaring; the page as printed does not
+    assert keystone(tilted) is not None
+    assert keystone(np.asarray(_render(7).convert("L"))) is None
+    report = load_report(path, ocr="auto")
+    assert _amounts(report, TableKind.T2) == _amounts(text_layer, TableKind.T2)
+    # boxes go back through the squaring onto the tilted page: near where the print now is
+    ocr_t2, text_t2 = report.table(TableKind.T2), text_layer.table(TableKind.T2)
+    assert ocr_t2 is not None and text_t2 is not None
+    twins = {row.code: row for row in text_t2.rows if row.code}
+    moved = [max(abs(x - y) for x, y in zip(cell.location.bbox, twins[row.code].cells[key].location.bbox))
+             for row in ocr_t2.rows if row.code in twins for key, cell in row.cells.items()
+             if cell.amount is not None and cell.location.bbox and key in twins[row.code].cells
+             and twins[row.code].cells[key].location.bbox]
+    assert len(moved) >= 10
+    assert max(moved) < 595 * 0.025 * 1.5 + 6  # no further than the tilt moved the print
