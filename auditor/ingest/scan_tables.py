@@ -7,6 +7,7 @@ recognised text to the cells and maps the boxes back to PDF points.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,18 +250,38 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
     return grid
 
 
-def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[float]) -> tuple[list[Any], set[int]]:
+def map_boxes(table: Any, to_page: Callable[[tuple[float, float, float, float]], tuple[float, float, float, float]]) -> Any:
+    """The table with every box (its own and its cells') mapped by ``to_page``: from the
+    straightened page's points, where a scanned table was read, to the page as displayed."""
+    from auditor.model import Location
+
+    def moved(location: Location) -> Location:
+        box = to_page(location.bbox) if location.bbox is not None else None
+        return Location(page=location.page, line=location.line, bbox=box, file=location.file)
+
+    table.location = moved(table.location)
+    for row in table.rows:
+        for cell in row:
+            cell.location = moved(cell.location)
+    return table
+
+
+def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[float], carry: Any = None,
+                      page_bottom: float | None = None) -> tuple[list[Any], set[int]]:
     """Tables with no vertical rules on a scanned page, from the OCR words outside the ruled
-    grids (boxes already in PDF points; ``digits``: each digit's probability), read by the
-    text layer's borderless reader (``borderless.py``): the tables, and the indices of the
-    words they took."""
+    grids (boxes in points of the straightened page; ``digits``: each digit's probability),
+    read by the text layer's borderless reader (``borderless.py``; ``carry``: a table left open
+    at the previous page's foot): the tables, and the indices of the words they took."""
     from auditor.ingest.borderless import find_tables, lines_of_words
     from auditor.ingest.recognize import kind_from_title
     from auditor.ingest.sections import is_page_number
 
+    def is_title(text: str) -> bool:
+        joined = text.replace(" ", "")
+        return kind_from_title(joined) is not None and not joined.endswith("说明")
+
     for index, word in enumerate(words):
         word["index"] = index
     lines = lines_of_words(words)
-    tables, used_lines = find_tables(lines, number, lambda text: kind_from_title(text.replace(" ", "")) is not None,
-                                     is_page_number, blocked)
+    tables, used_lines = find_tables(lines, number, is_title, is_page_number, blocked, carry, page_bottom)
     return tables, {w["index"] for i in used_lines for w in lines[i]}
