@@ -207,12 +207,34 @@ def synthetic_files(count: int, layouts: set[str] | None = None) -> list[Path]:
     return files
 
 
+def style_files(styles: list[str], seed: int = 0) -> list[Path]:
+    """Synthetic reports printed with other table rulings: each style is ``rules:variant``, the
+    rules of the reportlab layout ("none": no lines at all, "three": 三线表, "horizontal") and a
+    producer variant (``auditor.synth.producers``: e.g. "codes3+yuan", 类/款/项 in three
+    columns and amounts in 元 with thousands separators)."""
+    from dataclasses import replace
+
+    from auditor.synth.pdf import HUNAN, pdf_bytes
+    from auditor.synth.producers import Variant, build_spec, printed
+
+    files = []
+    for style in styles:
+        rules, _, name = style.partition(":")
+        variant = Variant.parse(name or "base")
+        spec, _ = build_spec(seed, variant)
+        layout = replace(HUNAN, name=f"hunan-{rules}", rules=rules, repeat_header=variant.repeat_header)
+        path = OUT / f"style_{rules}_{variant.name.replace('+', '-')}_{seed}.pdf"
+        path.write_bytes(pdf_bytes(printed(spec, variant), layout))
+        files.append(path)
+    return files
+
+
 def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str], synthetic: int = 0,
-              layouts: set[str] | None = None, show: int = 4) -> None:
+              layouts: set[str] | None = None, show: int = 4, styles: list[str] | None = None) -> None:
     from auditor.ingest import load_report
 
     files = sorted(REAL.glob("*.pdf"))[:file_limit] if REAL.exists() else []
-    files += synthetic_files(synthetic, layouts)
+    files += synthetic_files(synthetic, layouts) + style_files(styles or [])
     lines += ["## 金额单元格识别准确率（对照同一文件的文本层读取）", "",
               "| 文件 | dpi | 页数 | 金额单元格 | 识别正确 | 准确率 | 误读且把握高 | 每页秒数 | 每页 CPU 秒 | 峰值内存 MB |",
               "|---|---|---|---|---|---|---|---|---|---|"]
@@ -363,6 +385,7 @@ def main() -> int:
     parser.add_argument("--synthetic-tables", type=int, default=int(os.environ.get("OCR_BENCH_SYNTH_TABLES", "3")),
                         help="合成报告（各版式轮流）的表格页也按各 dpi 测金额准确率")
     parser.add_argument("--layouts", default="", help="只测这些版式的合成报告（逗号分隔，如 plain）")
+    parser.add_argument("--styles", default="", help="另按这些表格线型测（rules:变体，逗号分隔，如 none:codes3+yuan,three:base）")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_ocr.md")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -375,12 +398,14 @@ def main() -> int:
     if not REAL.exists():
         lines += [f"（{REAL} 不存在，跳过真实报告）"]
     layouts = {v.strip() for v in args.layouts.split(",") if v.strip()} or None
-    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts)
+    styles = [v.strip() for v in args.styles.split(",") if v.strip()]
+    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts, styles=styles)
     if args.synthetic > 0:
         synthetic_runs(args.synthetic, 200, lines)
     lines += ["", f"总用时 {time.perf_counter() - started:.0f} 秒；命令：`python bench/bench_ocr.py --dpi {args.dpi} "
               f"--pages {args.pages} --files {args.files} --synthetic {args.synthetic} "
-              f"--synthetic-tables {args.synthetic_tables}" + (f" --layouts {args.layouts}" if args.layouts else "") + "`"]
+              f"--synthetic-tables {args.synthetic_tables}" + (f" --layouts {args.layouts}" if args.layouts else "")
+              + (f" --styles {args.styles}" if args.styles else "") + "`"]
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -74,6 +74,7 @@ def _need_engine() -> None:
 class Recognised:
     text: str
     confidences: list[float]  # one per character of text
+    positions: list[float] = field(default_factory=list)  # each character's middle, x in crop pixels
 
     @property
     def score(self) -> float:
@@ -158,19 +159,27 @@ class Engine:
             preds = self.rec.session(norm.astype(np.float32))
             best = preds.argmax(axis=2)
             prob = preds.max(axis=2)
+            step = norm.shape[-1] / max(1, preds.shape[1])  # input pixels per time step
             for row, index in enumerate(chunk):
                 text: list[str] = []
                 confs: list[float] = []
+                steps: list[list[int]] = []
                 previous = -1
                 for t, k in enumerate(best[row]):
                     k = int(k)
                     if k != 0 and k == previous and confs:
                         confs[-1] = max(confs[-1], float(prob[row, t]))
+                        steps[-1][1] = t
                     elif k != 0 and k < len(self.characters):
                         text.append(self.characters[k])
                         confs.append(float(prob[row, t]))
+                        steps.append([t, t])
                     previous = k
-                results[index] = Recognised("".join(text), confs)
+                # time steps -> crop pixels (the crop was resized to the model's height)
+                h, w = crops[index].shape[:2]
+                resized = min(norm.shape[-1], math.ceil(norm.shape[-2] * w / max(1, h)))
+                factor = step * w / max(1, resized)
+                results[index] = Recognised("".join(text), confs, [(a + b + 1) / 2 * factor for a, b in steps])
         return results
 
 
@@ -579,6 +588,9 @@ class _Piece:
     owner: tuple[int, int, int] | None  # (grid, row, col) or None outside tables
     text: str = ""
     confidences: list[float] = field(default_factory=list)
+    # outside ruled tables: the box cut at wide blanks (two cells of a table with no vertical
+    # rules read as one box), each part's rect, recognised text and confidences
+    parts: list[tuple[tuple[float, float, float, float], str, list[float]]] = field(default_factory=list)
 
 
 def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _ToPoints,
@@ -598,7 +610,11 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
                 continue
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
-    for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
+    from auditor.ingest.scan_tables import borderless_tables, cut_at_blanks, map_boxes  # tables with no vertical rules
+
+    for piece, crop, read in zip(pieces, crops, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
+        if piece.owner is None:
+            piece.parts = cut_at_blanks(crop, piece.rect, read.text, read.confidences, read.positions)
         piece.text, piece.confidences = _normalise(read.text, read.confidences)
     pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
     items: list[tuple[float, Block]] = []
@@ -607,14 +623,19 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
         if table is not None:
             items.append((float(grid.ys[0]), table))
     outside = [p for p in pieces if p.owner is None]
-    from auditor.ingest.scan_tables import borderless_tables, map_boxes  # tables with no vertical rules
-
     # read in the straightened page's points (columns line up there; the page as displayed
     # may be turned by the scan's skew), the cells' boxes then mapped to the page as displayed
     scale = to_points.scale
-    words = [{"text": p.text, **dict(zip(("x0", "top", "x1", "bottom"), (v * scale for v in p.rect))),
-              "digits": _digit_confidences(p.text, p.confidences)} for p in outside]
-    found, taken = borderless_tables(words, number, [g.box[1] * scale for g in grids], carry, upright.gray.shape[0] * scale)
+    words, whose = [], []
+    for i, p in enumerate(outside):
+        for rect, text, confidences in p.parts or [(p.rect, p.text, p.confidences)]:
+            text, confidences = _normalise(text, confidences) if p.parts else (text, confidences)
+            if text:
+                whose.append(i)
+                words.append({"text": text, **dict(zip(("x0", "top", "x1", "bottom"), (v * scale for v in rect))),
+                              "digits": _digit_confidences(text, confidences)})
+    found, took = borderless_tables(words, number, [g.box[1] * scale for g in grids], carry, upright.gray.shape[0] * scale)
+    taken = {whose[k] for k in took}
     items += [(float(t.location.bbox[1]) / scale if t.location.bbox else 0.0,
                map_boxes(t, lambda box: to_points.bbox((box[0] / scale, box[1] / scale, box[2] / scale, box[3] / scale))))
               for t in found]

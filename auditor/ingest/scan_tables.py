@@ -7,6 +7,7 @@ recognised text to the cells and maps the boxes back to PDF points.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,6 +249,94 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
         if cell.owner[0] > cell.row or cell.owner[1] > cell.col:
             cell.owner = (cell.row, cell.col)
     return grid
+
+
+# glyphs that leave a wide blank beside them inside a word: no cut after (before) these
+_BLANK_AFTER = set("、，。：；！？）》」』”’,.;:!?)]")
+_BLANK_BEFORE = set("（《「『“‘([")
+CUT_BLANK = 0.55  # a blank at least this share of the ink's height apart cuts a box (a column gap)
+
+
+def cut_at_blanks(crop: np.ndarray, rect: tuple[float, float, float, float], text: str, confidences: list[float],
+                  positions: list[float], pad: int = 3) -> list[tuple[tuple[float, float, float, float], str, list[float]]]:
+    """A text box outside ruled grids as the words of a table printed without vertical rules:
+    cut where its ink has a blank as wide as a column gap between two characters (the detector
+    joins cells that stand close: "100.75一、一般公共服务支出", "35.45 302"), each part's box
+    shrunk to its ink (the detector's boxes reach well above and below the print, so that the
+    boxes of a header wrapped over two lines overlap). The recogniser's character positions
+    (``positions``: x of each character's middle in the crop, taken ``pad`` pixels around
+    ``rect``) tell which characters a blank falls between; the blank after 、，。 or before （
+    is the glyph's own. Returns the parts (rect, text, confidences); [] when the box has no ink
+    or its reading no positions."""
+    import cv2
+
+    if not text.strip() or len(positions) != len(text) or len(confidences) != len(text):
+        return []
+    gray = crop if crop.ndim == 2 else crop[..., 0]
+    _, ink = cv2.threshold(np.ascontiguousarray(gray), 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # the print of this line only: the middle of the box (the next line of a wrapped header
+    # may reach into the box's margins)
+    y_origin = max(0, int(rect[1]) - pad)
+    middle, reach = (rect[1] + rect[3]) / 2 - y_origin, 0.36 * (rect[3] - rect[1])
+    first, last = max(0, int(middle - reach)), min(ink.shape[0], int(math.ceil(middle + reach)))
+    if last - first < 3:
+        return []
+    ink = ink[first:last]
+    y_origin += first
+    height = ink.shape[0]
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)
+    if rows.size == 0:
+        return []
+    tall = float(rows[-1] - rows[0] + 1)
+    inked = ink.sum(axis=0) >= max(1, int(0.04 * height))
+    x_origin = max(0, int(rect[0]) - pad)
+    cuts: list[tuple[int, int, int]] = []  # (first character of the next part, blank's left, right) in the crop
+    marks = [k for k, ch in enumerate(text) if ch.strip()]  # (a space the recogniser read is no mark)
+    for i, k in zip(marks, marks[1:]):
+        if text[i] in _BLANK_AFTER or text[k] in _BLANK_BEFORE:
+            continue
+        a, b = int(positions[i]), int(math.ceil(positions[k]))
+        best = (0, 0)
+        start = None
+        for x in range(max(0, a), min(len(inked), b + 1)):
+            if not inked[x]:
+                start = x if start is None else start
+                if x + 1 - start > best[1] - best[0]:
+                    best = (start, x + 1)
+            else:
+                start = None
+        if best[1] - best[0] >= CUT_BLANK * tall:
+            cuts.append((k, best[0], best[1]))
+    parts = []
+    bounds = [(0, 0)] + [(k, x1) for k, _, x1 in cuts]
+    ends = [(k, x0) for k, x0, _ in cuts] + [(len(text), ink.shape[1])]
+    for (a, x0), (b, x1) in zip(bounds, ends):
+        chunk = text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        kept = chunk.strip()
+        if not kept:
+            continue
+        box = rect
+        # the part's ink: stretches of ink (a column gap apart) around its characters; the end
+        # of a neighbour's print reaching into the box's margin stands apart from them
+        mine = [positions[a + lead + j] for j in range(len(kept))]
+        runs: list[list[int]] = []
+        for x in np.flatnonzero(inked[x0:x1]) + x0:
+            if runs and x - runs[-1][1] < CUT_BLANK * tall:
+                runs[-1][1] = int(x) + 1
+            else:
+                runs.append([int(x), int(x) + 1])
+        runs = [r for r in runs if any(r[0] - 0.5 * tall <= m <= r[1] + 0.5 * tall for m in mine)]
+        if runs:
+            left, right = runs[0][0], runs[-1][1]
+            lines = np.flatnonzero(ink[:, left:right].sum(axis=1) >= 1)
+            top, bottom = float(y_origin + lines[0]), float(y_origin + lines[-1] + 1)
+            middle, least = (top + bottom) / 2, (rect[3] - rect[1]) / 3
+            if bottom - top < least:  # a flat mark ("一", "-"): a line's height around it
+                top, bottom = middle - least / 2, middle + least / 2
+            box = (float(x_origin + left), top, float(x_origin + right), bottom)
+        parts.append((box, kept, confidences[a + lead:a + lead + len(kept)]))
+    return parts
 
 
 def map_boxes(table: Any, to_page: Callable[[tuple[float, float, float, float]], tuple[float, float, float, float]]) -> Any:
