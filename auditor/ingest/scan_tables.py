@@ -321,11 +321,11 @@ def cut_at_blanks(crop: np.ndarray, rect: tuple[float, float, float, float], tex
         # of a neighbour's print reaching into the box's margin stands apart from them
         mine = [positions[a + lead + j] for j in range(len(kept))]
         runs: list[list[int]] = []
-        for x in np.flatnonzero(inked[x0:x1]) + x0:
-            if runs and x - runs[-1][1] < CUT_BLANK * tall:
-                runs[-1][1] = int(x) + 1
+        for column in (int(v) for v in np.flatnonzero(inked[x0:x1]) + x0):
+            if runs and column - runs[-1][1] < CUT_BLANK * tall:
+                runs[-1][1] = column + 1
             else:
-                runs.append([int(x), int(x) + 1])
+                runs.append([column, column + 1])
         runs = [r for r in runs if any(r[0] - 0.5 * tall <= m <= r[1] + 0.5 * tall for m in mine)]
         if runs:
             left, right = runs[0][0], runs[-1][1]
