@@ -8,6 +8,7 @@ recognised text to the cells and maps the boxes back to PDF points.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -255,6 +256,11 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
 _BLANK_AFTER = set("、，。：；！？）》」』”’,.;:!?)]")
 _BLANK_BEFORE = set("（《「『“‘([")
 CUT_BLANK = 0.55  # a blank at least this share of the ink's height apart cuts a box (a column gap)
+CUT_MIXED = 0.35  # the same between a digit and a Chinese character
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def cut_at_blanks(crop: np.ndarray, rect: tuple[float, float, float, float], text: str, confidences: list[float],
@@ -305,7 +311,13 @@ def cut_at_blanks(crop: np.ndarray, rect: tuple[float, float, float, float], tex
                     best = (start, x + 1)
             else:
                 start = None
-        if best[1] - best[0] >= CUT_BLANK * tall:
+        # print on both sides of the blank, near it (a faint stroke lost to the threshold leaves
+        # a blank with nothing after it: no gap between cells)
+        reach_ink = int(0.8 * tall) + 1
+        seen = bool(inked[max(0, best[0] - reach_ink):best[0]].any() and inked[best[1]:best[1] + reach_ink].any())
+        # a figure against a name: print never sets them apart inside one word (2024年)
+        mixed = (text[i].isdigit() and _is_cjk(text[k])) or (_is_cjk(text[i]) and text[k].isdigit())
+        if best[1] - best[0] >= (CUT_MIXED if mixed else CUT_BLANK) * tall and seen:
             cuts.append((k, best[0], best[1]))
     parts = []
     bounds = [(0, 0)] + [(k, x1) for k, _, x1 in cuts]
@@ -326,7 +338,7 @@ def cut_at_blanks(crop: np.ndarray, rect: tuple[float, float, float, float], tex
                 runs[-1][1] = column + 1
             else:
                 runs.append([column, column + 1])
-        runs = [r for r in runs if any(r[0] - 0.5 * tall <= m <= r[1] + 0.5 * tall for m in mine)]
+        runs = [r for r in runs if any(r[0] - 0.6 * tall <= m <= r[1] + 0.6 * tall for m in mine)]
         if runs:
             left, right = runs[0][0], runs[-1][1]
             lines = np.flatnonzero(ink[:, left:right].sum(axis=1) >= 1)
@@ -355,12 +367,46 @@ def map_boxes(table: Any, to_page: Callable[[tuple[float, float, float, float]],
     return table
 
 
+_FIGURE = re.compile(r"^[-−]?[\d,]+(?:\.\d+)?%?$")
+MAX_SHEAR = 0.03  # x drift per unit of y (about 1.7°) the column alignment is searched over
+
+
+def shear_of(words: list[dict[str, Any]]) -> float:
+    """How far columns drift sideways per point down the page, after deskewing: a page
+    photographed or fed slightly in perspective turns its vertical lines of print by another
+    angle than its horizontal ones. The drift that lines up the words' left edges and the
+    figures' right edges best (0 unless another is clearly better)."""
+    if len(words) < 12:
+        return 0.0
+    middle = np.array([(w["top"] + w["bottom"]) / 2 for w in words], dtype=float)
+    middle -= float(np.median(middle))
+    lefts = np.array([w["x0"] for w in words], dtype=float)
+    figures = np.array([_FIGURE.match(w["text"]) is not None for w in words])
+    rights = np.array([w["x1"] for w in words], dtype=float)[figures]
+    figure_middle = middle[figures]
+
+    def score(drift: float) -> float:
+        total = 0.0
+        for xs in (lefts - drift * middle, rights - drift * figure_middle):
+            if xs.size:
+                counts = np.bincount(np.round(xs - xs.min()).astype(int))
+                total += float((counts.astype(float) ** 2).sum())
+        return total
+
+    candidates = np.arange(-MAX_SHEAR, MAX_SHEAR + 1e-9, 0.0005)
+    scores = [score(float(d)) for d in candidates]
+    best = int(np.argmax(scores))
+    return float(candidates[best]) if scores[best] > score(0.0) * 1.1 else 0.0
+
+
 def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[float], carry: Any = None,
                       page_bottom: float | None = None) -> tuple[list[Any], set[int]]:
     """Tables with no vertical rules on a scanned page, from the OCR words outside the ruled
     grids (boxes in points of the straightened page; ``digits``: each digit's probability),
     read by the text layer's borderless reader (``borderless.py``; ``carry``: a table left open
-    at the previous page's foot): the tables, and the indices of the words they took."""
+    at the previous page's foot): the tables, and the indices of the words they took. Columns
+    are found with the page's sideways drift (``shear_of``) taken out; the tables' boxes are
+    put back where the words stand."""
     from auditor.ingest.borderless import find_tables, lines_of_words
     from auditor.ingest.recognize import kind_from_title
     from auditor.ingest.sections import is_page_number
@@ -369,8 +415,18 @@ def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[fl
         joined = text.replace(" ", "")
         return kind_from_title(joined) is not None and not joined.endswith("说明")
 
+    drift = shear_of(words)
+    centre = float(np.median([(w["top"] + w["bottom"]) / 2 for w in words])) if words else 0.0
     for index, word in enumerate(words):
         word["index"] = index
-    lines = lines_of_words(words)
+    straight = [{**w, "x0": w["x0"] - drift * ((w["top"] + w["bottom"]) / 2 - centre),
+                 "x1": w["x1"] - drift * ((w["top"] + w["bottom"]) / 2 - centre)} for w in words] if drift else words
+    lines = lines_of_words(straight)
     tables, used_lines = find_tables(lines, number, is_title, is_page_number, blocked, carry, page_bottom)
+    if drift:
+        def back(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+            shifts = (drift * (box[1] - centre), drift * (box[3] - centre))
+            return (box[0] + min(shifts), box[1], box[2] + max(shifts), box[3])
+
+        tables = [map_boxes(t, back) for t in tables]
     return tables, {w["index"] for i in used_lines for w in lines[i]}
