@@ -110,6 +110,20 @@ def amounts(report: Report) -> dict[tuple[str, str, str, str, str], Any]:
     return result
 
 
+def amount_confidences(report: Report) -> dict[tuple[str, str, str, str, str], float | None]:
+    """The OCR confidence (least sure digit) of every amount ``amounts`` returns, by the same key."""
+    result = {}
+    for table in report.tables:
+        if table.kind not in STANDARD_KINDS:
+            continue
+        for row in table.rows:
+            for key, cell in row.cells.items():
+                if cell.amount is not None:
+                    label = "" if row.code else row.label.replace(" ", "")
+                    result[(table.kind.value, row.side, row.code, label, key)] = cell.confidence
+    return result
+
+
 def table_pages(report: Report, limit: int) -> tuple[list[int], dict[int, tuple[float, float]]]:
     """The pages holding standard tables (the first ``limit``), and for each page the
     relative position of a table's top-right corner (where the stamp goes)."""
@@ -145,6 +159,7 @@ def read_scan(task: tuple[str, str]) -> dict[str, Any]:
     used = resource.getrusage(resource.RUSAGE_SELF)
     out: dict[str, Any] = {
         "amounts": amounts(report),
+        "sure": amount_confidences(report),
         "seconds": seconds,
         "cpu": used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime,
         "pages": report.meta.page_count or 0,
@@ -172,8 +187,9 @@ def compare(expected: dict[Any, Any], got: dict[Any, Any]) -> tuple[int, int, li
 
 # ---- the runs -------------------------------------------------------------------------------------
 
-def synthetic_files(count: int) -> list[Path]:
-    """Clean synthetic reports, one per layout in turn (seeds 0, 1, 2, ...)."""
+def synthetic_files(count: int, layouts: set[str] | None = None) -> list[Path]:
+    """Clean synthetic reports, one per layout in turn (seeds 0, 1, 2, ...); with ``layouts``,
+    only the reports of those layouts among them."""
     from auditor.synth.compose import compose
     from auditor.synth.figures import generate
     from auditor.synth.pdf import pdf_bytes
@@ -182,6 +198,8 @@ def synthetic_files(count: int) -> list[Path]:
     files = []
     for seed in range(count):
         layout, mode = variant(seed)
+        if layouts and layout not in layouts:
+            continue
         spec, _ = compose(generate(seed, mode), layout)
         path = OUT / f"synthetic_{layout}_{seed}.pdf"
         path.write_bytes(pdf_bytes(spec, layout))
@@ -189,15 +207,38 @@ def synthetic_files(count: int) -> list[Path]:
     return files
 
 
-def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str], synthetic: int = 0) -> None:
+def style_files(styles: list[str], seed: int = 0) -> list[Path]:
+    """Synthetic reports printed with other table rulings: each style is ``rules:variant``, the
+    rules of the reportlab layout ("none": no lines at all, "three": 三线表, "horizontal") and a
+    producer variant (``auditor.synth.producers``: e.g. "codes3+yuan", 类/款/项 in three
+    columns and amounts in 元 with thousands separators)."""
+    from dataclasses import replace
+
+    from auditor.synth.pdf import HUNAN, pdf_bytes
+    from auditor.synth.producers import Variant, build_spec, printed
+
+    files = []
+    for style in styles:
+        rules, _, name = style.partition(":")
+        variant = Variant.parse(name or "base")
+        spec, _ = build_spec(seed, variant)
+        layout = replace(HUNAN, name=f"hunan-{rules}", rules=rules, repeat_header=variant.repeat_header)
+        path = OUT / f"style_{rules}_{variant.name.replace('+', '-')}_{seed}.pdf"
+        path.write_bytes(pdf_bytes(printed(spec, variant), layout))
+        files.append(path)
+    return files
+
+
+def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str], synthetic: int = 0,
+              layouts: set[str] | None = None, show: int = 4, styles: list[str] | None = None) -> None:
     from auditor.ingest import load_report
 
     files = sorted(REAL.glob("*.pdf"))[:file_limit] if REAL.exists() else []
-    files += synthetic_files(synthetic)
+    files += synthetic_files(synthetic, layouts) + style_files(styles or [])
     lines += ["## 金额单元格识别准确率（对照同一文件的文本层读取）", "",
-              "| 文件 | dpi | 页数 | 金额单元格 | 识别正确 | 准确率 | 每页秒数 | 每页 CPU 秒 | 峰值内存 MB |",
-              "|---|---|---|---|---|---|---|---|---|"]
-    totals: dict[int, list[int]] = {d: [0, 0] for d in dpis}
+              "| 文件 | dpi | 页数 | 金额单元格 | 识别正确 | 准确率 | 误读且把握高 | 每页秒数 | 每页 CPU 秒 | 峰值内存 MB |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    totals: dict[int, list[int]] = {d: [0, 0, 0] for d in dpis}
     per_page: dict[int, list[float]] = {d: [] for d in dpis}
     cpu_page: dict[int, list[float]] = {d: [] for d in dpis}
     peaks: dict[int, float] = {d: 0.0 for d in dpis}
@@ -217,35 +258,43 @@ def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str
         dst.save(str(subset))
         expected = amounts(load_report(subset))
         if not expected:
-            lines.append(f"| {path.name} | — | {len(pages)} | 0 | — | 文本层无金额（空白模板），跳过 | | | |")
+            lines.append(f"| {path.name} | — | {len(pages)} | 0 | — | 文本层无金额（空白模板），跳过 | | | | |")
             continue
         for dpi in dpis:
             scanned = scan(path, pages, dpi, OUT / f"{path.stem}_{dpi}.pdf", seed=dpi,
                            corners={pages.index(p) + 1: c for p, c in corners.items() if p in pages})
             got = fresh((str(scanned), "read"))
             if "error" in got:
-                lines.append(f"| {path.name} | {dpi} | {len(pages)} | {len(expected)} | 0 | 读取失败：{got['error']} | | | |")
+                lines.append(f"| {path.name} | {dpi} | {len(pages)} | {len(expected)} | 0 | 读取失败：{got['error']} | | | | |")
                 totals[dpi][1] += len(expected)
                 continue
             right, total, wrong = compare(expected, got["amounts"])
+            # a wrong amount read with high confidence would be an error finding, not "可能为识别误差"
+            sure = [k for k, v in expected.items() if k in got["amounts"] and got["amounts"][k] != v
+                    and (got["sure"].get(k) is None or got["sure"][k] >= 0.90)]
+            wrong = [w + ("（把握高）" if any(w.startswith(f"{k[0]} {k[2] or k[3]} {k[4]}:") for k in sure) else "")
+                     for w in wrong]
             totals[dpi][0] += right
             totals[dpi][1] += total
+            totals[dpi][2] += len(sure)
             spp = got["seconds"] / max(1, len(pages))
             cpp = got["cpu"] / max(1, len(pages))
             per_page[dpi].append(spp)
             cpu_page[dpi].append(cpp)
             peaks[dpi] = max(peaks[dpi], got["peak_mb"])
-            lines.append(f"| {path.name} | {dpi} | {len(pages)} | {total} | {right} | {right / total * 100 if total else 0:.1f}% | "
+            lines.append(f"| {path.name} | {dpi} | {len(pages)} | {total} | {right} | {right / total * 100 if total else 0:.1f}% | {len(sure)} | "
                          f"{spp:.1f} | {cpp:.1f} | {got['peak_mb']:.0f} |")
-            examples += [f"{path.stem} {dpi}dpi：{w}" for w in wrong[:4]]
+            examples += [f"{path.stem} {dpi}dpi：{w}" for w in wrong[:show]]
+            for w in wrong[show:]:
+                print(f"  {path.stem} {dpi}dpi：{w}", flush=True)
             print(lines[-1], flush=True)
-    lines += ["", "| dpi | 金额单元格 | 识别正确 | 准确率 | 每页秒数（中位） | 每页 CPU 秒（中位） | 峰值内存 MB |",
-              "|---|---|---|---|---|---|---|"]
+    lines += ["", "| dpi | 金额单元格 | 识别正确 | 准确率 | 误读且把握高 | 每页秒数（中位） | 每页 CPU 秒（中位） | 峰值内存 MB |",
+              "|---|---|---|---|---|---|---|---|"]
     for dpi in dpis:
-        right, total = totals[dpi]
+        right, total, confident = totals[dpi]
         median = float(np.median(per_page[dpi])) if per_page[dpi] else 0.0
         cpu_median = float(np.median(cpu_page[dpi])) if cpu_page[dpi] else 0.0
-        lines.append(f"| {dpi} | {total} | {right} | {right / total * 100 if total else 0:.2f}% | {median:.1f} | "
+        lines.append(f"| {dpi} | {total} | {right} | {right / total * 100 if total else 0:.2f}% | {confident} | {median:.1f} | "
                      f"{cpu_median:.1f} | {peaks[dpi]:.0f} |")
     if examples:
         lines += ["", "误读或缺失的例子（表 科目 列：文本层 → OCR）：", ""] + [f"- {e}" for e in examples[:15]]
@@ -335,6 +384,8 @@ def main() -> int:
     parser.add_argument("--synthetic", type=int, default=int(os.environ.get("OCR_BENCH_SYNTH", "4")))
     parser.add_argument("--synthetic-tables", type=int, default=int(os.environ.get("OCR_BENCH_SYNTH_TABLES", "3")),
                         help="合成报告（各版式轮流）的表格页也按各 dpi 测金额准确率")
+    parser.add_argument("--layouts", default="", help="只测这些版式的合成报告（逗号分隔，如 plain）")
+    parser.add_argument("--styles", default="", help="另按这些表格线型测（rules:变体，逗号分隔，如 none:codes3+yuan,three:base）")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_ocr.md")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -346,12 +397,15 @@ def main() -> int:
              "“每页秒数”为墙钟时间，受共用负载影响；“每页 CPU 秒”为该进程用掉的 CPU 时间（两核空闲时墙钟时间约为其一半到全部）。", ""]
     if not REAL.exists():
         lines += [f"（{REAL} 不存在，跳过真实报告）"]
-    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables)
+    layouts = {v.strip() for v in args.layouts.split(",") if v.strip()} or None
+    styles = [v.strip() for v in args.styles.split(",") if v.strip()]
+    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts, styles=styles)
     if args.synthetic > 0:
         synthetic_runs(args.synthetic, 200, lines)
     lines += ["", f"总用时 {time.perf_counter() - started:.0f} 秒；命令：`python bench/bench_ocr.py --dpi {args.dpi} "
               f"--pages {args.pages} --files {args.files} --synthetic {args.synthetic} "
-              f"--synthetic-tables {args.synthetic_tables}`"]
+              f"--synthetic-tables {args.synthetic_tables}" + (f" --layouts {args.layouts}" if args.layouts else "")
+              + (f" --styles {args.styles}" if args.styles else "") + "`"]
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
     print(text)

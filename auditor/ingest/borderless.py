@@ -32,7 +32,7 @@ from auditor.model import BBox, Location
 Word = dict[str, Any]
 
 _NUMBER = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?%?$")
-_CONTEXT = re.compile(r"单位\s*[:：]|部门\s*[:：]|^公开\s*0?\d+\s*表$|^金额单位|^编制单位|^表\s*\d+$|^附(件|表)[\d\-－—.]*$")
+_CONTEXT = re.compile(r"单位\s*[:：]|^(金额)?单位\s*(亿|万|千)?元$|部门\s*[:：]|^公开\s*0?\d+\s*表$|^金额单位|^编制单位|^表\s*\d+$|^附(件|表)[\d\-－—.]*$")
 _ENDS_TABLE = re.compile(r"^(注\s*[:：\d]|注\s|说明\s*[:：]|[（(]?\s*说明\s*[:：]|备注\s*[:：]|第[一二三四五六七八九十]+部分|[（(]本(表|单位|部门)|本(单位|部门|表)(没有|无|不涉及))")
 _ITEM = re.compile(r"^[一二三四五六七八九十]+[、．.]|^[（(][一二三四五六七八九十\d]+[）)]|^\d+[、．.]")
 _HANGING = "。，、；：！？”’）」』.,;:)"
@@ -244,7 +244,7 @@ def _build(region: list[Line], page: int | None, state: Carry, continued: bool, 
     if state.mode == "tabs":
         rows = _tab_rows(region, state.margin, state.step, state.right, page)
     else:
-        rows = _aligned_rows(region, state.edges, page)
+        rows = _aligned_rows(region, state.edges, page, continued)
     rows = [r for r in rows if any(c.text.strip() for c in r)]
     if not rows or max(len(r) for r in rows) < 2:
         return None
@@ -386,6 +386,13 @@ def _join_wrapped_header_cells(rows: list[list[RawCell]], origins: list[Line]) -
         r += 1
 
 
+def _starts_item(line: Line) -> bool:
+    """A word of the line (its name column need not be the first) starts a numbered item or is a code."""
+    from auditor.codes import looks_like_code
+
+    return any(_ITEM.match(compact(w["text"])) or looks_like_code(compact(w["text"])) for w in line.words)
+
+
 def _starts_row(line: Line) -> bool:
     """The line's first word starts a row of its own: an item number, a code, a total, a figure."""
     from auditor.codes import looks_like_code
@@ -524,10 +531,13 @@ def _merged(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, f
     return merged
 
 
-def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) -> list[list[RawCell]]:
+def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None, continued: bool = False
+                  ) -> list[list[RawCell]]:
     """One row per printed line; each word in the column holding its centre (a word wider than
     the region's columns, such as a header over several columns, in the column holding its
-    start). A header line (no figure) centred over several empty columns moves to the first."""
+    start). A header line (no figure) centred over several empty columns moves to the first.
+    A table continued from the previous page has a header only when it repeats it: its lines
+    before the first figure are rows once one starts an item (一、 / (一) / a code)."""
     rows: list[list[RawCell]] = []
     columns = len(edges) - 1
     for line in region:
@@ -549,9 +559,11 @@ def _aligned_rows(region: Sequence[Line], edges: list[float], page: int | None) 
             else:
                 row.append(RawCell(text="", location=Location(page=page, bbox=box)))
         rows.append(row)
-    _centre_headers(rows, region, edges)
     lines = list(region)
     header_end = next((i for i, line in enumerate(lines) if line.has_figure), len(rows))
+    if continued:
+        header_end = next((i for i, line in enumerate(lines[:header_end]) if _starts_item(line)), header_end)
+    _centre_headers(rows, region[:header_end], edges)
     assembled = _assemble_header(lines[:header_end], lines[header_end:], edges, page)
     if assembled is not None:
         rows[:header_end] = assembled[0]

@@ -74,6 +74,7 @@ def _need_engine() -> None:
 class Recognised:
     text: str
     confidences: list[float]  # one per character of text
+    positions: list[float] = field(default_factory=list)  # each character's middle, x in crop pixels
 
     @property
     def score(self) -> float:
@@ -158,19 +159,27 @@ class Engine:
             preds = self.rec.session(norm.astype(np.float32))
             best = preds.argmax(axis=2)
             prob = preds.max(axis=2)
+            step = norm.shape[-1] / max(1, preds.shape[1])  # input pixels per time step
             for row, index in enumerate(chunk):
                 text: list[str] = []
                 confs: list[float] = []
+                steps: list[list[int]] = []
                 previous = -1
                 for t, k in enumerate(best[row]):
                     k = int(k)
                     if k != 0 and k == previous and confs:
                         confs[-1] = max(confs[-1], float(prob[row, t]))
+                        steps[-1][1] = t
                     elif k != 0 and k < len(self.characters):
                         text.append(self.characters[k])
                         confs.append(float(prob[row, t]))
+                        steps.append([t, t])
                     previous = k
-                results[index] = Recognised("".join(text), confs)
+                # time steps -> crop pixels (the crop was resized to the model's height)
+                h, w = crops[index].shape[:2]
+                resized = min(norm.shape[-1], math.ceil(norm.shape[-2] * w / max(1, h)))
+                factor = step * w / max(1, resized)
+                results[index] = Recognised("".join(text), confs, [(a + b + 1) / 2 * factor for a, b in steps])
         return results
 
 
@@ -521,7 +530,10 @@ def _even_light(gray: np.ndarray, surround: bool) -> np.ndarray:
     return out
 
 
-def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds: float = PAGE_SECONDS) -> PageResult:
+def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds: float = PAGE_SECONDS,
+              carry: Any = None) -> PageResult:
+    """One page; ``carry`` (``borderless.Carry``): a table with no vertical rules left open at
+    the previous page's foot, its columns (updated for the next page)."""
     started = time.monotonic()
     deadline = started + seconds
     result = PageResult(number=number)
@@ -556,7 +568,7 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
         hidden = [] if share < PICTURE_SHARE else pictures
         if hidden:
             remarks.append(f"本页含图表或图片（约占页面 {share * 100:.0f}%），图中的内容未作为文字或表格读取")
-        result.blocks = _read_upright(engine, upright, number, to_points, deadline, hidden)
+        result.blocks = _read_upright(engine, upright, number, to_points, deadline, hidden, carry)
     except _PageTimeout:
         result.blocks = []
         remarks.append(f"本页识别超过时间上限（{seconds:g} 秒），未读取")
@@ -582,10 +594,13 @@ class _Piece:
     owner: tuple[int, int, int] | None  # (grid, row, col) or None outside tables
     text: str = ""
     confidences: list[float] = field(default_factory=list)
+    # outside ruled tables: the box cut at wide blanks (two cells of a table with no vertical
+    # rules read as one box), each part's rect, recognised text and confidences
+    parts: list[tuple[tuple[float, float, float, float], str, list[float]]] = field(default_factory=list)
 
 
 def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _ToPoints,
-                  deadline: float, hidden: list[tuple[int, int, int, int]] | None = None) -> list[Block]:
+                  deadline: float, hidden: list[tuple[int, int, int, int]] | None = None, carry: Any = None) -> list[Block]:
     """The page's blocks; text boxes inside ``hidden`` areas (charts, pictures; in rendered-page
     pixels) are left out."""
     grids, clean = upright.grids, upright.clean
@@ -602,7 +617,11 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
                 continue
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
-    for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
+    from auditor.ingest.scan_tables import borderless_tables, cut_at_blanks, map_boxes  # tables with no vertical rules
+
+    for piece, crop, read in zip(pieces, crops, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
+        if piece.owner is None:
+            piece.parts = cut_at_blanks(crop, piece.rect, read.text, read.confidences, read.positions)
         piece.text, piece.confidences = _normalise(read.text, read.confidences)
     pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
     items: list[tuple[float, Block]] = []
@@ -611,12 +630,22 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
         if table is not None:
             items.append((float(grid.ys[0]), table))
     outside = [p for p in pieces if p.owner is None]
-    from auditor.ingest.scan_tables import borderless_tables  # tables with no vertical rules
-
-    words = [{"text": p.text, **dict(zip(("x0", "top", "x1", "bottom"), to_points.bbox(p.rect))),
-              "digits": _digit_confidences(p.text, p.confidences)} for p in outside]
-    found, taken = borderless_tables(words, number, [to_points.bbox(g.box)[1] for g in grids])
-    items += [(float(t.location.bbox[1]) / to_points.scale if t.location.bbox else 0.0, t) for t in found]
+    # read in the straightened page's points (columns line up there; the page as displayed
+    # may be turned by the scan's skew), the cells' boxes then mapped to the page as displayed
+    scale = to_points.scale
+    words, whose = [], []
+    for i, p in enumerate(outside):
+        for rect, text, confidences in p.parts or [(p.rect, p.text, p.confidences)]:
+            text, confidences = _normalise(text, confidences) if p.parts else (text, confidences)
+            if text:
+                whose.append(i)
+                words.append({"text": text, **dict(zip(("x0", "top", "x1", "bottom"), (v * scale for v in rect))),
+                              "digits": _digit_confidences(text, confidences)})
+    found, took = borderless_tables(words, number, [g.box[1] * scale for g in grids], carry, upright.gray.shape[0] * scale)
+    taken = {whose[k] for k in took}
+    items += [(float(t.location.bbox[1]) / scale if t.location.bbox else 0.0,
+               map_boxes(t, lambda box: to_points.bbox((box[0] / scale, box[1] / scale, box[2] / scale, box[3] / scale))))
+              for t in found]
     outside = [p for i, p in enumerate(outside) if i not in taken]
     for line in _text_lines(outside, number, to_points):
         items.append((line[0], line[1]))
@@ -665,6 +694,8 @@ _TRADITIONAL = str.maketrans(
 
 # a comma before the last two digits cannot group thousands: a decimal point read as a comma
 _COMMA_POINT = re.compile(r"^[-−–]?\d[\d,]*,\d{2}%?$")
+# thousands grouped, then five digits and no point: the point before the last two was not seen
+_LOST_POINT = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*,\d{5}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
 
 
@@ -679,6 +710,11 @@ def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
         at = text.rindex(",")
         text = text[:at] + "." + text[at + 1:]
         confidences = [min(c, DOUBTFUL) if i > at else c for i, c in enumerate(confidences)]
+    if _LOST_POINT.match(text.strip()):
+        at = len(text.rstrip().rstrip("%")) - 2
+        text = text[:at] + "." + text[at:]
+        confidences = [min(c, DOUBTFUL) if i >= at - 1 else c for i, c in enumerate(confidences[:at])] + [DOUBTFUL] + \
+            [min(c, DOUBTFUL) for c in confidences[at:]]
     stripped = text.strip()
     if stripped != text:
         start = len(text) - len(text.lstrip())
@@ -899,14 +935,21 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
     wanted = list(numbers)
     results: list[PageResult] = []
     pdf = pdfium.PdfDocument(str(path))
+    from auditor.ingest.borderless import Carry
+
+    carry = Carry()  # a table with no vertical rules going on over the next page
     try:
         for number in wanted:
+            if results and number != results[-1].number + 1:
+                carry = Carry()
             page = pdf[number - 1]
             try:
-                result = read_page(engine, page, number, dpi=dpi, seconds=seconds)
+                result = read_page(engine, page, number, dpi=dpi, seconds=seconds, carry=carry)
             finally:
                 page.close()
             results.append(result)
+            if not result.blocks:
+                carry = Carry()
             for sink in sinks:
                 sink(len(results), len(wanted), number, result.seconds, result.reason)
     finally:

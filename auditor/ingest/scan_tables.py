@@ -7,6 +7,9 @@ recognised text to the cells and maps the boxes back to PDF points.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -272,20 +275,183 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
     return grid
 
 
-def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[float]) -> tuple[list[Any], set[int]]:
+# glyphs that leave a wide blank beside them inside a word: no cut after (before) these
+_BLANK_AFTER = set("、，。：；！？）》」』”’,.;:!?)]")
+_BLANK_BEFORE = set("（《「『“‘([")
+CUT_BLANK = 0.55  # a blank at least this share of the ink's height apart cuts a box (a column gap)
+CUT_MIXED = 0.35  # the same between a digit and a Chinese character
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def cut_at_blanks(crop: np.ndarray, rect: tuple[float, float, float, float], text: str, confidences: list[float],
+                  positions: list[float], pad: int = 3) -> list[tuple[tuple[float, float, float, float], str, list[float]]]:
+    """A text box outside ruled grids as the words of a table printed without vertical rules:
+    cut where its ink has a blank as wide as a column gap between two characters (the detector
+    joins cells that stand close: "100.75一、一般公共服务支出", "35.45 302"), each part's box
+    shrunk to its ink (the detector's boxes reach well above and below the print, so that the
+    boxes of a header wrapped over two lines overlap). The recogniser's character positions
+    (``positions``: x of each character's middle in the crop, taken ``pad`` pixels around
+    ``rect``) tell which characters a blank falls between; the blank after 、，。 or before （
+    is the glyph's own. Returns the parts (rect, text, confidences); [] when the box has no ink
+    or its reading no positions."""
+    import cv2
+
+    if not text.strip() or len(positions) != len(text) or len(confidences) != len(text):
+        return []
+    gray = crop if crop.ndim == 2 else crop[..., 0]
+    _, ink = cv2.threshold(np.ascontiguousarray(gray), 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # the print of this line only: the middle of the box (the next line of a wrapped header
+    # may reach into the box's margins)
+    y_origin = max(0, int(rect[1]) - pad)
+    middle, reach = (rect[1] + rect[3]) / 2 - y_origin, 0.36 * (rect[3] - rect[1])
+    first, last = max(0, int(middle - reach)), min(ink.shape[0], int(math.ceil(middle + reach)))
+    if last - first < 3:
+        return []
+    ink = ink[first:last]
+    y_origin += first
+    height = ink.shape[0]
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)
+    if rows.size == 0:
+        return []
+    tall = float(rows[-1] - rows[0] + 1)
+    inked = ink.sum(axis=0) >= max(1, int(0.04 * height))
+    x_origin = max(0, int(rect[0]) - pad)
+    cuts: list[tuple[int, int, int]] = []  # (first character of the next part, blank's left, right) in the crop
+    marks = [k for k, ch in enumerate(text) if ch.strip()]  # (a space the recogniser read is no mark)
+    for i, k in zip(marks, marks[1:]):
+        if text[i] in _BLANK_AFTER or text[k] in _BLANK_BEFORE:
+            continue
+        a, b = int(positions[i]), int(math.ceil(positions[k]))
+        best = (0, 0)
+        start = None
+        for x in range(max(0, a), min(len(inked), b + 1)):
+            if not inked[x]:
+                start = x if start is None else start
+                if x + 1 - start > best[1] - best[0]:
+                    best = (start, x + 1)
+            else:
+                start = None
+        # print on both sides of the blank, near it (a faint stroke lost to the threshold leaves
+        # a blank with nothing after it: no gap between cells)
+        reach_ink = int(0.8 * tall) + 1
+        seen = bool(inked[max(0, best[0] - reach_ink):best[0]].any() and inked[best[1]:best[1] + reach_ink].any())
+        # a figure against a name: print never sets them apart inside one word (2024年)
+        mixed = (text[i].isdigit() and _is_cjk(text[k])) or (_is_cjk(text[i]) and text[k].isdigit())
+        if best[1] - best[0] >= (CUT_MIXED if mixed else CUT_BLANK) * tall and seen:
+            cuts.append((k, best[0], best[1]))
+    parts = []
+    bounds = [(0, 0)] + [(k, x1) for k, _, x1 in cuts]
+    ends = [(k, x0) for k, x0, _ in cuts] + [(len(text), ink.shape[1])]
+    for (a, x0), (b, x1) in zip(bounds, ends):
+        chunk = text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        kept = chunk.strip()
+        if not kept:
+            continue
+        box = rect
+        # the part's ink: stretches of ink (a column gap apart) around its characters; the end
+        # of a neighbour's print reaching into the box's margin stands apart from them
+        mine = [positions[a + lead + j] for j in range(len(kept))]
+        runs: list[list[int]] = []
+        for column in (int(v) for v in np.flatnonzero(inked[x0:x1]) + x0):
+            if runs and column - runs[-1][1] < CUT_BLANK * tall:
+                runs[-1][1] = column + 1
+            else:
+                runs.append([column, column + 1])
+        runs = [r for r in runs if any(r[0] - 0.6 * tall <= m <= r[1] + 0.6 * tall for m in mine)]
+        if runs:
+            left, right = runs[0][0], runs[-1][1]
+            lines = np.flatnonzero(ink[:, left:right].sum(axis=1) >= 1)
+            top, bottom = float(y_origin + lines[0]), float(y_origin + lines[-1] + 1)
+            middle, least = (top + bottom) / 2, (rect[3] - rect[1]) / 3
+            if bottom - top < least:  # a flat mark ("一", "-"): a line's height around it
+                top, bottom = middle - least / 2, middle + least / 2
+            box = (float(x_origin + left), top, float(x_origin + right), bottom)
+        parts.append((box, kept, confidences[a + lead:a + lead + len(kept)]))
+    return parts
+
+
+def map_boxes(table: Any, to_page: Callable[[tuple[float, float, float, float]], tuple[float, float, float, float]]) -> Any:
+    """The table with every box (its own and its cells') mapped by ``to_page``: from the
+    straightened page's points, where a scanned table was read, to the page as displayed."""
+    from auditor.model import Location
+
+    def moved(location: Location) -> Location:
+        box = to_page(location.bbox) if location.bbox is not None else None
+        return Location(page=location.page, line=location.line, bbox=box, file=location.file)
+
+    table.location = moved(table.location)
+    for row in table.rows:
+        for cell in row:
+            cell.location = moved(cell.location)
+    return table
+
+
+_FIGURE = re.compile(r"^[-−]?[\d,]+(?:\.\d+)?%?$")
+MAX_SHEAR = 0.03  # x drift per unit of y (about 1.7°) the column alignment is searched over
+
+
+def shear_of(words: list[dict[str, Any]]) -> float:
+    """How far columns drift sideways per point down the page, after deskewing: a page
+    photographed or fed slightly in perspective turns its vertical lines of print by another
+    angle than its horizontal ones. The drift that lines up the words' left edges and the
+    figures' right edges best (0 unless another is clearly better)."""
+    if len(words) < 12:
+        return 0.0
+    middle = np.array([(w["top"] + w["bottom"]) / 2 for w in words], dtype=float)
+    middle -= float(np.median(middle))
+    lefts = np.array([w["x0"] for w in words], dtype=float)
+    figures = np.array([_FIGURE.match(w["text"]) is not None for w in words])
+    rights = np.array([w["x1"] for w in words], dtype=float)[figures]
+    figure_middle = middle[figures]
+
+    def score(drift: float) -> float:
+        total = 0.0
+        for xs in (lefts - drift * middle, rights - drift * figure_middle):
+            if xs.size:
+                counts = np.bincount(np.round(xs - xs.min()).astype(int))
+                total += float((counts.astype(float) ** 2).sum())
+        return total
+
+    candidates = np.arange(-MAX_SHEAR, MAX_SHEAR + 1e-9, 0.0005)
+    scores = [score(float(d)) for d in candidates]
+    best = int(np.argmax(scores))
+    return float(candidates[best]) if scores[best] > score(0.0) * 1.1 else 0.0
+
+
+def borderless_tables(words: list[dict[str, Any]], number: int, blocked: list[float], carry: Any = None,
+                      page_bottom: float | None = None) -> tuple[list[Any], set[int]]:
     """Tables with no vertical rules on a scanned page, from the OCR words outside the ruled
-    grids (boxes already in PDF points; ``digits``: each digit's probability), read by the
-    text layer's borderless reader (``borderless.py``): the tables, and the indices of the
-    words they took."""
+    grids (boxes in points of the straightened page; ``digits``: each digit's probability),
+    read by the text layer's borderless reader (``borderless.py``; ``carry``: a table left open
+    at the previous page's foot): the tables, and the indices of the words they took. Columns
+    are found with the page's sideways drift (``shear_of``) taken out; the tables' boxes are
+    put back where the words stand."""
     from auditor.ingest.borderless import find_tables, lines_of_words
     from auditor.ingest.recognize import kind_from_title
     from auditor.ingest.sections import is_page_number
 
+    def is_title(text: str) -> bool:
+        joined = text.replace(" ", "")
+        return kind_from_title(joined) is not None and not joined.endswith("说明")
+
+    drift = shear_of(words)
+    centre = float(np.median([(w["top"] + w["bottom"]) / 2 for w in words])) if words else 0.0
     for index, word in enumerate(words):
         word["index"] = index
-    lines = lines_of_words(words)
-    tables, used_lines = find_tables(lines, number, lambda text: kind_from_title(text.replace(" ", "")) is not None,
-                                     is_page_number, blocked)
+    straight = [{**w, "x0": w["x0"] - drift * ((w["top"] + w["bottom"]) / 2 - centre),
+                 "x1": w["x1"] - drift * ((w["top"] + w["bottom"]) / 2 - centre)} for w in words] if drift else words
+    lines = lines_of_words(straight)
+    tables, used_lines = find_tables(lines, number, is_title, is_page_number, blocked, carry, page_bottom)
+    if drift:
+        def back(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+            shifts = (drift * (box[1] - centre), drift * (box[3] - centre))
+            return (box[0] + min(shifts), box[1], box[2] + max(shifts), box[3])
+
+        tables = [map_boxes(t, back) for t in tables]
     return tables, {w["index"] for i in used_lines for w in lines[i]}
 
 

@@ -78,7 +78,7 @@ class Layout:
     table_padding: float = 4.0
     note_size: float = 10.0
     line_width: float = 0.6
-    rules: str = "grid"  # which table lines to draw: "grid" = all
+    rules: str = "grid"  # which table lines to draw: "grid" = all, "horizontal", "three" (三线表), "none"
     repeat_header: bool = False  # header rows again at the top of a continuation page
     landscape_min_columns: int = 9  # "auto" orientation turns a table this wide to landscape
     part_starts_page: bool = True
@@ -514,6 +514,11 @@ def table_flowable(spec: TableSpec, layout: Layout, frame_width: float) -> Table
         # no vertical rules: a line above the table, under the header and under every row
         commands.append(("LINEABOVE", (0, 0), (-1, 0), layout.line_width * 1.5, "black"))
         commands.append(("LINEBELOW", (0, 0), (-1, -1), layout.line_width, "black"))
+    elif layout.rules == "three":
+        # a three-line table: a heavy line above, a line under the header, a heavy line at the foot
+        commands.append(("LINEABOVE", (0, 0), (-1, 0), layout.line_width * 1.5, "black"))
+        commands.append(("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), layout.line_width, "black"))
+        commands.append(("LINEBELOW", (0, -1), (-1, -1), layout.line_width * 1.5, "black"))
     elif layout.rules != "none":  # "none": no lines at all (a borderless table)
         raise ValueError(f"未知的表格线型“{layout.rules}”")
     for span in spans:
