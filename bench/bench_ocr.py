@@ -37,9 +37,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from auditor.model import STANDARD_KINDS, Report  # noqa: E402
+from auditor.model import BUDGET_KINDS, STANDARD_KINDS, Report  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "real"
+BUDGETS = REAL / "budget_jiangsu"  # real 部门预算, some as a narrative PDF plus a tables PDF
+# the tables compared: the nine 决算 tables and the 部门预算 tables
+KINDS = frozenset(STANDARD_KINDS) | frozenset(BUDGET_KINDS)
 OUT = ROOT / "bench" / "out" / "ocr"
 PLANT_KINDS = ("sum_off", "cross_table_mismatch", "narrative_amount")
 
@@ -99,7 +102,7 @@ def amounts(report: Report) -> dict[tuple[str, str, str, str, str], Any]:
     """Every amount of the standard tables by (table, side, code, label of an uncoded row, column)."""
     result = {}
     for table in report.tables:
-        if table.kind not in STANDARD_KINDS:
+        if table.kind not in KINDS:
             continue
         for row in table.rows:
             for key, cell in row.cells.items():
@@ -114,7 +117,7 @@ def amount_confidences(report: Report) -> dict[tuple[str, str, str, str, str], f
     """The OCR confidence (least sure digit) of every amount ``amounts`` returns, by the same key."""
     result = {}
     for table in report.tables:
-        if table.kind not in STANDARD_KINDS:
+        if table.kind not in KINDS:
             continue
         for row in table.rows:
             for key, cell in row.cells.items():
@@ -130,7 +133,7 @@ def table_pages(report: Report, limit: int) -> tuple[list[int], dict[int, tuple[
     pages: list[int] = []
     corners: dict[int, tuple[float, float]] = {}
     for table in report.tables:
-        if table.kind not in STANDARD_KINDS:
+        if table.kind not in KINDS:
             continue
         for page in table.pages:
             if page not in pages:
@@ -230,10 +233,12 @@ def style_files(styles: list[str], seed: int = 0) -> list[Path]:
 
 
 def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str], synthetic: int = 0,
-              layouts: set[str] | None = None, show: int = 4, styles: list[str] | None = None) -> None:
+              layouts: set[str] | None = None, show: int = 4, styles: list[str] | None = None,
+              budgets: int = 0) -> None:
     from auditor.ingest import load_report
 
     files = sorted(REAL.glob("*.pdf"))[:file_limit] if REAL.exists() else []
+    files += sorted(BUDGETS.glob("*.pdf"))[:budgets] if BUDGETS.exists() else []
     files += synthetic_files(synthetic, layouts) + style_files(styles or [])
     lines += ["## 金额单元格识别准确率（对照同一文件的文本层读取）", "",
               "| 文件 | dpi | 页数 | 金额单元格 | 识别正确 | 准确率 | 误读且把握高 | 每页秒数 | 每页 CPU 秒 | 峰值内存 MB |",
@@ -384,6 +389,8 @@ def main() -> int:
     parser.add_argument("--synthetic", type=int, default=int(os.environ.get("OCR_BENCH_SYNTH", "4")))
     parser.add_argument("--synthetic-tables", type=int, default=int(os.environ.get("OCR_BENCH_SYNTH_TABLES", "3")),
                         help="合成报告（各版式轮流）的表格页也按各 dpi 测金额准确率")
+    parser.add_argument("--budgets", type=int, default=int(os.environ.get("OCR_BENCH_BUDGETS", "0")),
+                        help="另测 ../shared/real/budget_jiangsu 中的前 N 个部门预算 PDF（没有表格的文件跳过）")
     parser.add_argument("--layouts", default="", help="只测这些版式的合成报告（逗号分隔，如 plain）")
     parser.add_argument("--styles", default="", help="另按这些表格线型测（rules:变体，逗号分隔，如 none:codes3+yuan,three:base）")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_ocr.md")
@@ -399,11 +406,11 @@ def main() -> int:
         lines += [f"（{REAL} 不存在，跳过真实报告）"]
     layouts = {v.strip() for v in args.layouts.split(",") if v.strip()} or None
     styles = [v.strip() for v in args.styles.split(",") if v.strip()]
-    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts, styles=styles)
+    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts, styles=styles, budgets=args.budgets)
     if args.synthetic > 0:
         synthetic_runs(args.synthetic, 200, lines)
     lines += ["", f"总用时 {time.perf_counter() - started:.0f} 秒；命令：`python bench/bench_ocr.py --dpi {args.dpi} "
-              f"--pages {args.pages} --files {args.files} --synthetic {args.synthetic} "
+              f"--pages {args.pages} --files {args.files} --budgets {args.budgets} --synthetic {args.synthetic} "
               f"--synthetic-tables {args.synthetic_tables}" + (f" --layouts {args.layouts}" if args.layouts else "")
               + (f" --styles {args.styles}" if args.styles else "") + "`"]
     text = "\n".join(lines) + "\n"
