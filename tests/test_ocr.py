@@ -299,3 +299,27 @@ def test_page_in_perspective_is_squared_and_read_with_its_boxes(tmp_path: Path, 
              and twins[row.code].cells[key].location.bbox]
     assert len(moved) >= 10
     assert max(moved) < 595 * 0.025 * 1.5 + 6  # no further than the tilt moved the print
+
+
+def test_faint_sparse_page_is_read_and_a_blank_one_is_blank(tmp_path: Path) -> None:
+    """Small print blurred at 150 dpi stays grey (hardly a pixel below mid-grey): it is print,
+    not a blank page; a sheet of paper with scanner noise is blank."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    from auditor.ingest.ocr import read_page
+
+    page = np.asarray(_render(7, 150).convert("L")).astype(float)
+    faint = Image.fromarray((255 - (255 - page) * 0.55).astype("uint8")).filter(ImageFilter.GaussianBlur(0.8))
+    rng = np.random.default_rng(0)
+    paper = Image.fromarray(np.clip(250 + rng.normal(0, 3, page.shape), 0, 255).astype("uint8"))
+    path = _images_to_pdf([_jpeg(faint.convert("RGB"), 65), _jpeg(paper.convert("RGB"), 65)], tmp_path / "faint.pdf", 150)
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        assert float((np.asarray(faint) < 128).mean()) < 0.0005  # the old test of ink saw nothing here
+        read = read_page(Engine.shared(), pdf[0], 1)
+        blank = read_page(Engine.shared(), pdf[1], 2)
+    finally:
+        pdf.close()
+    assert "空白" not in read.reason and read.blocks
+    assert blank.reason == "空白页（没有可识别的内容）" and not blank.blocks

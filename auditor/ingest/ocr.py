@@ -546,8 +546,10 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
     if pixels > MAX_PIXELS:
         dpi = dpi * math.sqrt(MAX_PIXELS / pixels)
     gray, dark = _render_both(page, dpi)
-    ink = float((gray < 128).mean())
-    if ink < 0.0005 and float((dark < 128).mean()) < 0.0005:
+    # ink: well darker than the paper (small print blurred at a low resolution stays grey)
+    paper = float(np.median(gray))
+    ink = float((gray < paper - 80).mean())
+    if ink < 0.0005 and float((dark < paper - 80).mean()) < 0.0005:
         result.reason = "空白页（没有可识别的内容）"
         return result
     pictures, share = _pictures(dark)
