@@ -532,33 +532,212 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
     if ink < 0.0005 and float((dark < 128).mean()) < 0.0005:
         result.reason = "空白页（没有可识别的内容）"
         return result
-    pictures, share = _pictures(dark)
-    remarks = []
-    photo = _photo(gray, pictures)
-    if photo:
-        gray = _even_light(gray, surround="深色背景" in photo)
-        remarks.append(photo + "，已尽量识别，数字请对照原件核实")
-    try:
-        upright = _make_upright(engine, gray)
-        if upright is None:
-            result.reason = "；".join(remarks + [_no_text_reason(gray, share)])
-            return result
-        result.rotation, result.skew = upright.rotation, upright.skew
-        if upright.rotation:
-            remarks.append(f"本页扫描{'倒置' if upright.rotation == 180 else '横置'}，已旋转 {upright.rotation}° 后识别")
-        to_points = _ToPoints(upright.matrix, dpi, (width, height))
-        hidden = [] if share < PICTURE_SHARE else pictures
-        if hidden:
-            remarks.append(f"本页含图表或图片（约占页面 {share * 100:.0f}%），图中的内容未作为文字或表格读取")
-        result.blocks = _read_upright(engine, upright, number, to_points, deadline, hidden)
-    except _PageTimeout:
-        result.blocks = []
-        remarks.append(f"本页识别超过时间上限（{seconds:g} 秒），未读取")
+    cache = PageCache.default()
+    key = cache.key(gray, dark, dpi) if cache is not None else ""
+    seen = cache.load(key) if cache is not None else None
+    if seen is None:
+        seen = _see(engine, gray, dark, deadline, seconds)
+        if cache is not None and not seen.timed_out:  # a timeout depends on the machine's load, not the page
+            cache.save(key, seen)
+    remarks = list(seen.remarks)
+    result.rotation, result.skew = seen.rotation, seen.skew
+    if seen.matrix is not None:
+        to_points = _ToPoints(seen.matrix, dpi, (width, height))
+        result.blocks = _assemble(seen.grids, seen.pieces, number, to_points)
     if not result.blocks:
-        remarks.append(_no_text_reason(gray, share))
+        remarks.append(seen.no_text)
     result.reason = "；".join(dict.fromkeys(remarks))
     result.seconds = time.monotonic() - started
     return result
+
+
+@dataclass
+class _Seen:
+    """What OCR saw on a page before it is assembled into blocks: the text boxes as the
+    recogniser read them (raw text, per-character confidences), the ruled grids, how the page
+    was turned; what the page cache keeps."""
+
+    remarks: list[str] = field(default_factory=list)
+    no_text: str = ""  # the reason given when nothing is read from the page
+    matrix: np.ndarray | None = None  # rendered pixel -> upright pixel (None: no text found)
+    rotation: int = 0
+    skew: float = 0.0
+    grids: list[Any] = field(default_factory=list)
+    pieces: list[_Piece] = field(default_factory=list)
+    timed_out: bool = False
+
+
+def _see(engine: Engine, gray: np.ndarray, dark: np.ndarray, deadline: float, seconds: float) -> _Seen:
+    """Detect and recognise the text of a rendered page (the costly part of reading it)."""
+    seen = _Seen()
+    pictures, share = _pictures(dark)
+    photo = _photo(gray, pictures)
+    if photo:
+        gray = _even_light(gray, surround="深色背景" in photo)
+        seen.remarks.append(photo + "，已尽量识别，数字请对照原件核实")
+    seen.no_text = _no_text_reason(gray, share)
+    try:
+        upright = _make_upright(engine, gray)
+        if upright is None:
+            return seen
+        seen.rotation, seen.skew = upright.rotation, upright.skew
+        if upright.rotation:
+            seen.remarks.append(f"本页扫描{'倒置' if upright.rotation == 180 else '横置'}，已旋转 {upright.rotation}° 后识别")
+        hidden = [] if share < PICTURE_SHARE else pictures
+        if hidden:
+            seen.remarks.append(f"本页含图表或图片（约占页面 {share * 100:.0f}%），图中的内容未作为文字或表格读取")
+        seen.pieces = _recognise_pieces(engine, upright, deadline, hidden)
+        seen.matrix, seen.grids = upright.matrix, upright.grids
+    except _PageTimeout:
+        seen.pieces, seen.matrix, seen.grids, seen.timed_out = [], None, [], True
+        seen.remarks.append(f"本页识别超过时间上限（{seconds:g} 秒），未读取")
+    return seen
+
+
+# ---- the page cache -----------------------------------------------------------------------------
+
+CACHE_FORMAT = "1"  # bump when what a cache file holds changes
+CACHE_STATS = {"hits": 0, "misses": 0}  # pages of this process read from / missing in the cache
+DEFAULT_CACHE_MB = 256.0
+# the code that decides what OCR sees on a page (its text boxes and their reading); a change to
+# any of it (or to scan_tables.py, or another RapidOCR) makes new cache keys. Assembling the
+# blocks (_assemble, _normalise, _text_lines, ...) runs on every read, cached or not.
+_SEEING = ("Engine", "_tune_session", "_to_bgr", "_box_rect", "_quad_shape", "_crop", "_rotate_quarter", "_small",
+           "_straighten", "_map_quads", "_make_upright", "_skew", "_render_both", "_pictures", "_photo",
+           "_even_light", "_no_text_reason", "_see", "_recognise_pieces", "_split_by_cells")
+
+
+class PageCache:
+    """What OCR saw on each page, on disk (JSON, one file per page), keyed by the SHA-256 of the
+    rendered page's pixels, the resolution and the version of the OCR code and models: opening
+    the same scan again, or a report that differs from one read before on a few pages, costs
+    no OCR for the pages seen before. Under ``auditor.cache.cache_root() / "ocr"``, bounded by
+    ``AUDITOR_OCR_CACHE_MB`` (least recently used pages go first); ``AUDITOR_OCR_CACHE=0``
+    turns it off. A damaged or foreign file is a miss, never an error."""
+
+    def __init__(self, directory: Path, limit: int) -> None:
+        self.directory = directory
+        self.limit = limit
+
+    @classmethod
+    def default(cls) -> PageCache | None:
+        if os.environ.get("AUDITOR_OCR_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
+            return None
+        from auditor.cache import cache_root, limit_bytes
+
+        return cls(cache_root() / "ocr", limit_bytes("AUDITOR_OCR_CACHE_MB", DEFAULT_CACHE_MB))
+
+    @staticmethod
+    def key(gray: np.ndarray, dark: np.ndarray, dpi: float) -> str:
+        digest = hashlib.sha256(f"{_cache_version()}|{dpi:.4f}|{gray.shape}|{dark.shape}".encode())
+        digest.update(np.ascontiguousarray(gray).tobytes())
+        digest.update(np.ascontiguousarray(dark).tobytes())
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key[:40]}.json"
+
+    def load(self, key: str) -> _Seen | None:
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") != key or data.get("version") != _cache_version():
+                raise ValueError("another page or version")
+            seen = _seen_from_json(data)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            # absent, damaged, foreign or stale: the page is read again (and the file rewritten)
+            CACHE_STATS["misses"] += 1
+            return None
+        from auditor.cache import touch
+
+        touch(path)
+        CACHE_STATS["hits"] += 1
+        return seen
+
+    def save(self, key: str, seen: _Seen) -> None:
+        import tempfile
+
+        from auditor.cache import trim_cache
+
+        path = self._path(key)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            payload = {"key": key, "version": _cache_version(), **_seen_to_json(seen)}
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except (OSError, TypeError, ValueError):  # a cache that cannot be written only costs time next time
+            return
+        trim_cache(self.directory, self.limit, keep=path, pattern="*.json")
+
+
+_VERSION: str | None = None
+
+
+def _cache_version() -> str:
+    """The format, RapidOCR's version (its models ship in its wheel) and the source of the code
+    that decides what is seen."""
+    global _VERSION
+    if _VERSION is None:
+        import inspect
+        from importlib import metadata
+
+        from auditor.ingest import scan_tables
+
+        digest = hashlib.sha256(CACHE_FORMAT.encode())
+        try:
+            digest.update(metadata.version("rapidocr").encode())
+        except metadata.PackageNotFoundError:
+            pass
+        digest.update(f"{DETECT_SIDE}|{REC_BATCH}|{REC_MIN_RATIO}|{PICTURE_SHARE}".encode())
+        module = sys.modules[__name__]
+        for name in _SEEING:
+            try:
+                digest.update(inspect.getsource(getattr(module, name)).encode())
+            except (OSError, TypeError):
+                digest.update(name.encode())
+        digest.update(Path(scan_tables.__file__).read_bytes())
+        _VERSION = digest.hexdigest()[:16]
+    return _VERSION
+
+
+def _seen_to_json(seen: _Seen) -> dict[str, Any]:
+    return {
+        "remarks": list(seen.remarks),
+        "no_text": seen.no_text,
+        "matrix": None if seen.matrix is None else [[float(v) for v in row] for row in np.asarray(seen.matrix)],
+        "rotation": int(seen.rotation),
+        "skew": float(seen.skew),
+        "grids": [{"xs": [int(x) for x in g.xs], "ys": [int(y) for y in g.ys],
+                   "cells": [[int(c.row), int(c.col), [int(v) for v in c.box], [int(v) for v in c.owner]]
+                             for c in g.cells.values()]} for g in seen.grids],
+        "pieces": [[[float(v) for v in p.rect], None if p.owner is None else [int(v) for v in p.owner],
+                    p.text, [float(c) for c in p.confidences]] for p in seen.pieces],
+    }
+
+
+def _seen_from_json(data: dict[str, Any]) -> _Seen:
+    from auditor.ingest.scan_tables import Grid, GridCell
+
+    matrix = None if data["matrix"] is None else np.asarray(data["matrix"], dtype=float)
+    if matrix is not None and matrix.shape != (3, 3):
+        raise ValueError("matrix")
+    grids = []
+    for g in data["grids"]:
+        cells = {}
+        for row, col, box, owner in g["cells"]:
+            cells[(int(row), int(col))] = GridCell(int(row), int(col), tuple(int(v) for v in box),  # type: ignore[arg-type]
+                                                   (int(owner[0]), int(owner[1])))
+        grids.append(Grid([int(x) for x in g["xs"]], [int(y) for y in g["ys"]], cells))
+    pieces = []
+    for rect, owner, text, confidences in data["pieces"]:
+        if len(rect) != 4 or not isinstance(text, str):
+            raise ValueError("piece")
+        pieces.append(_Piece(tuple(float(v) for v in rect), None if owner is None else tuple(int(v) for v in owner),  # type: ignore[arg-type]
+                             text, [float(c) for c in confidences]))
+    return _Seen(remarks=[str(r) for r in data["remarks"]], no_text=str(data["no_text"]), matrix=matrix,
+                 rotation=int(data["rotation"]), skew=float(data["skew"]), grids=grids, pieces=pieces)
 
 
 def _no_text_reason(gray: np.ndarray, picture_share: float = 0.0) -> str:
@@ -578,10 +757,11 @@ class _Piece:
     confidences: list[float] = field(default_factory=list)
 
 
-def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _ToPoints,
-                  deadline: float, hidden: list[tuple[int, int, int, int]] | None = None) -> list[Block]:
-    """The page's blocks; text boxes inside ``hidden`` areas (charts, pictures; in rendered-page
-    pixels) are left out."""
+def _recognise_pieces(engine: Engine, upright: _Upright, deadline: float,
+                      hidden: list[tuple[int, int, int, int]] | None = None) -> list[_Piece]:
+    """The page's text boxes (cut at column rules) read by the recogniser, as read (not yet
+    normalised); boxes inside ``hidden`` areas (charts, pictures; in rendered-page pixels) are
+    left out."""
     grids, clean = upright.grids, upright.clean
     if time.monotonic() > deadline:
         raise _PageTimeout()
@@ -596,8 +776,18 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
     for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
-        piece.text, piece.confidences = _normalise(read.text, read.confidences)
-    pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
+        piece.text, piece.confidences = read.text, read.confidences
+    return pieces
+
+
+def _assemble(grids: list[Any], read: list[_Piece], number: int, to_points: _ToPoints) -> list[Block]:
+    """The page's blocks from its recognised pieces: ruled tables, tables without vertical
+    rules, text lines, in reading order."""
+    pieces = []
+    for raw in read:
+        text, confidences = _normalise(raw.text, list(raw.confidences))
+        if text and np.mean(confidences) >= 0.3:
+            pieces.append(_Piece(raw.rect, raw.owner, text, confidences))
     items: list[tuple[float, Block]] = []
     for g_index, grid in enumerate(grids):
         table = _raw_table(grid, g_index, [p for p in pieces if p.owner and p.owner[0] == g_index], number, to_points)
