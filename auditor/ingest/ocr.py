@@ -955,17 +955,55 @@ def _fix_title(text: str) -> str:
         for start in range(0, len(text) - n + 1):
             window = text[start:start + n]
             wrong = [i for i in range(n) if window[i] != title[i]]
-            if len(wrong) == 1 and window[wrong[0]] not in alphabet:
-                return text[:start] + title + text[start + n:]
+            if len(wrong) != 1 or window[wrong[0]] in alphabet:
+                continue
+            if wrong[0] == n - 1 and "表" in text[start + n:]:
+                continue  # the title goes on past the window (…决算明细表 is not …决算表 misread)
+            return text[:start] + title + text[start + n:]
     return text
 
 
-_STARTS_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}、)")
+# a line that starts a heading, a numbered item or a table's 部门 / 单位 line never continues the
+# line above (as in the text-layer reader)
+_STARTS_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}、"
+                             r"|(?:编制)?(?:部门|单位)(?:名称)?\s*[:：])")
+_HAN = "\u4e00-\u9fff"
+# half-width marks the recogniser reads for the full-width ones of Chinese print: a comma or
+# colon not between two digits (1,234.00 and 10:30 keep theirs), a semicolon, brackets in a
+# line of Chinese, a full stop after a Chinese character and not before a digit
+_PUNCTUATION = (
+    (re.compile(r"(?<!\d),|,(?!\d)"), "，"),
+    (re.compile(r"(?<!\d):|:(?!\d)"), "："),
+    (re.compile(r";"), "；"),
+    (re.compile(rf"(?<=[{_HAN}])\.(?!\d)"), "。"),
+)
+
+
+def _punctuate(text: str) -> str:
+    """A line of Chinese text with the half-width marks the recogniser read put back to the
+    full-width ones print uses (digits and their confidences are untouched: the text keeps its
+    length, each mark is replaced by one mark)."""
+    if not re.search(f"[{_HAN}]", text):
+        return text
+    for pattern, mark in _PUNCTUATION:
+        text = pattern.sub(mark, text)
+    return text.replace("(", "（").replace(")", "）")
+
+
+def _left_margin(lefts: list[float], tolerance: float) -> float | None:
+    """The body's left edge: the smallest left shared (within ``tolerance``) by at least two
+    lines (a lone line further left is an outlier); None when no two lines share one (a cover,
+    centred lines: no body to wrap in)."""
+    for x in sorted(lefts):
+        if sum(1 for other in lefts if abs(other - x) <= tolerance) >= 2:
+            return x
+    return None
 
 
 def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list[tuple[float, TextLine]]:
     """Lines of text outside tables, wrapped lines of a paragraph joined (as the text-layer
-    reader does: a line starting at the left margin continues one that ran to the right)."""
+    reader does: a line starting at the left margin, where paragraphs' first lines are
+    indented, continues one that ran most of the way to the right)."""
     lines = _group_lines(pieces)
     if not lines:
         return []
@@ -979,21 +1017,22 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
             text += p.text
         rect = (min(p.rect[0] for p in line), min(p.rect[1] for p in line),
                 max(p.rect[2] for p in line), max(p.rect[3] for p in line))
-        rows.append((_fix_title(text), rect, height))
+        rows.append((_fix_title(_punctuate(text)), rect, height))
     char = float(np.median([h for _, _, h in rows])) or 20.0
-    lefts = sorted(r[1][0] for r in rows)
-    margin = lefts[len(lefts) // 4] if len(lefts) >= 4 else lefts[0]
+    margin = _left_margin([r[1][0] for r in rows], char * 0.4)
     right = max(r[1][2] for r in rows)
     result: list[tuple[float, TextLine]] = []
     boxes: list[list[BBox | None]] = []
     previous: tuple[str, tuple[float, float, float, float], float] | None = None
-    for text, rect, _ in rows:
+    for text, rect, height in rows:
         joins = (
             previous is not None
+            and margin is not None
             and not _STARTS_HEADING.match(text)
             and abs(rect[0] - margin) <= char * 0.8
-            and previous[1][2] >= right - char * 3
-            and rect[1] - previous[1][3] <= char * 1.0
+            and previous[1][2] >= right - char * 5
+            and rect[1] - previous[1][3] <= char * 1.2
+            and 0.8 <= height / max(previous[2], 1.0) <= 1.25  # the same size of print
         )
         box = to_points.bbox(rect)
         if joins and result:
@@ -1003,7 +1042,7 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
         else:
             result.append((rect[1], TextLine(text=text, location=Location(page=number, bbox=box))))
             boxes.append([box])
-        previous = (text, rect, 0.0)
+        previous = (text, rect, height)
     return result
 
 
