@@ -68,3 +68,33 @@ def test_a_title_that_goes_on_is_not_cut_to_a_shorter_one() -> None:
     # …决算明细表 is a title of its own, not …决算表 with 明 misread
     text = "一般公共预算财政拨款基本支出决算明细表"
     assert _fix_title(text) == text
+
+
+def test_an_unsure_character_takes_the_next_best_reading_that_makes_a_word() -> None:
+    from auditor.ingest.ocr import _correct_words
+
+    text = "纳入本单位2023年度部内决算编制范围"
+    at = text.index("内")
+    confidences = [0.99] * len(text)
+    confidences[at] = 0.54
+    fixed, new_confidences = _correct_words(text, confidences, [(at, "门", 0.45)])
+    assert fixed == "纳入本单位2023年度部门决算编制范围"
+    assert new_confidences[at] == 0.45  # the reading taken is no surer than the recogniser was
+    # a sure reading keeps its character whatever the next best one would make
+    assert _correct_words(text, [0.99] * len(text), [])[0] == text
+    # a next best reading the recogniser gave almost no chance is not taken
+    assert _correct_words(text, list(confidences), [(at, "门", 0.005)])[0] == text
+    # words of about the same likelihood: what was read stays
+    plain = "社会保障局"
+    assert _correct_words(plain, [0.99, 0.99, 0.99, 0.99, 0.6], [(4, "同", 0.35)])[0] == plain
+
+
+def test_digits_are_never_changed_by_words() -> None:
+    from auditor.ingest.ocr import _correct_words
+
+    text = "支出决算为2022年"
+    at = text.index("2", 6)
+    confidences = [0.99] * len(text)
+    confidences[at] = 0.5
+    assert _correct_words(text, confidences, [(at, "零", 0.45)])[0] == text
+    assert _correct_words(text, list(confidences), [(at, "3", 0.45)])[0] == text

@@ -42,6 +42,7 @@ DETECT_SIDE = 1280  # text boxes are detected on the page scaled to this longest
 MAX_PIXELS = 40_000_000  # memory bound per page: a larger page is rasterised at a lower dpi
 REC_BATCH = int(os.environ.get("AUDITOR_OCR_REC_BATCH", "16"))  # crops per recogniser call
 REC_MIN_RATIO = float(os.environ.get("AUDITOR_OCR_REC_MIN", "2.0"))  # narrowest recogniser input (width / height)
+ALT_BELOW = 0.98  # a character read with less confidence keeps the recogniser's next best reading
 _NUMERIC = re.compile(r"^[-−–]?[\d,，.．\s]+%?$")
 
 ProgressFunc = Callable[[int, int, float, str], None]  # page number, pages to read, seconds, reason
@@ -74,6 +75,9 @@ def _need_engine() -> None:
 class Recognised:
     text: str
     confidences: list[float]  # one per character of text
+    # for a character read with less than ALT_BELOW confidence: (its index, the recogniser's
+    # next best character there, that character's probability)
+    alternatives: list[tuple[int, str, float]] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -161,16 +165,26 @@ class Engine:
             for row, index in enumerate(chunk):
                 text: list[str] = []
                 confs: list[float] = []
+                frames: list[int] = []  # the frame each character was read surest in
                 previous = -1
                 for t, k in enumerate(best[row]):
                     k = int(k)
                     if k != 0 and k == previous and confs:
-                        confs[-1] = max(confs[-1], float(prob[row, t]))
+                        if float(prob[row, t]) > confs[-1]:
+                            confs[-1], frames[-1] = float(prob[row, t]), t
                     elif k != 0 and k < len(self.characters):
                         text.append(self.characters[k])
                         confs.append(float(prob[row, t]))
+                        frames.append(t)
                     previous = k
-                results[index] = Recognised("".join(text), confs)
+                alternatives = []
+                for i, (conf, t) in enumerate(zip(confs, frames)):
+                    if conf < ALT_BELOW:
+                        ranked = np.argsort(preds[row, t])[::-1][:3]
+                        other = next((int(o) for o in ranked if int(o) != int(best[row, t]) and 0 < int(o) < len(self.characters)), None)
+                        if other is not None:
+                            alternatives.append((i, self.characters[other], float(preds[row, t, other])))
+                results[index] = Recognised("".join(text), confs, alternatives)
         return results
 
 
@@ -596,7 +610,7 @@ def _see(engine: Engine, gray: np.ndarray, dark: np.ndarray, deadline: float, se
 
 # ---- the page cache -----------------------------------------------------------------------------
 
-CACHE_FORMAT = "1"  # bump when what a cache file holds changes
+CACHE_FORMAT = "2"  # bump when what a cache file holds changes
 CACHE_STATS = {"hits": 0, "misses": 0}  # pages of this process read from / missing in the cache
 DEFAULT_CACHE_MB = 256.0
 # the code that decides what OCR sees on a page (its text boxes and their reading); a change to
@@ -690,7 +704,7 @@ def _cache_version() -> str:
             digest.update(metadata.version("rapidocr").encode())
         except metadata.PackageNotFoundError:
             pass
-        digest.update(f"{DETECT_SIDE}|{REC_BATCH}|{REC_MIN_RATIO}|{PICTURE_SHARE}".encode())
+        digest.update(f"{DETECT_SIDE}|{REC_BATCH}|{REC_MIN_RATIO}|{PICTURE_SHARE}|{ALT_BELOW}".encode())
         module = sys.modules[__name__]
         for name in _SEEING:
             try:
@@ -713,7 +727,8 @@ def _seen_to_json(seen: _Seen) -> dict[str, Any]:
                    "cells": [[int(c.row), int(c.col), [int(v) for v in c.box], [int(v) for v in c.owner]]
                              for c in g.cells.values()]} for g in seen.grids],
         "pieces": [[[float(v) for v in p.rect], None if p.owner is None else [int(v) for v in p.owner],
-                    p.text, [float(c) for c in p.confidences]] for p in seen.pieces],
+                    p.text, [float(c) for c in p.confidences], [[int(i), ch, float(q)] for i, ch, q in p.alternatives]]
+                   for p in seen.pieces],
     }
 
 
@@ -731,11 +746,12 @@ def _seen_from_json(data: dict[str, Any]) -> _Seen:
                                                    (int(owner[0]), int(owner[1])))
         grids.append(Grid([int(x) for x in g["xs"]], [int(y) for y in g["ys"]], cells))
     pieces = []
-    for rect, owner, text, confidences in data["pieces"]:
+    for rect, owner, text, confidences, alternatives in data["pieces"]:
         if len(rect) != 4 or not isinstance(text, str):
             raise ValueError("piece")
         pieces.append(_Piece(tuple(float(v) for v in rect), None if owner is None else tuple(int(v) for v in owner),  # type: ignore[arg-type]
-                             text, [float(c) for c in confidences]))
+                             text, [float(c) for c in confidences],
+                             [(int(i), str(ch), float(q)) for i, ch, q in alternatives]))
     return _Seen(remarks=[str(r) for r in data["remarks"]], no_text=str(data["no_text"]), matrix=matrix,
                  rotation=int(data["rotation"]), skew=float(data["skew"]), grids=grids, pieces=pieces)
 
@@ -755,6 +771,7 @@ class _Piece:
     owner: tuple[int, int, int] | None  # (grid, row, col) or None outside tables
     text: str = ""
     confidences: list[float] = field(default_factory=list)
+    alternatives: list[tuple[int, str, float]] = field(default_factory=list)  # as in Recognised
 
 
 def _recognise_pieces(engine: Engine, upright: _Upright, deadline: float,
@@ -776,7 +793,7 @@ def _recognise_pieces(engine: Engine, upright: _Upright, deadline: float,
         pieces.extend(_split_by_cells(rect, grids))
     crops = [_crop(clean, p.rect) for p in pieces]
     for piece, read in zip(pieces, engine.recognise(crops, deadline, [p.owner is not None for p in pieces])):
-        piece.text, piece.confidences = read.text, read.confidences
+        piece.text, piece.confidences, piece.alternatives = read.text, read.confidences, read.alternatives
     return pieces
 
 
@@ -785,7 +802,7 @@ def _assemble(grids: list[Any], read: list[_Piece], number: int, to_points: _ToP
     rules, text lines, in reading order."""
     pieces = []
     for raw in read:
-        text, confidences = _normalise(raw.text, list(raw.confidences))
+        text, confidences = _normalise(*_correct_words(raw.text, list(raw.confidences), raw.alternatives))
         if text and np.mean(confidences) >= 0.3:
             pieces.append(_Piece(raw.rect, raw.owner, text, confidences))
     items: list[tuple[float, Block]] = []
@@ -849,6 +866,68 @@ _TRADITIONAL = str.maketrans(
 # a comma before the last two digits cannot group thousands: a decimal point read as a comma
 _COMMA_POINT = re.compile(r"^[-−–]?\d[\d,]*,\d{2}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
+
+
+WORD_GAIN = 4.0  # how much likelier (natural log) the text must become to take the next best reading
+ALT_MIN = 0.02  # the least probability a next best reading must have to be considered
+
+
+def _is_han(ch: str) -> bool:
+    return len(ch) == 1 and "\u4e00" <= ch <= "\u9fff"
+
+
+_LANGUAGE: Any = None
+
+
+def _language() -> Any:
+    """jieba's word list (a dependency of the package: its dictionary ships inside it)."""
+    global _LANGUAGE
+    if _LANGUAGE is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.check_initialized()
+        _LANGUAGE = jieba.dt
+    return _LANGUAGE
+
+
+def _plausibility(text: str) -> float:
+    """The log probability of the likeliest segmentation of ``text`` into words."""
+    words = _language()
+    route: dict[int, tuple[float, int]] = {}
+    words.calc(text, words.get_DAG(text), route)
+    return float(route[0][0])
+
+
+def _correct_words(text: str, confidences: list[float], alternatives: list[tuple[int, str, float]]) -> tuple[str, list[float]]:
+    """A Chinese character the recogniser was unsure of, replaced by its next best reading when
+    that makes the words around it far likelier (a noisy channel: the word list's probability
+    of the text times the recogniser's probability of the character; 部内决算 with 门 as the
+    next best reading of 内 becomes 部门决算). Only a Chinese character for a Chinese character:
+    digits are never changed here (an unsure digit stays unsure, for the checks to weigh)."""
+    if not alternatives or len(confidences) != len(text):
+        return text, confidences
+    chars = list(text)
+    for index, other, probability in alternatives:
+        if not 0 <= index < len(chars) or probability < ALT_MIN:
+            continue
+        other = other.translate(_TRADITIONAL)
+        if not (_is_han(chars[index]) and _is_han(other)) or other == chars[index]:
+            continue
+        start, end = max(0, index - 4), min(len(chars), index + 5)
+        before = "".join(chars[start:end])
+        after = "".join(chars[start:index]) + other + "".join(chars[index + 1:end])
+        try:
+            gain = _plausibility(after) - _plausibility(before)
+        except Exception:  # noqa: BLE001 - no word list: keep what was read
+            return "".join(chars), confidences
+        gain += math.log(probability) - math.log(max(confidences[index], 1e-6))
+        if gain >= WORD_GAIN:
+            chars[index] = other
+            confidences[index] = probability
+    return "".join(chars), confidences
 
 
 def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
