@@ -868,7 +868,7 @@ _COMMA_POINT = re.compile(r"^[-−–]?\d[\d,]*,\d{2}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
 
 
-WORD_GAIN = 4.0  # how much likelier (natural log) the text must become to take the next best reading
+WORD_GAIN = 3.0  # how much likelier (natural log) the text must become to take the next best reading
 ALT_MIN = 0.02  # the least probability a next best reading must have to be considered
 
 
@@ -909,7 +909,7 @@ def _correct_words(text: str, confidences: list[float], alternatives: list[tuple
     digits are never changed here (an unsure digit stays unsure, for the checks to weigh)."""
     if not alternatives or len(confidences) != len(text):
         return text, confidences
-    chars = list(text)
+    chars = list(text.translate(_TRADITIONAL))  # 部門 is 部门 before any word is weighed
     for index, other, probability in alternatives:
         if not 0 <= index < len(chars) or probability < ALT_MIN:
             continue
@@ -1111,7 +1111,9 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
             and abs(rect[0] - margin) <= char * 0.8
             and previous[1][2] >= right - char * 5
             and rect[1] - previous[1][3] <= char * 1.2
-            and 0.8 <= height / max(previous[2], 1.0) <= 1.25  # the same size of print
+            # about the same size of print (the box of a line of a character or two, "出。", is
+            # no measure of it)
+            and (len(text) <= 3 or 0.7 <= height / max(previous[2], 1.0) <= 1.45)
         )
         box = to_points.bbox(rect)
         if joins and result:
