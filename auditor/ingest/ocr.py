@@ -447,8 +447,8 @@ def _render_both(page: Any, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     if array.ndim == 2:
         gray = np.ascontiguousarray(array)
         return gray, gray
-    rgb = array[:, :, :3]
-    return np.ascontiguousarray(rgb.max(axis=2)), np.ascontiguousarray(rgb.min(axis=2))
+    a, b, c = array[:, :, 0], array[:, :, 1], array[:, :, 2]  # element-wise: ~10x faster than a reduce over axis 2
+    return np.maximum(np.maximum(a, b), c), np.minimum(np.minimum(a, b), c)
 
 
 # ---- pages that are not clean scans of print ----------------------------------------------------
@@ -529,7 +529,9 @@ def _even_light(gray: np.ndarray, surround: bool) -> np.ndarray:
     return out
 
 
-def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds: float = PAGE_SECONDS) -> PageResult:
+def read_page(engine: Engine | None, page: Any, number: int, dpi: float = DPI, seconds: float = PAGE_SECONDS) -> PageResult:
+    """One page read by OCR, or taken from the page cache (``engine`` None: the shared engine,
+    loaded only when a page is not in the cache)."""
     started = time.monotonic()
     deadline = started + seconds
     result = PageResult(number=number)
@@ -550,7 +552,7 @@ def read_page(engine: Engine, page: Any, number: int, dpi: float = DPI, seconds:
     key = cache.key(gray, dark, dpi) if cache is not None else ""
     seen = cache.load(key) if cache is not None else None
     if seen is None:
-        seen = _see(engine, gray, dark, deadline, seconds)
+        seen = _see(engine or Engine.shared(), gray, dark, deadline, seconds)
         if cache is not None and not seen.timed_out:  # a timeout depends on the machine's load, not the page
             cache.save(key, seen)
     remarks = list(seen.remarks)
@@ -616,8 +618,9 @@ DEFAULT_CACHE_MB = 256.0
 # the code that decides what OCR sees on a page (its text boxes and their reading); a change to
 # any of it (or to scan_tables.py, or another RapidOCR) makes new cache keys. Assembling the
 # blocks (_assemble, _normalise, _text_lines, ...) runs on every read, cached or not.
+# (rendering is not: the key is the rendered pixels themselves)
 _SEEING = ("Engine", "_tune_session", "_to_bgr", "_box_rect", "_quad_shape", "_crop", "_rotate_quarter", "_small",
-           "_straighten", "_map_quads", "_make_upright", "_skew", "_render_both", "_pictures", "_photo",
+           "_straighten", "_map_quads", "_make_upright", "_skew", "_pictures", "_photo",
            "_even_light", "_no_text_reason", "_see", "_recognise_pieces", "_split_by_cells")
 
 
@@ -1195,7 +1198,6 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
     import pypdfium2 as pdfium
 
     _need_engine()
-    engine = Engine.shared()
     sinks = _sinks(progress)
     wanted = list(numbers)
     results: list[PageResult] = []
@@ -1204,7 +1206,7 @@ def ocr_pages(path: Path, numbers: Iterable[int], dpi: float = DPI, progress: Pr
         for number in wanted:
             page = pdf[number - 1]
             try:
-                result = read_page(engine, page, number, dpi=dpi, seconds=seconds)
+                result = read_page(None, page, number, dpi=dpi, seconds=seconds)  # the model loads on a cache miss
             finally:
                 page.close()
             results.append(result)
