@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from auditor.cache import cache_root, limit_bytes, touch
+from auditor.cache import trim_cache as _trim
 from index.embed import Embedder, EmbeddingSettings, embedder_name, make_embedder
 from index.facts import Fact, FactBase
 
@@ -48,16 +50,11 @@ _MODEL_LOCK = threading.Lock()  # one model call at a time: models are shared wi
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("AUDITOR_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "auditor" / "index"
+    return cache_root() / "index"
 
 
 def cache_limit_bytes() -> int:
-    try:
-        megabytes = float(os.environ.get("AUDITOR_CACHE_MB", DEFAULT_CACHE_MB))
-    except ValueError:
-        megabytes = DEFAULT_CACHE_MB
-    return int(max(megabytes, 0.0) * 1024 * 1024)
+    return limit_bytes("AUDITOR_CACHE_MB", DEFAULT_CACHE_MB)
 
 
 @functools.lru_cache(maxsize=1)
@@ -204,10 +201,7 @@ class VectorIndex:
         if texts != self.texts or model != self.model or version != self.version or matrix.shape[0] != len(texts):
             return
         self.matrix, self.from_cache, self.done = matrix, True, self.total
-        try:
-            os.utime(self.path)  # recently used: kept when the cache is trimmed
-        except OSError:
-            pass
+        touch(self.path)  # recently used: kept when the cache is trimmed
 
     def ensure(self, progress: Progress | None = None) -> None:
         """The vectors, embedded now unless cached or already built (by another thread too)."""
@@ -306,25 +300,7 @@ class VectorIndex:
 
 def trim_cache(directory: Path, keep: Path | None = None, limit: int | None = None) -> None:
     """Delete the least recently used vector files until the folder is within the limit."""
-    limit = cache_limit_bytes() if limit is None else limit
-    try:
-        for stale in directory.glob("*.tmp"):  # left by a process that ended while writing
-            if time.time() - stale.stat().st_mtime > 3600:
-                stale.unlink()
-        files = [(p.stat().st_mtime, p.stat().st_size, p) for p in directory.glob("*.npz")]
-    except OSError:
-        return
-    total = sum(size for _, size, _ in files)
-    for _, size, path in sorted(files, key=lambda x: x[0]):
-        if total <= limit:
-            break
-        if keep is not None and path == keep:
-            continue
-        try:
-            path.unlink()
-            total -= size
-        except OSError:
-            pass
+    _trim(directory, cache_limit_bytes() if limit is None else limit, keep=keep, pattern="*.npz")
 
 
 def rrf(rankings: list[list[tuple[Fact, float]]], k: int = 60) -> list[tuple[Fact, float]]:

@@ -498,14 +498,15 @@ def keystone(gray: np.ndarray, tolerance: float = 3.0) -> np.ndarray | None:
         y = (ha * vb + hb) / (1 - ha * va)
         return va * y + vb, y
 
-    corners = np.float32([cross(la, lb, ta, tb), cross(ra, rb, ta, tb), cross(ra, rb, ba, bb), cross(la, lb, ba, bb)])
+    corners = np.array([cross(la, lb, ta, tb), cross(ra, rb, ta, tb), cross(ra, rb, ba, bb), cross(la, lb, ba, bb)],
+                       dtype=np.float32)
     left = (corners[0][0] + corners[3][0]) / 2
     right = (corners[1][0] + corners[2][0]) / 2
     top = (corners[0][1] + corners[1][1]) / 2
     bottom = (corners[2][1] + corners[3][1]) / 2
     if right - left < width * 0.3 or bottom - top < height * 0.2:
         return None
-    square = np.float32([[left, top], [right, top], [right, bottom], [left, bottom]])
+    square = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
     if float(np.abs(corners - square).max()) <= tolerance:
         return None
     if float(np.abs(corners - square).max()) > max(width, height) * 0.05:
