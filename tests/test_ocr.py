@@ -112,7 +112,7 @@ def test_ocr_cells_keep_confidence_and_pdf_boxes(scanned: Report, text_layer: Re
 
 
 def test_cell_image_shows_the_scanned_cell(scan: Path, scanned: Report) -> None:
-    from auditor.ingest.ocr import cell_image
+    from auditor.render.ocr_cells import cell_image
 
     table = scanned.table(TableKind.T2)
     assert table is not None

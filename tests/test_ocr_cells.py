@@ -13,7 +13,6 @@ import pytest
 
 from auditor.audit import audit_report
 from auditor.ingest import load_report
-from auditor.ingest.ocr import cell_image
 from auditor.model import Amount, Report
 from auditor.render import ocr_cells
 from tests.conftest import EXAMPLE_PDF
@@ -57,7 +56,8 @@ def test_the_pdf_is_opened_once_for_all_crops_and_each_crop_is_unchanged(monkeyp
     monkeypatch.setattr(pdfium, "PdfDocument", original)
     for evidence, png in crops:
         assert evidence.page is not None and evidence.bbox is not None
-        assert png == cell_image(EXAMPLE_PDF, evidence.page, evidence.bbox)
+        # the pages kept open for many crops give the pixels of the page opened for one
+        assert png == ocr_cells.cell_image(EXAMPLE_PDF, evidence.page, evidence.bbox)
     # the report gone, its PDF is closed and nothing of it is kept
     key = id(report)
     del report, unsure, crops

@@ -1350,33 +1350,3 @@ def attach_confidence(report: Any, doc: Document) -> None:
                 raw = known.get(grid_cell.location)
                 if raw is not None:
                     grid_row[index] = replace(grid_cell, confidence=raw.confidence)
-
-
-def cell_image(path: Path | str, page: int, bbox: BBox, dpi: float = DPI, margin: float = 6.0,
-               max_side: int = 480) -> bytes:
-    """A PNG of one spot of a page (a cell's bbox in PDF points, with a margin), in gray and
-    at most ``max_side`` pixels wide or high: for showing the scanned digits beside a finding
-    "可能为识别误差" (UI, HTML report)."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        if not 1 <= page <= len(pdf):
-            raise IndexError(page)
-        target = pdf[page - 1]
-        width, height = (float(v) for v in target.get_size())
-        x0, top, x1, bottom = bbox
-        x0, x1 = max(0.0, x0 - margin), min(width, x1 + margin)
-        top, bottom = max(0.0, top - margin), min(height, bottom + margin)
-        if x1 - x0 < 1 or bottom - top < 1:
-            raise ValueError("empty crop")
-        scale = min(dpi / 72.0, max_side / (x1 - x0), max_side / (bottom - top))
-        crop = (x0, height - bottom, width - x1, top)  # left, bottom, right, top
-        image = target.render(scale=scale, crop=crop).to_pil().convert("L")
-    finally:
-        pdf.close()
-    import io
-
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return buffer.getvalue()

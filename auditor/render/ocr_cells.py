@@ -177,3 +177,13 @@ def cell_crops_html(report: Any, finding: Finding) -> str:
     if not items:
         return ""
     return "<div class='ocr-cells'><div class='muted'>扫描原图（请核对数字）：</div>" + "".join(items) + "</div>"
+
+
+def cell_image(path: Path | str, page: int, bbox: tuple[float, float, float, float], margin: float = 6.0,
+               max_side: int = 480) -> bytes:
+    """One spot of a page as a PNG (see ``_PageImages.crop``), the PDF opened for it alone."""
+    images = _PageImages()
+    try:
+        return images.crop(str(path), page, bbox, margin, max_side)
+    finally:
+        images.close()
