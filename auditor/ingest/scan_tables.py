@@ -184,11 +184,15 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, origin: tuple[int, in
         xs.append(right)
     top = min(ys)
     bottom = max(ys)
-    if v_segs:
-        if min(s[1] for s in v_segs) < top - 16:
-            ys.insert(0, int(min(s[1] for s in v_segs)))
-        if max(s[2] for s in v_segs) > bottom + 16:
-            ys.append(int(max(s[2] for s in v_segs)))
+    # a table drawn without a top or bottom rule: its verticals' ends are its edges — where at
+    # least two of them run past the last rule (one alone is a rule that a character's stroke
+    # touching it from below, a 说明 line under the table, seems to continue)
+    above = sorted(s[1] for s in v_segs if s[1] < top - 16)
+    below = sorted(s[2] for s in v_segs if s[2] > bottom + 16)
+    if len(above) >= 2:
+        ys.insert(0, int(above[1]))  # the highest that two of them reach
+    if len(below) >= 2:
+        ys.append(int(below[-2]))  # the lowest that two of them reach
     ys = sorted(set(ys))
     xs = sorted(set(xs))
     if len(ys) < 2 or len(xs) < 2:
