@@ -1,0 +1,109 @@
+"""Digits OCR read in sentences keep their confidences up to the narrative claims, and a check
+that fails on an unsure narrative digit gives a "可能为识别误差" warning, not an error (no OCR
+run: the confidences are set on the lines the way the OCR line assembly sets them)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from auditor.audit import audit_report
+from auditor.findings import Severity
+from auditor.ingest.assemble import assemble
+from auditor.ingest.document import Document, TextLine
+from auditor.ingest.ocr import _Piece, _text_lines, _ToPoints
+from auditor.ingest.sections import build_sections
+from auditor.ingest.text import parse_text
+from auditor.model import Claim, Location, Report, ReportMeta
+from auditor.narrative.claims import extract_sentence_claims
+from auditor.narrative.sentences import build_sentences
+from tests.conftest import ROOT
+
+EXAMPLE_TXT = ROOT / "examples" / "example_report.txt"
+
+
+def test_joined_ocr_lines_keep_each_characters_confidence() -> None:
+    first, second = "本年支出合计为一直写到右边距附近的一段说明文字其中基本支出", "12.34万元。"
+    sure = [0.99] * len(second)
+    sure[1] = 0.41  # the "2" of 12.34
+    pieces = [_Piece((260, 100, 1480, 140), None, first, [0.98] * len(first)),
+              _Piece((180, 160, 500, 200), None, second, sure),
+              _Piece((180, 230, 1200, 270), None, "另起一段。", [0.97] * 5)]
+    lines = [line for _, line in _text_lines(pieces, 1, _ToPoints(np.eye(3), 200, (595.0, 842.0)))]
+    assert [line.text for line in lines] == [first + second, "另起一段。"]
+    joined = lines[0].char_confidence
+    assert joined is not None and len(joined) == len(lines[0].text)
+    assert joined[len(first) + 1] == 0.41 and joined[0] == 0.98
+    # through sections and sentences to the claim: its digits' confidences, the unsure one least
+    report = Report(meta=ReportMeta())
+    report.sections = build_sections(lines)
+    report.sentences = build_sentences(report)
+    claims = [c for s in report.sentences for c in extract_sentence_claims(s) if c.raw.startswith("12.34")]
+    assert claims and claims[0].digit_confidence == (0.99, 0.41, 0.99, 0.99)
+
+
+def test_text_lines_have_no_confidence() -> None:
+    report = assemble(parse_text(EXAMPLE_TXT.read_text(encoding="utf-8"), source="example.txt"))
+    assert report.claims and all(c.digit_confidence is None for c in report.claims)
+
+
+def _checked_claim(doc: Document) -> tuple[TextLine, Claim]:
+    """A money figure of the narrative that NAR001 checks against a table and finds equal."""
+    report = assemble(doc)
+    codes = {f.locations[0].quote for r in audit_report(report).results if r.code == "NAR001" for f in r.findings}
+    for claim in report.claims:
+        if (claim.kind == "amount" and claim.target is not None and claim.unit == "万元"
+                and claim.sentence.text not in codes and claim.decimals == 2):
+            line = next((b for b in doc.blocks if isinstance(b, TextLine) and claim.sentence.text in b.text), None)
+            if line is not None and line.text.count(claim.raw) == 1:
+                return line, claim
+    raise AssertionError("the example has a narrative amount checked against a table")
+
+
+def _misread(confidence: float) -> tuple[Report, str]:
+    """The example read as if by OCR, one figure of a sentence with its units digit misread
+    (that digit at ``confidence``); and the digit as printed."""
+    doc = parse_text(EXAMPLE_TXT.read_text(encoding="utf-8"), source="example.txt")
+    line, claim = _checked_claim(doc)
+    number = claim.raw.replace("万元", "").strip()
+    at = line.text.index(claim.raw) + len(number) - 4  # the units digit of x.yz
+    printed = line.text[at]
+    wrong = "7" if printed != "7" else "2"
+    line.text = line.text[:at] + wrong + line.text[at + 1:]
+    sure: list[float | None] = [0.99] * len(line.text)
+    sure[at] = confidence
+    line.char_confidence = sure
+    line.location = Location(page=3, bbox=(50.0, 100.0, 540.0, 140.0))
+    report = assemble(doc)
+    report.meta.ocr_pages = [3]
+    return report, printed
+
+
+def test_an_unsure_narrative_digit_gives_a_warning_not_an_error() -> None:
+    report, printed = _misread(0.42)
+    nar = [f for r in audit_report(report).results if r.code == "NAR001" for f in r.findings]
+    doubted = [f for f in nar if "可能为识别误差" in f.message]
+    assert doubted, [f.message for f in nar]
+    assert all(f.severity is Severity.WARNING for f in doubted)
+    assert "正文数字中" in doubted[0].message and "识别把握 0.42" in doubted[0].message
+    assert f"实为“{printed}”" in doubted[0].message  # one digit closes the gap
+    assert not [f for f in nar if f.severity is Severity.ERROR]
+
+
+def test_a_sure_narrative_digit_stays_an_error() -> None:
+    report, _ = _misread(0.99)
+    nar = [f for r in audit_report(report).results if r.code == "NAR001" for f in r.findings]
+    assert any(f.severity is Severity.ERROR for f in nar)
+    assert not any("可能为识别误差" in f.message for f in nar)
+
+
+def test_digit_confidence_follows_the_claims_span() -> None:
+    report = assemble(parse_text("一、说明\n本年支出合计9.50万元，其中基本支出12.34万元。\n", source="x.txt"))
+    sentence = report.sentences[0]
+    sure = tuple(0.5 if ch == "3" else 0.95 for ch in sentence.text)
+    sentence.char_confidence = sure
+    claims = extract_sentence_claims(sentence)
+    by_value = {c.value: c.digit_confidence for c in claims}
+    assert by_value[Decimal("9.50")] == (0.95, 0.95, 0.95)
+    assert by_value[Decimal("12.34")] == (0.95, 0.95, 0.5, 0.95)
