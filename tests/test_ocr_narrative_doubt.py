@@ -1,15 +1,21 @@
 """Digits OCR read in sentences keep their confidences up to the narrative claims, and a check
 that fails on an unsure narrative digit gives a "可能为识别误差" warning, not an error (no OCR
-run: the confidences are set on the lines the way the OCR line assembly sets them)."""
+run but in the last test: the confidences are set on the lines the way the OCR line assembly
+sets them)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import ImageDraw, ImageFont
 
 from auditor.audit import audit_report
 from auditor.findings import Severity
+from auditor.ingest import load_report
 from auditor.ingest.assemble import assemble
 from auditor.ingest.document import Document, TextLine
 from auditor.ingest.ocr import _Piece, _text_lines, _ToPoints
@@ -18,7 +24,7 @@ from auditor.ingest.text import parse_text
 from auditor.model import Claim, Location, Report, ReportMeta
 from auditor.narrative.claims import extract_sentence_claims
 from auditor.narrative.sentences import build_sentences
-from tests.conftest import ROOT
+from tests.conftest import EXAMPLE_PDF, ROOT
 
 EXAMPLE_TXT = ROOT / "examples" / "example_report.txt"
 
@@ -107,3 +113,49 @@ def test_digit_confidence_follows_the_claims_span() -> None:
     by_value = {c.value: c.digit_confidence for c in claims}
     assert by_value[Decimal("9.50")] == (0.95, 0.95, 0.95)
     assert by_value[Decimal("12.34")] == (0.95, 0.95, 0.5, 0.95)
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.slow
+def test_a_digit_hard_to_read_in_a_scanned_sentence_gives_a_warning(tmp_path: Path) -> None:
+    """The example with its first narrative page of figures scanned, one digit of a sentence's
+    amount printed over by a cut-off "7" of another font: OCR reads that 7 unsure, the amount
+    then disagrees with its table, and NAR001 says it may be a misread."""
+    if not DEJAVU.exists():
+        pytest.skip(f"{DEJAVU} 不存在：此测试用该字体画一个难以辨认的数字")
+    text_layer = load_report(EXAMPLE_PDF)
+    claim = next(c for c in text_layer.claims if c.target is not None and c.kind == "amount" and c.unit == "万元"
+                 and c.decimals == 2 and c.value is not None and c.value < 10 and c.sentence.location.page)
+    page = claim.sentence.location.page
+    assert page is not None
+    line, boxes = next(v for k, v in text_layer.char_boxes.items() if k[0] == page and claim.raw in v[0])
+    at = line.index(claim.raw) + len(claim.raw.replace("万元", "")) - 2  # the first decimal
+    printed, box = line[at], boxes[at]
+    assert box is not None and printed != "7"
+    scale = 200 / 72
+    pdf = pdfium.PdfDocument(str(EXAMPLE_PDF))
+    image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
+    x0, y0, x1, y1 = (v * scale for v in box)
+    height = y1 - y0
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((x0, y0, x1, y1), fill="white")
+    draw.text((x0, y0 - height * 0.05), "7", fill="black", font=ImageFont.truetype(str(DEJAVU), int(height * 1.05)))
+    draw.rectangle((x0, y0 + height * 0.6, x1, y1), fill="white")  # its foot cut off: hard to read
+    scan = tmp_path / "page.pdf"
+    image.save(scan, "PDF", resolution=200)
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdf, list(range(page - 1)))
+    mixed.import_pages(pdfium.PdfDocument(str(scan)))
+    mixed.import_pages(pdf, list(range(page, len(pdf))))
+    path = tmp_path / "mixed.pdf"
+    mixed.save(str(path))
+    report = load_report(path)
+    assert report.meta.ocr_pages == [page]
+    read = [c for c in report.claims if c.sentence.location.page == page and c.digit_confidence]
+    assert read and all(len(c.digit_confidence or ()) == sum(ch.isdigit() for ch in c.raw) for c in read)
+    nar = [f for r in audit_report(report).results if r.code == "NAR001" for f in r.findings]
+    doubted = [f for f in nar if "可能为识别误差" in f.message and "正文数字中" in f.message]
+    assert doubted and all(f.severity is Severity.WARNING for f in doubted), [f.message for f in nar]
+    assert any(f"实为“{printed}”" in f.message for f in doubted)
