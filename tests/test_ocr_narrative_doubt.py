@@ -67,17 +67,20 @@ def _checked_claim(doc: Document) -> tuple[TextLine, Claim]:
     raise AssertionError("the example has a narrative amount checked against a table")
 
 
-def _misread(confidence: float) -> tuple[Report, str]:
+def _misread(confidence: float, others: float = 0.99) -> tuple[Report, str]:
     """The example read as if by OCR, one figure of a sentence with its units digit misread
-    (that digit at ``confidence``); and the digit as printed."""
+    (that digit at ``confidence``, the digits of the line outside that figure at ``others``);
+    and the digit as printed."""
     doc = parse_text(EXAMPLE_TXT.read_text(encoding="utf-8"), source="example.txt")
     line, claim = _checked_claim(doc)
     number = claim.raw.replace("万元", "").strip()
-    at = line.text.index(claim.raw) + len(number) - 4  # the units digit of x.yz
+    start = line.text.index(claim.raw)
+    at = start + len(number) - 4  # the units digit of x.yz
     printed = line.text[at]
     wrong = "7" if printed != "7" else "2"
     line.text = line.text[:at] + wrong + line.text[at + 1:]
-    sure: list[float | None] = [0.99] * len(line.text)
+    sure: list[float | None] = [others if ch.isdigit() else 0.99 for ch in line.text]
+    sure[start:start + len(claim.raw)] = [0.99] * len(claim.raw)
     sure[at] = confidence
     line.char_confidence = sure
     line.location = Location(page=3, bbox=(50.0, 100.0, 540.0, 140.0))
@@ -102,6 +105,17 @@ def test_a_sure_narrative_digit_stays_an_error() -> None:
     nar = [f for r in audit_report(report).results if r.code == "NAR001" for f in r.findings]
     assert any(f.severity is Severity.ERROR for f in nar)
     assert not any("可能为识别误差" in f.message for f in nar)
+
+
+def test_an_unsure_digit_of_another_figure_of_the_sentence_changes_nothing() -> None:
+    report, _ = _misread(0.99, others=0.3)
+    nar = [f for r in audit_report(report).results if r.code == "NAR001" for f in r.findings]
+    wrong = [f for f in nar if f.severity is Severity.ERROR]
+    assert wrong and not any("可能为识别误差" in f.message for f in nar)
+    # the sentence does print another figure, read unsure
+    quoted = wrong[0].locations[0].quote or ""
+    assert any(c.sentence.text == quoted and c.digit_confidence and min(c.digit_confidence) < 0.9
+               for c in report.claims)
 
 
 def test_digit_confidence_follows_the_claims_span() -> None:

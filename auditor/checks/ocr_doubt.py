@@ -48,7 +48,7 @@ def _figures_of(finding: Finding, doubtful: dict[tuple[int | None, tuple[float, 
     for e in finding.locations:
         for claim in doubtful.get((e.page, e.bbox, e.quote or ""), []):
             number = _NUMBER.search(claim.raw)
-            if number and claim not in found and re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?!\d)", said):
+            if number and claim not in found and re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?!\d|\.\d)", said):
                 found.append(claim)
     return found
 
