@@ -212,6 +212,8 @@ class Table:
 class Sentence:
     text: str
     location: Location = field(default_factory=Location)
+    # OCR: each character's recognition probability, aligned with ``text`` (None: text layer)
+    char_confidence: tuple[float | None, ...] | None = None
 
 
 @dataclass
@@ -273,6 +275,8 @@ class NarrativeSentence:
     part: str
     item: str = ""  # the numbered item's subject, when inside one
     index: int = 0
+    # OCR: each character's recognition probability, aligned with ``text`` (None: text layer)
+    char_confidence: tuple[float | None, ...] | None = None
 
 
 @dataclass
@@ -298,6 +302,16 @@ class Claim:
     items: tuple[str, ...] = ()  # list claims
     target: CellRef | None = None
     unresolved: str = ""  # why no table cell was tied (coverage)
+
+    @property
+    def digit_confidence(self) -> tuple[float, ...] | None:
+        """OCR: the recognition probability of each digit the claim prints (None: text layer)."""
+        sure = self.sentence.char_confidence
+        if sure is None or len(sure) != len(self.sentence.text):
+            return None
+        start, end = self.span
+        found = tuple(c for ch, c in zip(self.sentence.text[start:end], sure[start:end]) if ch.isdigit() and c is not None)
+        return found or None
 
     @property
     def amount_wan(self) -> Decimal | None:

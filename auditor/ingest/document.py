@@ -40,6 +40,9 @@ class TextLine:
     text: str
     location: Location = field(default_factory=Location)
     char_boxes: list[BBox | None] | None = None  # PDF: each character's box, aligned with ``text``
+    # OCR: each character's recognition probability, aligned with ``text`` (None: text layer;
+    # an entry is None for a character the recogniser did not read, such as a joining space)
+    char_confidence: list[float | None] | None = None
 
 
 Block = TextLine | RawTable

@@ -1004,6 +1004,13 @@ def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
     return stripped, confidences
 
 
+def _aligned(text: str, confidences: list[float]) -> list[float | None]:
+    """One confidence per character of ``text`` (rounded as the cells' are; None where the
+    recogniser gave none)."""
+    sure: list[float | None] = [round(float(c), 4) for c in confidences[:len(text)]]
+    return sure + [None] * (len(text) - len(sure))
+
+
 def _digit_confidences(text: str, confidences: list[float]) -> tuple[float, ...]:
     return tuple(round(c, 4) for ch, c in zip(text, confidences) if ch.isdigit())
 
@@ -1146,20 +1153,26 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
     for line in lines:
         height = float(np.median([p.rect[3] - p.rect[1] for p in line]))
         text = ""
+        sure: list[float | None] = []  # each character's confidence, aligned with text
         for i, p in enumerate(line):
             if i and p.rect[0] - line[i - 1].rect[2] > height * 1.2:
                 text += " "
+                sure.append(None)
             text += p.text
+            sure += _aligned(p.text, p.confidences)
         rect = (min(p.rect[0] for p in line), min(p.rect[1] for p in line),
                 max(p.rect[2] for p in line), max(p.rect[3] for p in line))
-        rows.append((_fix_title(_punctuate(text)), rect, height))
-    char = float(np.median([h for _, _, h in rows])) or 20.0
+        fixed = _fix_title(_punctuate(text))  # both keep the text's length
+        if len(fixed) != len(text):
+            sure = [None] * len(fixed)
+        rows.append((fixed, rect, height, sure))
+    char = float(np.median([r[2] for r in rows])) or 20.0
     margin = _left_margin([r[1][0] for r in rows], char * 0.4)
     right = max(r[1][2] for r in rows)
     result: list[tuple[float, TextLine]] = []
     boxes: list[list[BBox | None]] = []
     previous: tuple[str, tuple[float, float, float, float], float] | None = None
-    for text, rect, height in rows:
+    for text, rect, height, sure in rows:
         joins = (
             previous is not None
             and margin is not None
@@ -1174,10 +1187,13 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
         box = to_points.bbox(rect)
         if joins and result:
             result[-1][1].text += text
+            if result[-1][1].char_confidence is not None:
+                result[-1][1].char_confidence += sure
             boxes[-1].append(box)
             result[-1][1].location = Location(page=number, bbox=union_bbox(boxes[-1]))
         else:
-            result.append((rect[1], TextLine(text=text, location=Location(page=number, bbox=box))))
+            result.append((rect[1], TextLine(text=text, location=Location(page=number, bbox=box),
+                                             char_confidence=list(sure))))
             boxes.append([box])
         previous = (text, rect, height)
     return result

@@ -189,7 +189,7 @@ def build_sections(lines: list[TextLine]) -> list[Section]:
             sections.append(current)
             if heading.level >= 3 or len(heading.title) > 30:
                 # a numbered paragraph: the text is its own content too
-                current.paragraphs.append(Sentence(text=text, location=line.location))
+                current.paragraphs.append(Sentence(text=text, location=line.location, char_confidence=_sure(line, text)))
             continue
         if current is not None and current.level == 0 and current.number and not current.title and not current.paragraphs:
             current.title = text  # "第一部分" on one line, its title on the next
@@ -201,10 +201,23 @@ def build_sections(lines: list[TextLine]) -> list[Section]:
         if current.paragraphs and _is_broken(current.paragraphs[-1].text) and heading is None:
             # a paragraph cut by a page break: "…支出决" + "算数为244.97万元…"
             previous = current.paragraphs[-1]
-            current.paragraphs[-1] = Sentence(text=previous.text + text, location=previous.location)
+            sure = _sure(line, text)
+            joined = None
+            if previous.char_confidence is not None or sure is not None:
+                joined = (previous.char_confidence or (None,) * len(previous.text)) + (sure or (None,) * len(text))
+            current.paragraphs[-1] = Sentence(text=previous.text + text, location=previous.location,
+                                              char_confidence=joined)
             continue
-        current.paragraphs.append(Sentence(text=text, location=line.location))
+        current.paragraphs.append(Sentence(text=text, location=line.location, char_confidence=_sure(line, text)))
     return sections
+
+
+def _sure(line: TextLine, text: str) -> tuple[float | None, ...] | None:
+    """OCR: the confidences of ``text``, a part of the line's text (None: text layer)."""
+    if line.char_confidence is None or len(line.char_confidence) != len(line.text):
+        return None
+    start = line.text.find(text)
+    return tuple(line.char_confidence[start:start + len(text)]) if start >= 0 else None
 
 
 def _is_heading_like(heading: Heading, text: str) -> bool:

@@ -47,7 +47,8 @@ def build_sentences(report: Report) -> list[NarrativeSentence]:
         for paragraph in section.paragraphs:
             if _ITEM.match(paragraph.text):
                 item = item_subject(paragraph.text)
-            for _, text in split_sentences(paragraph.text):
+            sure = paragraph.char_confidence
+            for offset, text in split_sentences(paragraph.text):
                 sentences.append(
                     NarrativeSentence(
                         text=text,
@@ -56,6 +57,7 @@ def build_sentences(report: Report) -> list[NarrativeSentence]:
                         part=section.part,
                         item=item,
                         index=len(sentences),
+                        char_confidence=tuple(sure[offset:offset + len(text)]) if sure is not None else None,
                     )
                 )
     return sentences
