@@ -687,6 +687,10 @@ _TRADITIONAL = str.maketrans(
 
 # a comma before the last two digits cannot group thousands: a decimal point read as a comma
 _COMMA_POINT = re.compile(r"^[-−–]?\d[\d,]*,\d{2}%?$")
+# a figure with thousands separators grouped right (any other grouping is a misread figure)
+_GROUPED = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
+# thousands separators read as points ("63.814.92"): a figure has one point, the last
+_POINT_GROUPS = re.compile(r"^[-−–]?\d{1,3}(?:[.,]\d{3})+\.\d{2}%?$")
 # thousands grouped, then five digits and no point: the point before the last two was not seen
 _LOST_POINT = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*,\d{5}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
@@ -703,11 +707,18 @@ def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
         at = text.rindex(",")
         text = text[:at] + "." + text[at + 1:]
         confidences = [min(c, DOUBTFUL) if i > at else c for i, c in enumerate(confidences)]
+    if text.count(".") >= 2 and _POINT_GROUPS.match(text.strip()):
+        last = text.rindex(".")
+        text = text[:last].replace(".", ",") + text[last:]
     if _LOST_POINT.match(text.strip()):
         at = len(text.rstrip().rstrip("%")) - 2
         text = text[:at] + "." + text[at:]
         confidences = [min(c, DOUBTFUL) if i >= at - 1 else c for i, c in enumerate(confidences[:at])] + [DOUBTFUL] + \
             [min(c, DOUBTFUL) for c in confidences[at:]]
+    if "," in text and _NUMERIC.match(text.strip()) and not _GROUPED.match(text.strip()):
+        # "7,00.00", "10,447,4000": a digit or the point was lost or added; which, the figure
+        # cannot tell: every digit unsure
+        confidences = [min(c, DOUBTFUL) for c in confidences]
     stripped = text.strip()
     if stripped != text:
         start = len(text) - len(text.lstrip())
