@@ -231,11 +231,11 @@ def style_files(styles: list[str], seed: int = 0) -> list[Path]:
 
 def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str], synthetic: int = 0,
               layouts: set[str] | None = None, show: int = 4, styles: list[str] | None = None,
-              style_seed: int = 0) -> None:
+              style_seed: int = 0, extra: list[Path] | None = None) -> None:
     from auditor.ingest import load_report
 
     files = sorted(REAL.glob("*.pdf"))[:file_limit] if REAL.exists() else []
-    files += synthetic_files(synthetic, layouts) + style_files(styles or [], style_seed)
+    files += synthetic_files(synthetic, layouts) + style_files(styles or [], style_seed) + list(extra or [])
     lines += ["## 金额单元格识别准确率（对照同一文件的文本层读取）", "",
               "| 文件 | dpi | 页数 | 金额单元格 | 识别正确 | 准确率 | 误读且把握高 | 每页秒数 | 每页 CPU 秒 | 峰值内存 MB |",
               "|---|---|---|---|---|---|---|---|---|---|"]
@@ -388,6 +388,7 @@ def main() -> int:
     parser.add_argument("--layouts", default="", help="只测这些版式的合成报告（逗号分隔，如 plain）")
     parser.add_argument("--styles", default="", help="另按这些表格线型测（rules:变体，逗号分隔，如 none:codes3+yuan,three:base）")
     parser.add_argument("--style-seed", type=int, default=0, help="--styles 所用合成报告的 seed")
+    parser.add_argument("--pdfs", default="", help="另测这些文本层 PDF（逗号分隔，如 bench_read.py 生成的文件）")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_ocr.md")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -401,13 +402,15 @@ def main() -> int:
         lines += [f"（{REAL} 不存在，跳过真实报告）"]
     layouts = {v.strip() for v in args.layouts.split(",") if v.strip()} or None
     styles = [v.strip() for v in args.styles.split(",") if v.strip()]
-    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts, styles=styles, style_seed=args.style_seed)
+    real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, layouts, styles=styles, style_seed=args.style_seed,
+              extra=[Path(p) for p in args.pdfs.split(",") if p.strip()])
     if args.synthetic > 0:
         synthetic_runs(args.synthetic, 200, lines)
     lines += ["", f"总用时 {time.perf_counter() - started:.0f} 秒；命令：`python bench/bench_ocr.py --dpi {args.dpi} "
               f"--pages {args.pages} --files {args.files} --synthetic {args.synthetic} "
               f"--synthetic-tables {args.synthetic_tables}" + (f" --layouts {args.layouts}" if args.layouts else "")
-              + (f" --styles {args.styles} --style-seed {args.style_seed}" if args.styles else "") + "`"]
+              + (f" --styles {args.styles} --style-seed {args.style_seed}" if args.styles else "")
+              + (f" --pdfs {args.pdfs}" if args.pdfs else "") + "`"]
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -616,6 +616,7 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
         if piece.owner is None:
             piece.parts = cut_at_blanks(crop, piece.rect, read.text, read.confidences, read.positions)
         piece.text, piece.confidences = _normalise(read.text, read.confidences)
+    _second_look(engine, pieces, crops, deadline)
     pieces = [p for p in pieces if p.text and (np.mean(p.confidences) >= 0.3)]
     items: list[tuple[float, Block]] = []
     for g_index, grid in enumerate(grids):
@@ -644,6 +645,39 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
         items.append((line[0], line[1]))
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
+
+
+STRETCH = 1.25  # a figure read again from its crop widened by this much
+
+
+def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], deadline: float) -> None:
+    """Figures read with a digit at most DOUBTFUL sure (malformed: "7,00.00", a point or a
+    digit lost) are read again from the crop widened, which gives the recogniser more time
+    steps per character (a narrow crop loses a point or a digit between two others). The
+    second reading replaces the first when it is a well-formed figure, sure of every digit,
+    and keeps every digit the first one read, in order (it only adds what was lost)."""
+    import cv2
+
+    from auditor.ingest.scan_tables import cut_at_blanks
+
+    again = [i for i, p in enumerate(pieces)
+             if p.text and p.confidences and _NUMERIC.match(p.text) and min(p.confidences) <= DOUBTFUL]
+    if not again:
+        return
+    wide = [cv2.resize(crops[i], None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC) for i in again]
+    for i, read in zip(again, engine.recognise(wide, deadline, [True] * len(again))):
+        text, confidences = _normalise(read.text, read.confidences)
+        old = [ch for ch in pieces[i].text if ch.isdigit()]
+        new = iter(ch for ch in text if ch.isdigit())
+        kept = all(ch in new for ch in old)  # the first reading's digits, in order, within the second's
+        formed = bool(_GROUPED.match(text)) or ("," not in text and bool(re.match(r"^[-−–]?\d+(?:\.\d+)?%?$", text)))
+        digits = _digit_confidences(text, confidences)
+        if kept and formed and digits and min(digits) >= SURE:
+            piece = pieces[i]
+            piece.text, piece.confidences = text, confidences
+            if piece.owner is None:
+                piece.parts = cut_at_blanks(crops[i], piece.rect, read.text, read.confidences,
+                                            [x / STRETCH for x in read.positions])
 
 
 def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -> list[_Piece]:
@@ -694,6 +728,7 @@ _POINT_GROUPS = re.compile(r"^[-−–]?\d{1,3}(?:[.,]\d{3})+\.\d{2}%?$")
 # thousands grouped, then five digits and no point: the point before the last two was not seen
 _LOST_POINT = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*,\d{5}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
+SURE = 0.90  # a digit read at least this sure is not doubted by the checks (checks/ocr_doubt.py)
 
 
 def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
