@@ -255,12 +255,12 @@ def style_files(styles: list[str], seed: int = 0) -> list[Path]:
 
 def real_runs(dpis: list[int], page_limit: int, file_limit: int, lines: list[str], synthetic: int = 0,
               layouts: set[str] | None = None, show: int = 4, styles: list[str] | None = None,
-              budgets: int = 0) -> None:
+              style_seed: int = 0, extra: list[Path] | None = None, budgets: int = 0) -> None:
     from auditor.ingest import load_report
 
     files = sorted(REAL.glob("*.pdf"))[:file_limit] if REAL.exists() else []
     files += sorted(BUDGETS.glob("*.pdf"))[:budgets] if BUDGETS.exists() else []
-    files += synthetic_files(synthetic, layouts) + style_files(styles or [])
+    files += synthetic_files(synthetic, layouts) + style_files(styles or [], style_seed) + list(extra or [])
     lines += ["## 金额单元格识别准确率（对照同一文件的文本层读取）", "",
               "| 文件 | dpi | 页数 | 金额单元格 | 识别正确 | 准确率 | 误读且把握高 | 每页秒数 | 每页 CPU 秒 | 峰值内存 MB |",
               "|---|---|---|---|---|---|---|---|---|---|"]
@@ -477,6 +477,8 @@ def main() -> int:
                         help="另测 ../shared/real/budget_jiangsu 中的前 N 个部门预算 PDF（没有表格的文件跳过）")
     parser.add_argument("--table-layouts", default="", help="表格页准确率只测这些版式的合成报告（逗号分隔，如 plain）")
     parser.add_argument("--styles", default="", help="另按这些表格线型测（rules:变体，逗号分隔，如 none:codes3+yuan,three:base）")
+    parser.add_argument("--style-seed", type=int, default=0, help="--styles 所用合成报告的 seed")
+    parser.add_argument("--pdfs", default="", help="另测这些文本层 PDF（逗号分隔，如 bench_read.py 生成的文件）")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -498,6 +500,7 @@ def main() -> int:
         table_layouts = {v.strip() for v in args.table_layouts.split(",") if v.strip()} or None
         styles = [v.strip() for v in args.styles.split(",") if v.strip()]
         real_runs(dpis, args.pages, args.files, lines, args.synthetic_tables, table_layouts, styles=styles,
+                  style_seed=args.style_seed, extra=[Path(p) for p in args.pdfs.split(",") if p.strip()],
                   budgets=args.budgets)
     layouts = tuple(v for v in args.layouts.split(",") if v)
     kinds = tuple(v for v in args.kinds.split(",") if v) or None
@@ -508,7 +511,8 @@ def main() -> int:
         f"python bench/bench_ocr.py --dpi {args.dpi} --pages {args.pages} --files {args.files} --budgets {args.budgets} "
         f"--synthetic {args.synthetic} --layouts {args.layouts} --synthetic-tables {args.synthetic_tables}"
         + (f" --table-layouts {args.table_layouts}" if args.table_layouts else "")
-        + (f" --styles {args.styles}" if args.styles else ""))
+        + (f" --styles {args.styles} --style-seed {args.style_seed}" if args.styles else "")
+        + (f" --pdfs {args.pdfs}" if args.pdfs else ""))
     lines += ["", f"总用时 {time.perf_counter() - started:.0f} 秒（开始时负载 {load:.1f}）；命令：`{command}`"]
     text = "\n".join(lines) + "\n"
     out.write_text(text, encoding="utf-8")

@@ -169,5 +169,17 @@ def test_a_point_not_seen_between_grouped_digits_is_put_back_and_unsure() -> Non
     assert text == "459,000.00"
     assert len(confidences) == len(text) and max(confidences[-4:]) <= DOUBTFUL
     # a number grouped right, or not grouped at all, is left as read
-    assert _normalise("459,000", [0.99] * 7)[0] == "459,000"
+    assert _normalise("459,000", [0.99] * 7) == ("459,000", [0.99] * 7)
     assert _normalise("45900000", [0.99] * 8)[0] == "45900000"
+    # thousands separators read as points: a figure has one point, the last
+    assert _normalise("63.814.92", [0.99] * 9) == ("63,814.92", [0.99] * 9)
+
+
+@pytest.mark.parametrize("text", ["7,00.00", "10,447,4000", "33,0000"])
+def test_a_figure_grouped_wrong_is_unsure_in_every_digit(text: str) -> None:
+    """A digit lost or added between separators ("7,400.00" read "7,00.00"): which digit, the
+    figure cannot tell, so none of its digits is sure (a check failing on it is a warning)."""
+    from auditor.ingest.ocr import DOUBTFUL, _normalise
+
+    got, confidences = _normalise(text, [0.99] * len(text))
+    assert got == text and max(confidences) <= DOUBTFUL

@@ -642,7 +642,8 @@ DEFAULT_CACHE_MB = 256.0
 # (rendering is not: the key is the rendered pixels themselves)
 _SEEING = ("Engine", "_tune_session", "_to_bgr", "_box_rect", "_quad_shape", "_crop", "_rotate_quarter", "_small",
            "_straighten", "_map_quads", "_make_upright", "_skew", "_pictures", "_photo",
-           "_even_light", "_no_text_reason", "_see", "_recognise_pieces", "_split_by_cells")
+           "_even_light", "_no_text_reason", "_see", "_recognise_pieces", "_split_by_cells",
+           "_second_look", "_normalise", "_digit_confidences")  # which figures get a second look
 
 
 class PageCache:
@@ -830,6 +831,7 @@ def _recognise_pieces(engine: Engine, upright: _Upright, deadline: float,
         piece.text, piece.confidences, piece.alternatives = read.text, read.confidences, read.alternatives
         if piece.owner is None:
             piece.parts = cut_at_blanks(crop, piece.rect, read.text, read.confidences, read.positions)
+    _second_look(engine, pieces, crops, deadline)
     return pieces
 
 
@@ -873,6 +875,45 @@ def _assemble(grids: list[Any], read: list[_Piece], number: int, to_points: _ToP
     return [block for _, block in items]
 
 
+STRETCH = 1.25  # a figure read again from its crop widened by this much
+
+
+def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], deadline: float) -> None:
+    """Figures read with a digit at most DOUBTFUL sure (malformed: "7,00.00", a point or a
+    digit lost) are read again from the crop widened, which gives the recogniser more time
+    steps per character (a narrow crop loses a point or a digit between two others). The
+    second reading replaces the first (as read, before ``_normalise``) when it is a
+    well-formed figure, sure of every digit, and keeps every digit the first one read, in
+    order (it only adds what was lost)."""
+    import cv2
+
+    from auditor.ingest.scan_tables import cut_at_blanks
+
+    again = []
+    for i, p in enumerate(pieces):
+        if not (p.text and p.confidences):
+            continue
+        text, confidences = _normalise(p.text, p.confidences)
+        if _NUMERIC.match(text) and min(confidences) <= DOUBTFUL:
+            again.append((i, text))
+    if not again:
+        return
+    wide = [cv2.resize(crops[i], None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC) for i, _ in again]
+    for (i, first), read in zip(again, engine.recognise(wide, deadline, [True] * len(again))):
+        text, confidences = _normalise(read.text, read.confidences)
+        old = [ch for ch in first if ch.isdigit()]
+        new = iter(ch for ch in text if ch.isdigit())
+        kept = all(ch in new for ch in old)  # the first reading's digits, in order, within the second's
+        formed = bool(_GROUPED.match(text)) or ("," not in text and bool(re.match(r"^[-−–]?\d+(?:\.\d+)?%?$", text)))
+        digits = _digit_confidences(text, confidences)
+        if kept and formed and digits and min(digits) >= SURE:
+            piece = pieces[i]
+            piece.text, piece.confidences, piece.alternatives = read.text, read.confidences, read.alternatives
+            if piece.owner is None:
+                piece.parts = cut_at_blanks(crops[i], piece.rect, read.text, read.confidences,
+                                            [x / STRETCH for x in read.positions])
+
+
 def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -> list[_Piece]:
     """A text box inside a table, cut where it crosses a column rule (a detector box may run
     over a rule erased from the image), each part owned by the cell holding its centre."""
@@ -914,9 +955,14 @@ _TRADITIONAL = str.maketrans(
 
 # a comma before the last two digits cannot group thousands: a decimal point read as a comma
 _COMMA_POINT = re.compile(r"^[-−–]?\d[\d,]*,\d{2}%?$")
+# a figure with thousands separators grouped right (any other grouping is a misread figure)
+_GROUPED = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
+# thousands separators read as points ("63.814.92"): a figure has one point, the last
+_POINT_GROUPS = re.compile(r"^[-−–]?\d{1,3}(?:[.,]\d{3})+\.\d{2}%?$")
 # thousands grouped, then five digits and no point: the point before the last two was not seen
 _LOST_POINT = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*,\d{5}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
+SURE = 0.90  # a digit read at least this sure is not doubted by the checks (checks/ocr_doubt.py)
 
 
 WORD_GAIN = 3.0  # how much likelier (natural log) the text must become to take the next best reading
@@ -992,11 +1038,18 @@ def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
         at = text.rindex(",")
         text = text[:at] + "." + text[at + 1:]
         confidences = [min(c, DOUBTFUL) if i > at else c for i, c in enumerate(confidences)]
+    if text.count(".") >= 2 and _POINT_GROUPS.match(text.strip()):
+        last = text.rindex(".")
+        text = text[:last].replace(".", ",") + text[last:]
     if _LOST_POINT.match(text.strip()):
         at = len(text.rstrip().rstrip("%")) - 2
         text = text[:at] + "." + text[at:]
         confidences = [min(c, DOUBTFUL) if i >= at - 1 else c for i, c in enumerate(confidences[:at])] + [DOUBTFUL] + \
             [min(c, DOUBTFUL) for c in confidences[at:]]
+    if "," in text and _NUMERIC.match(text.strip()) and not _GROUPED.match(text.strip()):
+        # "7,00.00", "10,447,4000": a digit or the point was lost or added; which, the figure
+        # cannot tell: every digit unsure
+        confidences = [min(c, DOUBTFUL) for c in confidences]
     stripped = text.strip()
     if stripped != text:
         start = len(text) - len(text.lstrip())
