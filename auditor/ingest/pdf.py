@@ -576,6 +576,7 @@ def _left_margin(lines: list[dict[str, Any]]) -> float:
 # ---- tables drawn with horizontal rules only -----------------------------------------
 
 
+
 def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]], number: int) -> list[RawTable]:
     """Tables printed without vertical rules: runs of long horizontal rules outside the
     ruled tables. Columns are the gaps that no word of the rows with figures crosses; a
@@ -607,6 +608,12 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
         words = _crop_words(page, (x0, top, x1, bottom))
         if len(group) < 3 and sum(1 for w in words if _NUMERIC_WORD.match(w["text"])) < 2:
             continue  # a rule or two around text: not a table
+        # a 三线表 (three rules at most: above and below the header, under the last row), its
+        # header's levels and its rows printed between them: read as a table printed with no
+        # rules, by the words' alignment under its title (borderless.py), not by the bands
+        # between rules. A table ruled under every row keeps its bands (wrapped text and all).
+        if len(tops) <= 3 and _printed_lines(words) - (len(tops) - 1) >= 2:
+            continue
         tops = _split_multi_line_bands(tops, words)
         full_tops = [t for t in tops if t in {r["top"] for r in group} or t == top]
         separators = _column_gaps(words, full_tops, x0, x1)
@@ -639,6 +646,21 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
         ]
         result.append(RawTable(rows=rows, location=Location(page=number, bbox=(x0, top, x1, bottom))))
     return result
+
+
+def _printed_lines(words: list[dict[str, Any]]) -> int:
+    """How many lines of print the words stand on (words whose vertical middles lie within
+    half a line of each other share one)."""
+    middles = sorted((w["top"] + w["bottom"]) / 2 for w in words)
+    if not middles:
+        return 0
+    height = sorted(w["bottom"] - w["top"] for w in words)[len(words) // 2] or 8.0
+    count, last = 1, middles[0]
+    for m in middles[1:]:
+        if m - last > height * 0.5:
+            count += 1
+        last = m
+    return count
 
 
 def _split_multi_line_bands(tops: list[float], words: list[dict[str, Any]]) -> list[float]:
