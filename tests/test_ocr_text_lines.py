@@ -98,3 +98,14 @@ def test_digits_are_never_changed_by_words() -> None:
     confidences[at] = 0.5
     assert _correct_words(text, confidences, [(at, "零", 0.45)])[0] == text
     assert _correct_words(text, list(confidences), [(at, "3", 0.45)])[0] == text
+
+
+def test_a_centred_title_is_not_continued_by_the_label_under_it() -> None:
+    # a table's title centred over the page, long enough to reach near the right margin of a
+    # short page, then the 公开表 label at the left margin and the 部门/单位 line
+    pieces = [_Piece((344, 186, 1192, 253), None, "财政拨款基本支出预算表（经济科目）", [0.99] * 17),
+              _Piece((109, 266, 222, 321), None, "公开表六", [0.99] * 4),
+              _Piece((109, 326, 1453, 380), None, "部门：某某单位 单位：万元", [0.99] * 13)]
+    to_points = _ToPoints(np.eye(3), 200, (595.0, 842.0))
+    lines = [line.text for _, line in _text_lines(pieces, 1, to_points)]
+    assert lines[0] == "财政拨款基本支出预算表（经济科目）" and lines[1] == "公开表六"

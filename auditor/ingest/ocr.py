@@ -1232,6 +1232,9 @@ def _text_lines(pieces: list[_Piece], number: int, to_points: _ToPoints) -> list
             and not _STARTS_HEADING.match(text)
             and abs(rect[0] - margin) <= char * 0.8
             and previous[1][2] >= right - char * 5
+            # the line before began a paragraph (at the margin or its first-line indent), not a
+            # centred title ("…预算表（经济科目）" over "公开表六")
+            and previous[1][0] - margin <= char * 2.6
             and rect[1] - previous[1][3] <= char * 1.2
             # about the same size of print (the box of a line of a character or two, "出。", is
             # no measure of it)
