@@ -651,33 +651,63 @@ STRETCH = 1.25  # a figure read again from its crop widened by this much
 
 
 def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], deadline: float) -> None:
-    """Figures read with a digit at most DOUBTFUL sure (malformed: "7,00.00", a point or a
-    digit lost) are read again from the crop widened, which gives the recogniser more time
-    steps per character (a narrow crop loses a point or a digit between two others). The
-    second reading replaces the first when it is a well-formed figure, sure of every digit,
-    and keeps every digit the first one read, in order (it only adds what was lost)."""
+    """Figures read less than CHECKED sure of a digit are read again from the crop widened,
+    which gives the recogniser more time steps per character (a narrow crop loses a point or
+    a digit, or doubles one). A figure read malformed (a digit at most DOUBTFUL sure: "7,00.00")
+    takes the second reading when that one is well formed, sure of every digit, and keeps
+    every digit of the first, in order (it only adds what was lost). Two well-formed readings
+    that differ keep the surer one, and the digits where they differ become unsure: which is
+    right, the image does not tell, so a check failing on them is "可能为识别误差"."""
     import cv2
 
     from auditor.ingest.scan_tables import cut_at_blanks
 
-    again = [i for i, p in enumerate(pieces)
-             if p.text and p.confidences and _NUMERIC.match(p.text) and min(p.confidences) <= DOUBTFUL]
+    again = [i for i, p in enumerate(pieces) if p.text and _NUMERIC.match(p.text)
+             and (digits := _digit_confidences(p.text, p.confidences)) and min(digits) < CHECKED]
     if not again:
         return
     wide = [cv2.resize(crops[i], None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC) for i in again]
     for i, read in zip(again, engine.recognise(wide, deadline, [True] * len(again))):
+        piece = pieces[i]
         text, confidences = _normalise(read.text, read.confidences)
-        old = [ch for ch in pieces[i].text if ch.isdigit()]
-        new = iter(ch for ch in text if ch.isdigit())
-        kept = all(ch in new for ch in old)  # the first reading's digits, in order, within the second's
-        formed = bool(_GROUPED.match(text)) or ("," not in text and bool(re.match(r"^[-−–]?\d+(?:\.\d+)?%?$", text)))
         digits = _digit_confidences(text, confidences)
-        if kept and formed and digits and min(digits) >= SURE:
-            piece = pieces[i]
-            piece.text, piece.confidences = text, confidences
-            if piece.owner is None:
-                piece.parts = cut_at_blanks(crops[i], piece.rect, read.text, read.confidences,
-                                            [x / STRETCH for x in read.positions])
+        if text == piece.text or not digits:
+            continue
+        old = [ch for ch in piece.text if ch.isdigit()]
+        new = [ch for ch in text if ch.isdigit()]
+        rest = iter(new)
+        kept = all(ch in rest for ch in old)  # the first reading's digits, in order, within the second's
+        formed = _well_formed(text)
+        first = _digit_confidences(piece.text, piece.confidences)
+        take = formed and min(digits) >= SURE and (kept and min(first) <= DOUBTFUL or min(digits) > min(first))
+        if take and not (kept and min(first) <= DOUBTFUL):
+            # two readings disagree: the digits where they differ (from the right) are unsure
+            differ = {k for k in range(max(len(old), len(new)))
+                      if len(old) != len(new) or old[len(old) - 1 - k] != new[len(new) - 1 - k]}
+            count = len(new)
+            confidences = [min(c, DOUBTFUL) if ch.isdigit() and (count := count - 1) in differ else c
+                           for ch, c in zip(text, confidences)]
+        elif formed and _well_formed(piece.text) and not take:
+            count = len(old)
+            differ = {k for k in range(max(len(old), len(new)))
+                      if len(old) != len(new) or old[len(old) - 1 - k] != new[len(new) - 1 - k]}
+            piece.confidences = [min(c, DOUBTFUL) if ch.isdigit() and (count := count - 1) in differ else c
+                                 for ch, c in zip(piece.text, piece.confidences)]
+            if len(piece.parts) == 1:
+                piece.parts = [(piece.parts[0][0], piece.text, piece.confidences)]
+            continue
+        if not take:
+            continue
+        piece.text, piece.confidences = text, confidences
+        if piece.owner is None:
+            piece.parts = cut_at_blanks(crops[i], piece.rect, read.text, read.confidences,
+                                        [x / STRETCH for x in read.positions])
+            if piece.parts and len(piece.parts) == 1:  # the unsure digits as the figure has them now
+                piece.parts = [(piece.parts[0][0], text, confidences)]
+
+
+def _well_formed(text: str) -> bool:
+    return bool(_GROUPED.match(text)) or ("," not in text and bool(re.match(r"^[-−–]?\d+(?:\.\d+)?%?$", text)))
 
 
 def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -> list[_Piece]:
@@ -729,6 +759,7 @@ _POINT_GROUPS = re.compile(r"^[-−–]?\d{1,3}(?:[.,]\d{3})+\.\d{2}%?$")
 _LOST_POINT = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*,\d{5}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
 SURE = 0.90  # a digit read at least this sure is not doubted by the checks (checks/ocr_doubt.py)
+CHECKED = 0.98  # a figure with a digit read less sure than this is read a second time
 
 
 def _normalise(text: str, confidences: list[float]) -> tuple[str, list[float]]:
