@@ -679,15 +679,16 @@ def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], 
         kept = all(ch in rest for ch in old)  # the first reading's digits, in order, within the second's
         formed = _well_formed(text)
         first = _digit_confidences(piece.text, piece.confidences)
-        take = formed and min(digits) >= SURE and (kept and min(first) <= DOUBTFUL or min(digits) > min(first))
-        if take and not (kept and min(first) <= DOUBTFUL):
+        repaired = min(first) <= DOUBTFUL  # the first reading was malformed
+        take = formed and min(digits) >= SURE and (kept if repaired else min(digits) > min(first))
+        if take and not repaired:
             # two readings disagree: the digits where they differ (from the right) are unsure
             differ = {k for k in range(max(len(old), len(new)))
                       if len(old) != len(new) or old[len(old) - 1 - k] != new[len(new) - 1 - k]}
             count = len(new)
             confidences = [min(c, DOUBTFUL) if ch.isdigit() and (count := count - 1) in differ else c
                            for ch, c in zip(text, confidences)]
-        elif formed and _well_formed(piece.text) and not take:
+        elif formed and not repaired and _well_formed(piece.text) and not take:
             count = len(old)
             differ = {k for k in range(max(len(old), len(new)))
                       if len(old) != len(new) or old[len(old) - 1 - k] != new[len(new) - 1 - k]}
