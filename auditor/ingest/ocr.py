@@ -648,6 +648,7 @@ def _read_upright(engine: Engine, upright: _Upright, number: int, to_points: _To
 
 
 STRETCH = 1.25  # a figure read again from its crop widened by this much
+SECOND_LOOK_RATIO = 12.0  # crops wider than this many times their height are not read again
 
 
 def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], deadline: float) -> None:
@@ -662,7 +663,9 @@ def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], 
 
     from auditor.ingest.scan_tables import cut_at_blanks
 
+    # (one figure: a line of several, read as one box, would be a long input of its own)
     again = [i for i, p in enumerate(pieces) if p.text and _NUMERIC.match(p.text)
+             and crops[i].shape[1] <= SECOND_LOOK_RATIO * crops[i].shape[0]
              and (digits := _digit_confidences(p.text, p.confidences)) and min(digits) < CHECKED]
     if not again:
         return
