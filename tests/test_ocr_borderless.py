@@ -183,3 +183,52 @@ def test_a_figure_grouped_wrong_is_unsure_in_every_digit(text: str) -> None:
 
     got, confidences = _normalise(text, [0.99] * len(text))
     assert got == text and max(confidences) <= DOUBTFUL
+
+
+class _Canned:
+    """An engine whose second reading of every crop is given."""
+
+    def __init__(self, text: str, sure: float) -> None:
+        self.text, self.sure = text, sure
+
+    def recognise(self, crops: list[np.ndarray], deadline: float | None = None,
+                  in_cells: list[bool] | None = None) -> list[object]:
+        from auditor.ingest.ocr import Recognised
+
+        return [Recognised(self.text, [self.sure] * len(self.text), [4.0 * k for k in range(len(self.text))])
+                for _ in crops]
+
+
+def _looked(first: str, first_sure: list[float], second: str, second_sure: float) -> tuple[str, list[float]]:
+    from auditor.ingest.ocr import _normalise, _Piece, _second_look
+
+    text, confidences = _normalise(first, first_sure)
+    piece = _Piece((0.0, 0.0, 100.0, 20.0), (0, 1, 1), text, confidences)
+    _second_look(_Canned(second, second_sure), [piece], [np.full((26, 106, 3), 255, dtype=np.uint8)], 1e18)  # type: ignore[arg-type]
+    return piece.text, piece.confidences
+
+
+def test_second_look_puts_back_a_lost_digit_when_it_only_adds() -> None:
+    from auditor.ingest.ocr import SURE
+
+    text, confidences = _looked("7,00.00", [0.99] * 7, "7,400.00", 0.99)
+    assert text == "7,400.00" and min(confidences) >= SURE
+    # a second reading that changes a digit the first read is not taken: the figure stays unsure
+    text, confidences = _looked("7,00.00", [0.99] * 7, "8,400.00", 0.99)
+    assert text == "7,00.00" and max(confidences) <= 0.5
+
+
+def test_second_look_that_disagrees_makes_the_differing_digit_unsure() -> None:
+    from auditor.ingest.ocr import DOUBTFUL, SURE
+
+    first = "38,000,440.00"
+    sure = [0.99] * len(first)
+    sure[8] = 0.95  # the second 4
+    text, confidences = _looked(first, sure, "38,000,400.00", 0.99)
+    assert text == "38,000,400.00"
+    unsure = [ch for ch, c in zip(text, confidences) if c <= DOUBTFUL]
+    assert unsure == ["0"]  # the tens digit, where the readings differ
+    assert all(c >= SURE for ch, c in zip(text, confidences) if ch.isdigit() and c > DOUBTFUL)
+    # a surer first reading stays, with the same digit unsure
+    text, confidences = _looked(first, sure, "38,000,400.00", 0.92)
+    assert text == first and [ch for ch, c in zip(text, confidences) if c <= DOUBTFUL] == ["4"]

@@ -643,7 +643,7 @@ DEFAULT_CACHE_MB = 256.0
 _SEEING = ("Engine", "_tune_session", "_to_bgr", "_box_rect", "_quad_shape", "_crop", "_rotate_quarter", "_small",
            "_straighten", "_map_quads", "_make_upright", "_skew", "_pictures", "_photo",
            "_even_light", "_no_text_reason", "_see", "_recognise_pieces", "_split_by_cells",
-           "_second_look", "_normalise", "_digit_confidences")  # which figures get a second look
+           "_second_look", "_well_formed", "_normalise", "_digit_confidences")  # which figures get a second look
 
 
 class PageCache:
@@ -729,7 +729,7 @@ def _cache_version() -> str:
             digest.update(metadata.version("rapidocr").encode())
         except metadata.PackageNotFoundError:
             pass
-        digest.update(f"{DETECT_SIDE}|{REC_BATCH}|{REC_MIN_RATIO}|{PICTURE_SHARE}|{ALT_BELOW}".encode())
+        digest.update(f"{DETECT_SIDE}|{REC_BATCH}|{REC_MIN_RATIO}|{PICTURE_SHARE}|{ALT_BELOW}|{CHECKED}|{SURE}|{DOUBTFUL}|{STRETCH}|{SECOND_LOOK_RATIO}".encode())
         module = sys.modules[__name__]
         for name in _SEEING:
             try:
@@ -876,42 +876,73 @@ def _assemble(grids: list[Any], read: list[_Piece], number: int, to_points: _ToP
 
 
 STRETCH = 1.25  # a figure read again from its crop widened by this much
+SECOND_LOOK_RATIO = 12.0  # crops wider than this many times their height are not read again
 
 
 def _second_look(engine: Engine, pieces: list[_Piece], crops: list[np.ndarray], deadline: float) -> None:
-    """Figures read with a digit at most DOUBTFUL sure (malformed: "7,00.00", a point or a
-    digit lost) are read again from the crop widened, which gives the recogniser more time
-    steps per character (a narrow crop loses a point or a digit between two others). The
-    second reading replaces the first (as read, before ``_normalise``) when it is a
-    well-formed figure, sure of every digit, and keeps every digit the first one read, in
-    order (it only adds what was lost)."""
+    """Figures read less than CHECKED sure of a digit are read again from the crop widened,
+    which gives the recogniser more time steps per character (a narrow crop loses a point or
+    a digit, or doubles one). A figure read malformed (a digit at most DOUBTFUL sure: "7,00.00")
+    takes the second reading when that one is well formed, sure of every digit, and keeps
+    every digit of the first, in order (it only adds what was lost). Two well-formed readings
+    that differ keep the surer one, and the digits where they differ become unsure: which is
+    right, the image does not tell, so a check failing on them is "可能为识别误差". The pieces
+    hold what the recogniser read; a figure changed here holds its normalised reading (which
+    ``_normalise`` leaves as it is when the page is assembled)."""
     import cv2
 
     from auditor.ingest.scan_tables import cut_at_blanks
 
-    again = []
-    for i, p in enumerate(pieces):
-        if not (p.text and p.confidences):
-            continue
-        text, confidences = _normalise(p.text, p.confidences)
-        if _NUMERIC.match(text) and min(confidences) <= DOUBTFUL:
-            again.append((i, text))
+    views = {i: _normalise(p.text, p.confidences) for i, p in enumerate(pieces) if p.text and p.confidences}
+    # (one figure: a line of several, read as one box, would be a long input of its own)
+    again = [i for i, (text, confidences) in views.items() if _NUMERIC.match(text)
+             and crops[i].shape[1] <= SECOND_LOOK_RATIO * crops[i].shape[0]
+             and (digits := _digit_confidences(text, confidences)) and min(digits) < CHECKED]
     if not again:
         return
-    wide = [cv2.resize(crops[i], None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC) for i, _ in again]
-    for (i, first), read in zip(again, engine.recognise(wide, deadline, [True] * len(again))):
+    wide = [cv2.resize(crops[i], None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC) for i in again]
+    for i, read in zip(again, engine.recognise(wide, deadline, [True] * len(again))):
+        piece = pieces[i]
+        before, before_sure = views[i]
         text, confidences = _normalise(read.text, read.confidences)
-        old = [ch for ch in first if ch.isdigit()]
-        new = iter(ch for ch in text if ch.isdigit())
-        kept = all(ch in new for ch in old)  # the first reading's digits, in order, within the second's
-        formed = bool(_GROUPED.match(text)) or ("," not in text and bool(re.match(r"^[-−–]?\d+(?:\.\d+)?%?$", text)))
         digits = _digit_confidences(text, confidences)
-        if kept and formed and digits and min(digits) >= SURE:
-            piece = pieces[i]
-            piece.text, piece.confidences, piece.alternatives = read.text, read.confidences, read.alternatives
-            if piece.owner is None:
-                piece.parts = cut_at_blanks(crops[i], piece.rect, read.text, read.confidences,
-                                            [x / STRETCH for x in read.positions])
+        if text == before or not digits:
+            continue
+        old = [ch for ch in before if ch.isdigit()]
+        new = [ch for ch in text if ch.isdigit()]
+        rest = iter(new)
+        kept = all(ch in rest for ch in old)  # the first reading's digits, in order, within the second's
+        formed = _well_formed(text)
+        first = _digit_confidences(before, before_sure)
+        repaired = min(first) <= DOUBTFUL  # the first reading was malformed
+        take = formed and min(digits) >= SURE and (kept if repaired else min(digits) > min(first))
+        differ = {k for k in range(max(len(old), len(new)))
+                  if len(old) != len(new) or old[len(old) - 1 - k] != new[len(new) - 1 - k]}
+        if take and not repaired:
+            # two readings disagree: the digits where they differ (from the right) are unsure
+            count = len(new)
+            confidences = [min(c, DOUBTFUL) if ch.isdigit() and (count := count - 1) in differ else c
+                           for ch, c in zip(text, confidences)]
+        elif formed and not repaired and _well_formed(before) and not take:
+            count = len(old)
+            marked = [min(c, DOUBTFUL) if ch.isdigit() and (count := count - 1) in differ else c
+                      for ch, c in zip(before, before_sure)]
+            piece.text, piece.confidences, piece.alternatives = before, marked, []
+            if len(piece.parts) == 1:
+                piece.parts = [(piece.parts[0][0], before, marked)]
+            continue
+        if not take:
+            continue
+        piece.text, piece.confidences, piece.alternatives = text, confidences, []
+        if piece.owner is None:
+            piece.parts = cut_at_blanks(crops[i], piece.rect, read.text, read.confidences,
+                                        [x / STRETCH for x in read.positions])
+            if piece.parts and len(piece.parts) == 1:  # the unsure digits as the figure has them now
+                piece.parts = [(piece.parts[0][0], text, confidences)]
+
+
+def _well_formed(text: str) -> bool:
+    return bool(_GROUPED.match(text)) or ("," not in text and bool(re.match(r"^[-−–]?\d+(?:\.\d+)?%?$", text)))
 
 
 def _split_by_cells(rect: tuple[float, float, float, float], grids: list[Any]) -> list[_Piece]:
@@ -963,6 +994,7 @@ _POINT_GROUPS = re.compile(r"^[-−–]?\d{1,3}(?:[.,]\d{3})+\.\d{2}%?$")
 _LOST_POINT = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*,\d{5}%?$")
 DOUBTFUL = 0.5  # the confidence given to digits whose reading was repaired (checks treat them as unsure)
 SURE = 0.90  # a digit read at least this sure is not doubted by the checks (checks/ocr_doubt.py)
+CHECKED = 0.98  # a figure with a digit read less sure than this is read a second time
 
 
 WORD_GAIN = 3.0  # how much likelier (natural log) the text must become to take the next best reading
