@@ -32,6 +32,7 @@ import resource
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -115,33 +116,27 @@ def scan(pdf_path: Path, pages: list[int], dpi: int, out: Path, seed: int, corne
 
 # ---- comparing ------------------------------------------------------------------------------------
 
-def amounts(report: Report) -> dict[tuple[str, str, str, str, str], Any]:
-    """Every amount of the standard tables by (table, side, code, label of an uncoded row, column)."""
-    result = {}
+def _amount_cells(report: Report) -> Iterator[tuple[tuple[str, str, str, str, str], Any]]:
+    """Every amount cell of the standard and budget tables, keyed by (table, side, code, label
+    of an uncoded row, column): a coded row by its code (a misread label is not a misread amount)."""
     for table in report.tables:
         if table.kind not in KINDS:
             continue
         for row in table.rows:
+            label = "" if row.code else row.label.replace(" ", "")
             for key, cell in row.cells.items():
                 if cell.amount is not None:
-                    # a coded row by its code (a misread label is not a misread amount)
-                    label = "" if row.code else row.label.replace(" ", "")
-                    result[(table.kind.value, row.side, row.code, label, key)] = cell.amount.value
-    return result
+                    yield (table.kind.value, row.side, row.code, label, key), cell
+
+
+def amounts(report: Report) -> dict[tuple[str, str, str, str, str], Any]:
+    """Every amount, by the key of ``_amount_cells``."""
+    return {key: cell.amount.value for key, cell in _amount_cells(report)}
 
 
 def amount_confidences(report: Report) -> dict[tuple[str, str, str, str, str], float | None]:
     """The OCR confidence (least sure digit) of every amount ``amounts`` returns, by the same key."""
-    result = {}
-    for table in report.tables:
-        if table.kind not in KINDS:
-            continue
-        for row in table.rows:
-            for key, cell in row.cells.items():
-                if cell.amount is not None:
-                    label = "" if row.code else row.label.replace(" ", "")
-                    result[(table.kind.value, row.side, row.code, label, key)] = cell.confidence
-    return result
+    return {key: cell.confidence for key, cell in _amount_cells(report)}
 
 
 def table_pages(report: Report, limit: int) -> tuple[list[int], dict[int, tuple[float, float]]]:
