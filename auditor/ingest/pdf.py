@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auditor.ingest.borderless import Carry
+from auditor.ingest.borderless import Carry, lines_of_words
 from auditor.ingest.document import Block, Document, RawCell, RawTable, TextLine, union_bbox
 from auditor.ingest.errors import InputError
 from auditor.ingest.paint import without_unseen_rects
@@ -612,7 +612,7 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
         # header's levels and its rows printed between them: read as a table printed with no
         # rules, by the words' alignment under its title (borderless.py), not by the bands
         # between rules. A table ruled under every row keeps its bands (wrapped text and all).
-        if len(tops) <= 3 and _printed_lines(words) - (len(tops) - 1) >= 2:
+        if len(tops) <= 3 and len(lines_of_words(words)) - (len(tops) - 1) >= 2:
             continue
         tops = _split_multi_line_bands(tops, words)
         full_tops = [t for t in tops if t in {r["top"] for r in group} or t == top]
@@ -646,21 +646,6 @@ def _rules_only_tables(page: Any, known: list[tuple[float, float, float, float]]
         ]
         result.append(RawTable(rows=rows, location=Location(page=number, bbox=(x0, top, x1, bottom))))
     return result
-
-
-def _printed_lines(words: list[dict[str, Any]]) -> int:
-    """How many lines of print the words stand on (words whose vertical middles lie within
-    half a line of each other share one)."""
-    middles = sorted((w["top"] + w["bottom"]) / 2 for w in words)
-    if not middles:
-        return 0
-    height = sorted(w["bottom"] - w["top"] for w in words)[len(words) // 2] or 8.0
-    count, last = 1, middles[0]
-    for m in middles[1:]:
-        if m - last > height * 0.5:
-            count += 1
-        last = m
-    return count
 
 
 def _split_multi_line_bands(tops: list[float], words: list[dict[str, Any]]) -> list[float]:
